@@ -1,0 +1,40 @@
+# albench — see README.md.
+GO      ?= go
+ALBENCH := bin/albench
+JOBS    ?= 0
+
+.PHONY: all build bench tutorial synthetic test test-short lint perf compare fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o $(ALBENCH) ./cmd/albench
+
+## bench: the benchmark of configs/bench.yaml into results/bench/
+bench: build
+	$(ALBENCH) run -j $(JOBS) configs/bench.yaml
+
+## tutorial: the PyTorch tutorial reproduced, into results/tutorial/
+tutorial: build
+	$(ALBENCH) run -j $(JOBS) configs/tutorial.yaml
+
+## test: vet and the race-checked test suite (what CI runs)
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+test-short:
+	$(GO) test -short ./...
+
+## lint: gofmt, vet and staticcheck
+lint:
+	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; exit 1)
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+## perf: the kernel and trial benchmarks
+perf:
+	$(GO) test -run '^$$' -bench . -benchmem ./nets/ ./strategies/ ./harness/
+
+clean:
+	rm -rf bin results

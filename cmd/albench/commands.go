@@ -1,0 +1,226 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"albench/experiments"
+	"albench/experiments/datasets"
+	"albench/harness"
+	"albench/strategies"
+)
+
+func cmdRun(ctx context.Context, stdout, stderr io.Writer, args []string) error {
+	const synopsis = "albench run [-j N] [-out DIR] [-shard I/N|auto] [-force] CONFIG"
+	fs := newFlags("run")
+	jobs := fs.Int("j", 0, "trials run at once (0: the number of CPUs)")
+	out := fs.String("out", "", "output folder (default results/<config name>)")
+	shard := fs.String("shard", "", "run every N-th job starting at I: I/N, or auto (Slurm array or Kubernetes Indexed Job)")
+	force := fs.Bool("force", false, "reuse an output folder written by a different config, discarding its trials")
+	quiet := fs.Bool("q", false, "no progress lines")
+	pos, err := parse(fs, synopsis, stdout, args)
+	if err != nil {
+		return err
+	}
+	path, err := oneArg("run", pos, "CONFIG")
+	if err != nil {
+		return err
+	}
+	if *jobs < 0 {
+		return usagef("albench run: -j must be >= 0 (got %d)", *jobs)
+	}
+	sh, err := harness.ParseShard(*shard, os.Getenv)
+	if err != nil {
+		return usageError{err}
+	}
+	cfg, text, err := harness.Load(path)
+	if err != nil {
+		return err
+	}
+	opts := harness.Options{Jobs: *jobs, Out: *out, Shard: sh, Force: *force}
+	if !*quiet {
+		opts.Progress, opts.Terminal = stderr, isTerminal(stderr)
+	}
+	sum, err := harness.Run(ctx, cfg, text, opts)
+	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintf(stderr, "albench run: interrupted; %d of %d trials are stored in %s. Run the same command again to resume.\n",
+				sum.Skipped+sum.Done, sum.Total, sum.Dir)
+			return usageError{errors.New("albench run: interrupted")}
+		}
+		return err
+	}
+	if sum.Complete {
+		fmt.Fprintf(stdout, "%d trials (%d run, %d resumed) -> %s: trials.csv timings.csv curves.csv summary.csv report.md figures/\n",
+			sum.Total, sum.Done, sum.Skipped, sum.Dir)
+	} else {
+		fmt.Fprintf(stdout, "shard %s: %d trials stored in %s; join the shards with 'albench merge'\n", sh, sum.Total, sum.Dir)
+	}
+	return nil
+}
+
+func cmdValidate(ctx context.Context, stdout, stderr io.Writer, args []string) error {
+	const synopsis = "albench validate CONFIG"
+	pos, err := parse(newFlags("validate"), synopsis, stdout, args)
+	if err != nil {
+		return err
+	}
+	path, err := oneArg("validate", pos, "CONFIG")
+	if err != nil {
+		return err
+	}
+	cfg, _, err := harness.Load(path)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for range cfg.Datasets {
+		n += len(cfg.Seeds) * (len(cfg.Strategies) + 1)
+	}
+	fmt.Fprintf(stdout, "%s: ok: %d datasets × %d strategies × %d seeds (%d jobs with the skylines)\n",
+		path, len(cfg.Datasets), len(cfg.Strategies), len(cfg.Seeds), n)
+	return nil
+}
+
+func cmdList(ctx context.Context, stdout, stderr io.Writer, args []string) error {
+	const synopsis = "albench list [strategies|sources]"
+	pos, err := parse(newFlags("list"), synopsis, stdout, args)
+	if err != nil {
+		return err
+	}
+	what := "all"
+	if len(pos) == 1 {
+		what = pos[0]
+	} else if len(pos) > 1 {
+		return usagef("albench list: want at most one of strategies, sources (got %s)", strings.Join(pos, " "))
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	switch what {
+	case "all", "strategies":
+		fmt.Fprintln(tw, "STRATEGY\tPARAMS (default)\tNEEDS\tPICKS")
+		for _, in := range strategies.Registry() {
+			var ps, needs []string
+			for _, p := range in.Params {
+				ps = append(ps, fmt.Sprintf("%s=%v", p.Name, p.Default))
+			}
+			for _, c := range in.Needs {
+				needs = append(needs, string(c))
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", in.Name, dash(strings.Join(ps, " ")), dash(strings.Join(needs, ",")), in.Summary)
+		}
+		if what == "strategies" {
+			break
+		}
+		fmt.Fprintln(tw)
+		fallthrough
+	case "sources":
+		fmt.Fprintln(tw, "SOURCE\tPARAMS (default)\tWHAT")
+		for _, s := range datasets.Sources() {
+			var ps []string
+			for _, p := range s.Params {
+				ps = append(ps, fmt.Sprintf("%s=%s", p.Name, p.Default))
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, dash(strings.Join(ps, " ")), s.Doc)
+		}
+	default:
+		return usagef("albench list: unknown list %q (want strategies or sources)", what)
+	}
+	return tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func cmdReport(ctx context.Context, stdout, stderr io.Writer, args []string) error {
+	const synopsis = "albench report DIR"
+	pos, err := parse(newFlags("report"), synopsis, stdout, args)
+	if err != nil {
+		return err
+	}
+	dir, err := oneArg("report", pos, "DIR")
+	if err != nil {
+		return err
+	}
+	if err := harness.Report(dir); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: curves.csv summary.csv report.md figures/ rebuilt from trials.csv\n", dir)
+	return nil
+}
+
+func cmdMerge(ctx context.Context, stdout, stderr io.Writer, args []string) error {
+	const synopsis = "albench merge OUT SHARD_DIR..."
+	pos, err := parse(newFlags("merge"), synopsis, stdout, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		return usagef("albench merge: want OUT and at least one SHARD_DIR (got %d arguments)", len(pos))
+	}
+	n, err := harness.Merge(pos[0], pos[1:])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d trials from %d shards -> %s\n", n, len(pos)-1, pos[0])
+	return nil
+}
+
+func cmdData(ctx context.Context, stdout, stderr io.Writer, args []string) error {
+	const synopsis = "albench data [-dataset NAME] [-seed S] [-out FILE] CONFIG"
+	fs := newFlags("data")
+	name := fs.String("dataset", "", "dataset name (default: the config's first)")
+	seed := fs.Int("seed", 0, "seed")
+	out := fs.String("out", "", "output CSV file (default: standard output)")
+	pos, err := parse(fs, synopsis, stdout, args)
+	if err != nil {
+		return err
+	}
+	path, err := oneArg("data", pos, "CONFIG")
+	if err != nil {
+		return err
+	}
+	cfg, _, err := harness.Load(path)
+	if err != nil {
+		return err
+	}
+	d := 0
+	if *name != "" {
+		d = -1
+		var names []string
+		for i, ds := range cfg.Datasets {
+			names = append(names, ds.Name)
+			if ds.Name == *name {
+				d = i
+			}
+		}
+		if d < 0 {
+			return usagef("albench data: -dataset: no dataset %q in %s (have %s)", *name, path, strings.Join(names, ", "))
+		}
+	}
+	setup, err := experiments.Prepare(cfg, d, *seed)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	if err := experiments.WriteSetupCSV(&b, setup); err != nil {
+		return err
+	}
+	if *out == "" {
+		_, err = io.WriteString(stdout, b.String())
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+		return err
+	}
+	return harness.WriteFileAtomic(*out, []byte(b.String()))
+}

@@ -1,0 +1,307 @@
+package experiments
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+
+	"albench/experiments/datasets"
+	"albench/streams"
+)
+
+// Setup is the data one trial starts from (design §3, steps 1–3). It depends only on
+// (dataset, seed): every strategy gets the same Setup for a given seed.
+type Setup struct {
+	// Dataset is the dataset's name (DatasetSpec.Name).
+	Dataset string
+	// Features is the number of columns; Classes the number of classes, named by
+	// ClassNames.
+	Features, Classes int
+	ClassNames        []string
+	// PoolX holds the pool rows (len(PoolY) × Features, row-major); PoolY their labels.
+	PoolX []float64
+	PoolY []int
+	// TestX and TestY are the held-out test set, laid out like the pool.
+	TestX []float64
+	TestY []int
+	// Initial lists the pool rows labeled at the start, in draw order.
+	Initial []int
+}
+
+// Prepare builds the data of dataset d for a seed and runs design §3 steps 1–3.
+// Each step draws from its own stream, keyed by the dataset's name and the seed, so
+// no step's randomness depends on another's or on the strategy:
+//
+//  1. Build: datasets.Build(source, params, dir, streams.New("data", name, seed)),
+//     with dir the directory of c.Path (relative csv paths).
+//  2. Split: a stratified hold-out, like scikit-learn's StratifiedShuffleSplit.
+//     The test set has
+//     n_test = ⌈test_fraction·N⌉
+//     rows (a product within 1e-9 of an integer counts as that integer, so 0.7 of
+//     100 is 70, where Python's ceil gives 71). They are allocated to the classes in
+//     proportion to the class sizes by largest remainder (ties to the lower class),
+//     keeping at least one row of every class with two or more in the pool; which
+//     rows of a class go to the test set is decided by a shuffle from
+//     streams.New("split", name, seed). Pool and test rows keep the dataset's order.
+//  3. Standardize (if the protocol asks): every feature is z-scored with the pool's
+//     mean and population standard deviation (ddof 0, like StandardScaler), pool
+//     and test alike; a feature constant over the pool is centred, not divided.
+//  4. Initial set, from streams.New("initial", name, seed): "uniform" draws
+//     `initial` pool rows without replacement; "stratified" allocates them to the
+//     classes in proportion to their pool counts by largest remainder, then draws
+//     uniformly within each class, class by class; "per_class" draws one row of each
+//     class present in the pool first, in class order, then the rest uniformly from
+//     the remaining rows.
+//
+// Prepare returns an error if the data cannot be built or does not fit the protocol
+// (Parse rules both out for a file-based config). It panics if d is out of range.
+func Prepare(c *Config, d, seed int) (*Setup, error) {
+	pr := c.ProtocolFor(d) // panics on a bad d
+	spec := c.Datasets[d]
+	key := streams.Seed(seed)
+	dir := "."
+	if c.Path != "" {
+		dir = filepath.Dir(c.Path)
+	}
+	data, err := datasets.Build(spec.Source, spec.Params, dir, streams.New("data", spec.Name, key))
+	if err != nil {
+		return nil, fmt.Errorf("experiments: dataset %s, seed %d: %w", spec.Name, seed, err)
+	}
+	if err := checkData(data); err != nil {
+		return nil, fmt.Errorf("experiments: dataset %s, seed %d: %w", spec.Name, seed, err)
+	}
+
+	inTest := split(data.Y, data.Classes, testCount(data.N, pr.TestFraction), streams.New("split", spec.Name, key))
+	s := &Setup{
+		Dataset:    spec.Name,
+		Features:   data.D,
+		Classes:    data.Classes,
+		ClassNames: data.ClassNames,
+	}
+	for i, y := range data.Y {
+		row := data.X[i*data.D : (i+1)*data.D]
+		if inTest[i] {
+			s.TestX = append(s.TestX, row...)
+			s.TestY = append(s.TestY, y)
+		} else {
+			s.PoolX = append(s.PoolX, row...)
+			s.PoolY = append(s.PoolY, y)
+		}
+	}
+	if pr.Standardize {
+		standardize(s.PoolX, s.TestX, data.D)
+	}
+	s.Initial, err = drawInitial(s.PoolY, data.Classes, pr.Initial, pr.InitialSampling, streams.New("initial", spec.Name, key))
+	if err != nil {
+		return nil, fmt.Errorf("experiments: dataset %s, seed %d: %w", spec.Name, seed, err)
+	}
+	return s, nil
+}
+
+// checkData rejects a dataset whose arrays disagree with its shape.
+func checkData(d *datasets.Dataset) error {
+	if d.N < 0 || d.D < 1 || len(d.X) != d.N*d.D || len(d.Y) != d.N || d.Classes < 1 {
+		return fmt.Errorf("malformed data: N=%d D=%d Classes=%d with %d values and %d labels",
+			d.N, d.D, d.Classes, len(d.X), len(d.Y))
+	}
+	for i, y := range d.Y {
+		if y < 0 || y >= d.Classes {
+			return fmt.Errorf("row %d: label %d not in [0, %d)", i, y, d.Classes)
+		}
+	}
+	return nil
+}
+
+// testCount is the size of the hold-out, ⌈fraction·n⌉, counting a product within
+// rounding error of an integer as that integer.
+func testCount(n int, fraction float64) int {
+	x := fraction * float64(n)
+	k := math.Ceil(x)
+	if r := math.Round(x); math.Abs(x-r) <= 1e-9*max(1, math.Abs(x)) {
+		k = r
+	}
+	return min(max(int(k), 0), n)
+}
+
+// split marks nTest rows of y for the test set, stratified by class.
+func split(y []int, classes, nTest int, rng *rand.Rand) []bool {
+	rows := byClass(y, classes)
+	counts := make([]int, classes)
+	limit := make([]int, classes)
+	for c, r := range rows {
+		counts[c] = len(r)
+		limit[c] = len(r)
+		if len(r) >= 2 {
+			limit[c] = len(r) - 1 // keep one in the pool
+		}
+	}
+	take := allocate(nTest, counts, limit)
+	inTest := make([]bool, len(y))
+	for c, r := range rows {
+		rng.Shuffle(len(r), func(i, j int) { r[i], r[j] = r[j], r[i] })
+		for _, i := range r[:take[c]] {
+			inTest[i] = true
+		}
+	}
+	return inTest
+}
+
+// byClass lists the rows of each class in ascending order.
+func byClass(y []int, classes int) [][]int {
+	rows := make([][]int, classes)
+	for i, c := range y {
+		rows[c] = append(rows[c], i)
+	}
+	return rows
+}
+
+// allocate divides total among classes in proportion to counts by the largest
+// remainder method (Hamilton's): class c first gets
+//
+//	⌊total·counts[c] / Σcounts⌋
+//
+// and the units left go one each to the classes with the largest remainders, ties to
+// the lower class. No class gets more than limit[c]; units a capped class cannot take
+// go, in the same order, to classes with room. The result may sum to less than total
+// only if the limits sum to less.
+func allocate(total int, counts, limit []int) []int {
+	sum := 0
+	for _, n := range counts {
+		sum += n
+	}
+	out := make([]int, len(counts))
+	if sum == 0 || total <= 0 {
+		return out
+	}
+	rem := make([]int, len(counts))
+	left := total
+	for c, n := range counts {
+		out[c] = min(total*n/sum, limit[c])
+		rem[c] = total * n % sum
+		left -= out[c]
+	}
+	order := make([]int, len(counts))
+	for c := range order {
+		order[c] = c
+	}
+	// Stable sort by remainder, largest first: ties stay in class order.
+	for i := 1; i < len(order); i++ {
+		for j := i; j > 0 && rem[order[j]] > rem[order[j-1]]; j-- {
+			order[j], order[j-1] = order[j-1], order[j]
+		}
+	}
+	for left > 0 {
+		gave := false
+		for _, c := range order {
+			if left > 0 && out[c] < limit[c] {
+				out[c]++
+				left--
+				gave = true
+			}
+		}
+		if !gave {
+			break
+		}
+	}
+	return out
+}
+
+// standardize z-scores each of the d columns of pool and test with the pool's mean
+// and population standard deviation:
+//
+//	x' = (x − μ)/σ,  μ = Σx/n,  σ = √(Σ(x − μ)²/n)
+//
+// leaving σ out for a column constant over the pool.
+func standardize(pool, test []float64, d int) {
+	n := len(pool) / d
+	if n == 0 {
+		return
+	}
+	for j := range d {
+		lo, hi, mean := math.Inf(1), math.Inf(-1), 0.0
+		for i := range n {
+			x := pool[i*d+j]
+			mean += x
+			lo, hi = min(lo, x), max(hi, x)
+		}
+		mean /= float64(n)
+		std := 1.0
+		if lo != hi {
+			ss := 0.0
+			for i := range n {
+				dx := pool[i*d+j] - mean
+				ss += dx * dx
+			}
+			std = math.Sqrt(ss / float64(n))
+		}
+		for _, xs := range [][]float64{pool, test} {
+			for i := j; i < len(xs); i += d {
+				xs[i] = (xs[i] - mean) / std
+			}
+		}
+	}
+}
+
+// drawInitial draws the initial labeled pool rows; see Prepare.
+func drawInitial(y []int, classes, k int, sampling string, rng *rand.Rand) ([]int, error) {
+	if k > len(y) {
+		return nil, fmt.Errorf("initial %d exceeds the %d-row pool", k, len(y))
+	}
+	rows := byClass(y, classes)
+	out := make([]int, 0, k)
+	switch sampling {
+	case "uniform":
+		all := make([]int, len(y))
+		for i := range all {
+			all[i] = i
+		}
+		out = append(out, pick(all, k, rng)...)
+	case "stratified":
+		counts := make([]int, classes)
+		for c, r := range rows {
+			counts[c] = len(r)
+		}
+		for c, n := range allocate(k, counts, counts) {
+			out = append(out, pick(rows[c], n, rng)...)
+		}
+	case "per_class":
+		present := 0
+		for _, r := range rows {
+			if len(r) > 0 {
+				present++
+			}
+		}
+		if k < present {
+			return nil, fmt.Errorf("per_class sampling needs initial ≥ %d, the classes in the pool (got %d)", present, k)
+		}
+		taken := make([]bool, len(y))
+		for _, r := range rows {
+			if len(r) > 0 {
+				i := r[rng.IntN(len(r))]
+				taken[i] = true
+				out = append(out, i)
+			}
+		}
+		var rest []int
+		for i := range y {
+			if !taken[i] {
+				rest = append(rest, i)
+			}
+		}
+		out = append(out, pick(rest, k-len(out), rng)...)
+	default:
+		return nil, fmt.Errorf("unknown initial_sampling %q", sampling)
+	}
+	return out, nil
+}
+
+// pick draws k of xs uniformly without replacement, in draw order, by a partial
+// Fisher–Yates shuffle of xs (which it permutes).
+func pick(xs []int, k int, rng *rand.Rand) []int {
+	for i := range k {
+		j := i + rng.IntN(len(xs)-i)
+		xs[i], xs[j] = xs[j], xs[i]
+	}
+	return append([]int(nil), xs[:k]...)
+}

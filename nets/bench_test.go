@@ -1,0 +1,63 @@
+package nets_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"albench/nets"
+)
+
+// benchNet returns an initialised net of the given widths and rows×inputs data.
+func benchNet(b *testing.B, rows int, widths ...int) (*nets.Net, *nets.Matrix, []int) {
+	spec := nets.Spec{Kind: "mlp", Inputs: widths[0], Hidden: widths[1 : len(widths)-1], Outputs: widths[len(widths)-1]}
+	n := newNet(b, spec, 1)
+	rng := rand.New(rand.NewPCG(2, 2))
+	return n, randMatrix(rng, rows, spec.Inputs), randLabels(rng, rows, spec.Outputs)
+}
+
+func gflops(b *testing.B, flops float64) {
+	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+func benchmarkEpoch(b *testing.B, widths ...int) {
+	n, x, y := benchNet(b, 60, widths...)
+	tr, err := nets.NewTrainer(nets.TrainSpec{Optimizer: "adam", LR: 1e-3, Epochs: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := tr.Epoch(n, x, y, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	gflops(b, n.TrainFLOPs(x.Rows))
+}
+
+// One Adam epoch on 60 labeled rows (full batch), the tutorial's network.
+func BenchmarkEpochAdam20x32x16x2(b *testing.B) { benchmarkEpoch(b, 20, 32, 16, 2) }
+
+// One Adam epoch on 60 labeled rows (full batch), a wider ten-class network.
+func BenchmarkEpochAdam64x32x16x10(b *testing.B) { benchmarkEpoch(b, 64, 32, 16, 10) }
+
+// Probabilities of a 1000-row pool.
+func BenchmarkProbs1000(b *testing.B) {
+	n, x, _ := benchNet(b, 1000, 20, 32, 16, 2)
+	var out nets.Matrix
+	b.ReportAllocs()
+	for b.Loop() {
+		n.Probs(x, &out)
+	}
+	gflops(b, n.ForwardFLOPs(x.Rows))
+}
+
+// Per-sample gradient norms of a 1000-row pool.
+func BenchmarkGradNorms1000(b *testing.B) {
+	n, x, _ := benchNet(b, 1000, 20, 32, 16, 2)
+	var out nets.Matrix
+	b.ReportAllocs()
+	for b.Loop() {
+		n.GradNorms(x, &out)
+	}
+	gflops(b, n.GradNormsFLOPs(x.Rows))
+}

@@ -1,0 +1,43 @@
+package nets
+
+import "fmt"
+
+// Matrix is a dense row-major matrix of float64: element (i, j) is Data[i*Cols+j].
+// It is a plain value so that callers can wrap an existing slice without copying.
+type Matrix struct {
+	Rows, Cols int
+	Data       []float64
+}
+
+// NewMatrix returns a zeroed rows×cols matrix.
+func NewMatrix(rows, cols int) *Matrix {
+	return &Matrix{Rows: rows, Cols: cols, Data: make([]float64, rows*cols)}
+}
+
+// Row returns row i as a slice of Data (not a copy).
+func (m *Matrix) Row(i int) []float64 { return m.Data[i*m.Cols : (i+1)*m.Cols] }
+
+// Resize makes m rows×cols, reusing Data's capacity when it suffices.
+// The contents after a resize are unspecified.
+func (m *Matrix) Resize(rows, cols int) {
+	n := rows * cols
+	if cap(m.Data) < n {
+		m.Data = make([]float64, n)
+	}
+	m.Data = m.Data[:n]
+	m.Rows, m.Cols = rows, cols
+}
+
+// Gather sets m to the rows idx of src, in that order, reusing m's storage.
+func (m *Matrix) Gather(src *Matrix, idx []int) {
+	m.Resize(len(idx), src.Cols)
+	for k, i := range idx {
+		copy(m.Data[k*m.Cols:(k+1)*m.Cols], src.Data[i*src.Cols:(i+1)*src.Cols])
+	}
+}
+
+func (m *Matrix) check() {
+	if len(m.Data) != m.Rows*m.Cols {
+		panic(fmt.Sprintf("nets: matrix %d×%d has %d elements", m.Rows, m.Cols, len(m.Data)))
+	}
+}

@@ -1,0 +1,248 @@
+package nets
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// ErrDiverged is returned (wrapped) when a training loss is NaN or infinite.
+var ErrDiverged = errors.New("nets: loss is not finite")
+
+// TrainSpec holds the training settings of a Trainer.
+type TrainSpec struct {
+	// Optimizer is "sgd" (torch.optim.SGD) or "adam" (torch.optim.Adam with
+	// betas 0.9 and 0.999 and eps 1e-8).
+	Optimizer string
+	// LR is the learning rate (> 0).
+	LR float64
+	// Momentum is SGD's momentum in [0, 1); Adam ignores it.
+	Momentum float64
+	// WeightDecay is the L2 penalty (≥ 0) added to the gradient as WeightDecay·θ,
+	// for every parameter, biases included.
+	WeightDecay float64
+	// Epochs is the number of passes over the data per Fit (≥ 1).
+	Epochs int
+	// BatchSize is the mini-batch size; 0 (or at least the number of rows) means
+	// one full batch per epoch.
+	BatchSize int
+}
+
+// Adam's constants, PyTorch's defaults.
+const (
+	beta1   = 0.9
+	beta2   = 0.999
+	adamEps = 1e-8
+)
+
+// Trainer runs an optimizer over a Net. It holds the optimizer's state (SGD's
+// momentum buffer, Adam's moments and step count), sized from the first Net it
+// trains; using it with a Net of another shape panics until Reset. Like a Net, a
+// Trainer belongs to one goroutine at a time.
+type Trainer struct {
+	spec  TrainSpec
+	adam  bool
+	sizes []int // shape of the bound net; nil when unbound
+
+	steps int       // optimizer steps taken since Reset
+	m, v  []float64 // SGD momentum buffer (m); Adam first and second moments
+	grad  []float64
+
+	perm []int
+	xb   Matrix
+	yb   []int
+}
+
+// NewTrainer validates spec and returns a Trainer with empty optimizer state.
+func NewTrainer(spec TrainSpec) (*Trainer, error) {
+	switch {
+	case spec.Optimizer != "sgd" && spec.Optimizer != "adam":
+		return nil, fmt.Errorf("nets: optimizer must be sgd or adam (got %q)", spec.Optimizer)
+	case !(spec.LR > 0) || math.IsInf(spec.LR, 0):
+		return nil, fmt.Errorf("nets: learning rate must be positive and finite (got %v)", spec.LR)
+	case !(spec.Momentum >= 0 && spec.Momentum < 1):
+		return nil, fmt.Errorf("nets: momentum must be in [0, 1) (got %v)", spec.Momentum)
+	case !(spec.WeightDecay >= 0) || math.IsInf(spec.WeightDecay, 0):
+		return nil, fmt.Errorf("nets: weight decay must be non-negative and finite (got %v)", spec.WeightDecay)
+	case spec.Epochs < 1:
+		return nil, fmt.Errorf("nets: epochs must be at least 1 (got %d)", spec.Epochs)
+	case spec.BatchSize < 0:
+		return nil, fmt.Errorf("nets: batch size must be non-negative (got %d)", spec.BatchSize)
+	}
+	return &Trainer{spec: spec, adam: spec.Optimizer == "adam"}, nil
+}
+
+// Reset forgets the optimizer state: momentum buffers, Adam's moments and step
+// count, and the shape of the net it was sized for.
+func (t *Trainer) Reset() {
+	t.sizes = t.sizes[:0]
+	t.steps = 0
+	clear(t.m)
+	clear(t.v)
+}
+
+// bind sizes the optimizer state for n on first use and checks n's shape after.
+func (t *Trainer) bind(n *Net) {
+	if len(t.sizes) > 0 {
+		if !slices.Equal(t.sizes, n.sizes) {
+			panic(fmt.Sprintf("nets: trainer sized for a %v net used with a %v net", t.sizes, n.sizes))
+		}
+		return
+	}
+	t.sizes = append(t.sizes[:0], n.sizes...)
+	p := len(n.params)
+	t.grad = resize(t.grad, p)
+	t.m = resize(t.m, p)
+	clear(t.m)
+	if t.adam {
+		t.v = resize(t.v, p)
+		clear(t.v)
+	}
+}
+
+func resize(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+// Fit runs Epochs passes of Epoch and returns the loss of the last pass.
+func (t *Trainer) Fit(n *Net, x *Matrix, y []int, rng *rand.Rand) (float64, error) {
+	var loss float64
+	for e := 0; e < t.spec.Epochs; e++ {
+		var err error
+		if loss, err = t.Epoch(n, x, y, rng); err != nil {
+			return loss, fmt.Errorf("epoch %d: %w", e+1, err)
+		}
+	}
+	return loss, nil
+}
+
+// Epoch makes one pass over the rows of x with labels y and returns the mean
+// cross-entropy over the pass, each sample's loss taken in the forward pass just
+// before the update it contributes to (so with dropout, in training mode).
+//
+// With mini-batches (0 < BatchSize < rows), the rows are visited in a fresh
+// permutation drawn from rng and cut into batches of BatchSize, the last one
+// smaller, as PyTorch's DataLoader(shuffle=True, drop_last=False) does. A full
+// batch keeps the rows' order and draws nothing from rng except dropout masks;
+// rng may be nil when there is nothing to draw.
+//
+// A non-finite loss stops the pass before its update and returns an error wrapping
+// ErrDiverged.
+func (t *Trainer) Epoch(n *Net, x *Matrix, y []int, rng *rand.Rand) (float64, error) {
+	n.checkInput(x)
+	n.checkLabels(x, y)
+	if x.Rows == 0 {
+		panic("nets: training on no rows")
+	}
+	bs := t.spec.BatchSize
+	if rng == nil && (n.HasDropout() || (bs > 0 && bs < x.Rows)) {
+		panic("nets: training with dropout or mini-batches needs a random stream")
+	}
+	t.bind(n)
+	if bs <= 0 || bs >= x.Rows {
+		loss := t.gradient(n, x.Data, x.Rows, y, rng)
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return loss, fmt.Errorf("%w (got %v)", ErrDiverged, loss)
+		}
+		t.step(n)
+		return loss, nil
+	}
+
+	// A fresh permutation each epoch (Fisher–Yates on the identity), so the order
+	// depends only on rng, not on earlier epochs.
+	if cap(t.perm) < x.Rows {
+		t.perm = make([]int, x.Rows)
+	}
+	t.perm = t.perm[:x.Rows]
+	for i := range t.perm {
+		t.perm[i] = i
+	}
+	for i := len(t.perm) - 1; i > 0; i-- {
+		j := rng.IntN(i + 1)
+		t.perm[i], t.perm[j] = t.perm[j], t.perm[i]
+	}
+	sum := 0.0
+	for s := 0; s < x.Rows; s += bs {
+		idx := t.perm[s:min(s+bs, x.Rows)]
+		t.xb.Gather(x, idx)
+		t.yb = t.yb[:0]
+		for _, i := range idx {
+			t.yb = append(t.yb, y[i])
+		}
+		loss := t.gradient(n, t.xb.Data, len(idx), t.yb, rng)
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return loss, fmt.Errorf("%w (got %v in the batch at row %d of the pass)", ErrDiverged, loss, s)
+		}
+		sum += loss * float64(len(idx))
+		t.step(n)
+	}
+	return sum / float64(x.Rows), nil
+}
+
+// gradient sets t.grad to the gradient of the training objective on rows of x
+// with labels y, the mean cross-entropy plus the L2 penalty (λ/2)‖θ‖² that weight
+// decay λ amounts to,
+//
+//	g = ∇L + λθ,
+//
+// and returns the cross-entropy alone (what PyTorch's loss reports).
+func (t *Trainer) gradient(n *Net, x []float64, rows int, y []int, rng *rand.Rand) float64 {
+	loss := n.lossGrad(x, rows, y, rng, t.grad)
+	if wd := t.spec.WeightDecay; wd != 0 {
+		w := n.params
+		g := t.grad[:len(w)]
+		for i, v := range w {
+			g[i] += wd * v
+		}
+	}
+	return loss
+}
+
+// step applies one optimizer update from the gradient g in t.grad, as torch.optim
+// does. SGD with momentum μ does
+//
+//	b ← g on the first step, b ← μ·b + g after;  θ ← θ − η·b
+//
+// (θ ← θ − η·g without momentum), and Adam (Kingma and Ba 2015) does
+//
+//	m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,
+//	θ ← θ − (η/(1−β₁ᵗ)) · m / (√v/√(1−β₂ᵗ) + ε).
+func (t *Trainer) step(n *Net) {
+	lr := t.spec.LR
+	w := n.params
+	g := t.grad[:len(w)]
+	t.steps++
+	if t.adam {
+		m, v := t.m[:len(w)], t.v[:len(w)]
+		stepSize := lr / (1 - math.Pow(beta1, float64(t.steps)))
+		bc2 := math.Sqrt(1 - math.Pow(beta2, float64(t.steps)))
+		for i, gi := range g {
+			m[i] = m[i]*beta1 + gi*(1-beta1)
+			v[i] = v[i]*beta2 + gi*gi*(1-beta2)
+			w[i] -= stepSize * (m[i] / (math.Sqrt(v[i])/bc2 + adamEps))
+		}
+		return
+	}
+	mu := t.spec.Momentum
+	if mu == 0 {
+		for i, gi := range g {
+			w[i] -= lr * gi
+		}
+		return
+	}
+	b := t.m[:len(w)]
+	first := t.steps == 1
+	for i, gi := range g {
+		if first {
+			b[i] = gi
+		} else {
+			b[i] = mu*b[i] + gi
+		}
+		w[i] -= lr * b[i]
+	}
+}

@@ -1,0 +1,237 @@
+package results
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+)
+
+// DefaultTarget is the fraction of the skyline accuracy that labels-to-target
+// asks for when Meta.Target is zero.
+const DefaultTarget = 0.95
+
+// DefaultBaseline is the strategy everything is compared against when
+// Meta.Baseline is empty.
+const DefaultBaseline = "random"
+
+// TieTolerance is how close two AULCs must be to count as a tie. Paired
+// differences within it are treated as exact zeros by the tests too.
+const TieTolerance = 1e-12
+
+// Alpha is the significance level of the report's markers and of the
+// pairwise win matrix.
+const Alpha = 0.05
+
+// Meta describes a run for the report. Its zero value is valid: every empty
+// field falls back to a default or to what the records hold.
+type Meta struct {
+	Name, Description string
+	ConfigText        string // the YAML config, shown fenced in the report
+	AlbenchVersion    string
+	GoVersion         string
+	Kernel            string // the OS/kernel line, shown as is
+	// Seeds lists the configured seeds; empty means the seeds in the records.
+	Seeds []int
+	// Strategies is the display order of strategies, from the config. Empty
+	// means sorted names. Strategies in the records but not listed follow in
+	// sorted order; listed strategies without records are dropped.
+	Strategies []string
+	// Datasets is the display order of the report and figures, handled like
+	// Strategies. The CSV files always sort datasets by name.
+	Datasets []string
+	// Target is labels-to-target's fraction of the skyline accuracy; 0 means
+	// DefaultTarget.
+	Target float64
+	// Baseline is the strategy compared against; "" means DefaultBaseline.
+	Baseline string
+	Elapsed  time.Duration // zero: not shown
+	Started  time.Time     // zero: not shown
+}
+
+func (m Meta) target() float64 {
+	if m.Target == 0 {
+		return DefaultTarget
+	}
+	return m.Target
+}
+
+func (m Meta) baseline() string {
+	if m.Baseline == "" {
+		return DefaultBaseline
+	}
+	return m.Baseline
+}
+
+// Analysis is everything derived from a run's records: the aggregated
+// curves, the per-strategy summary with tests against the baseline, and the
+// ranks and pairwise wins across datasets. Build it with Analyze.
+type Analysis struct {
+	Datasets   []string // display order
+	Strategies []string // display order, without Skyline
+	Seeds      []int    // sorted seeds present in the records
+	Baseline   string
+	Target     float64
+
+	Curves   []CurvePoint // curves.csv order
+	Summary  []SummaryRow // summary.csv order
+	Ranks    []RankRow    // in Strategies order
+	Pairwise []PairRow    // every ordered pair, in Strategies order
+
+	trials map[trialKey]*trial
+	aulc   map[dsKey]map[int]float64 // per (dataset, strategy): seed → AULC
+}
+
+type trialKey struct {
+	dataset, strategy string
+	seed              int
+}
+
+type dsKey struct{ dataset, strategy string }
+
+// trial is one (dataset, strategy, seed) curve in round order. Skyline trials
+// hold a single point.
+type trial struct {
+	nLabeled           []int
+	acc, macroF1, loss []float64
+}
+
+// Analyze checks and aggregates records. It does not modify recs. Data
+// problems (a repeated round, n_labeled not increasing over rounds, two
+// skyline rows for one seed) are errors.
+func Analyze(recs []Record, meta Meta) (*Analysis, error) {
+	if !(meta.Target >= 0 && meta.Target <= 1) {
+		return nil, fmt.Errorf("results: target %v outside [0, 1]", meta.Target)
+	}
+	sorted := slices.Clone(recs)
+	SortRecords(sorted)
+	a := &Analysis{
+		Baseline: meta.baseline(),
+		Target:   meta.target(),
+		trials:   make(map[trialKey]*trial),
+		aulc:     make(map[dsKey]map[int]float64),
+	}
+	var datasets, strategies []string
+	var seeds []int
+	var prev Record
+	for i, r := range sorted {
+		k := trialKey{r.Dataset, r.Strategy, r.Seed}
+		t := a.trials[k]
+		if t == nil {
+			t = &trial{}
+			a.trials[k] = t
+		} else {
+			if r.Round == prev.Round {
+				if r.Strategy == Skyline {
+					return nil, fmt.Errorf("results: %s: two skyline rows for seed %d", r.Dataset, r.Seed)
+				}
+				return nil, fmt.Errorf("results: %s/%s seed %d: two rows for round %d", r.Dataset, r.Strategy, r.Seed, r.Round)
+			}
+			if r.NLabeled <= prev.NLabeled {
+				return nil, fmt.Errorf("results: %s/%s seed %d: n_labeled %d at round %d does not grow from %d",
+					r.Dataset, r.Strategy, r.Seed, r.NLabeled, r.Round, prev.NLabeled)
+			}
+		}
+		t.nLabeled = append(t.nLabeled, r.NLabeled)
+		t.acc = append(t.acc, r.Accuracy)
+		t.macroF1 = append(t.macroF1, r.MacroF1)
+		t.loss = append(t.loss, r.LogLoss)
+		if i == 0 || r.Dataset != prev.Dataset {
+			datasets = append(datasets, r.Dataset)
+		}
+		if r.Strategy != Skyline && !slices.Contains(strategies, r.Strategy) {
+			strategies = append(strategies, r.Strategy)
+		}
+		if !slices.Contains(seeds, r.Seed) {
+			seeds = append(seeds, r.Seed)
+		}
+		prev = r
+	}
+	slices.Sort(strategies)
+	slices.Sort(seeds)
+	a.Datasets = displayOrder(meta.Datasets, datasets)
+	a.Strategies = displayOrder(meta.Strategies, strategies)
+	a.Seeds = seeds
+
+	for k, t := range a.trials {
+		if k.strategy == Skyline {
+			continue
+		}
+		x := make([]float64, len(t.nLabeled))
+		for i, n := range t.nLabeled {
+			x[i] = float64(n)
+		}
+		dk := dsKey{k.dataset, k.strategy}
+		if a.aulc[dk] == nil {
+			a.aulc[dk] = make(map[int]float64)
+		}
+		a.aulc[dk][k.seed] = AULC(x, t.acc)
+	}
+
+	sortedDatasets := slices.Sorted(slices.Values(datasets))
+	a.Curves = a.curves(sortedDatasets)
+	a.Summary = a.summary(sortedDatasets)
+	a.Ranks = a.ranks()
+	a.Pairwise = a.pairwise()
+	return a, nil
+}
+
+// displayOrder lists the names of want that occur in have, then the rest of
+// have (sorted) in order.
+func displayOrder(want, have []string) []string {
+	var out []string
+	for _, w := range want {
+		if slices.Contains(have, w) && !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	for _, h := range have {
+		if !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// seedsOf returns the sorted seeds of a (dataset, strategy) trial set.
+func (a *Analysis) seedsOf(dataset, strategy string) []int {
+	var s []int
+	for _, seed := range a.Seeds {
+		if a.trials[trialKey{dataset, strategy, seed}] != nil {
+			s = append(s, seed)
+		}
+	}
+	return s
+}
+
+// paired returns the AULCs of strategies x and y on the seeds both ran, and
+// their differences x − y with |d| ≤ TieTolerance set to zero.
+func (a *Analysis) paired(dataset, x, y string) (ax, ay, d []float64) {
+	mx, my := a.aulc[dsKey{dataset, x}], a.aulc[dsKey{dataset, y}]
+	for _, seed := range a.Seeds {
+		vx, okx := mx[seed]
+		vy, oky := my[seed]
+		if !okx || !oky {
+			continue
+		}
+		ax, ay = append(ax, vx), append(ay, vy)
+		diff := vx - vy
+		if math.Abs(diff) <= TieTolerance {
+			diff = 0
+		}
+		d = append(d, diff)
+	}
+	return ax, ay, d
+}
+
+// strategyOrder orders strategy names by display order, Skyline last.
+func (a *Analysis) strategyOrder(x, y string) int {
+	pos := func(s string) int {
+		if s == Skyline {
+			return len(a.Strategies)
+		}
+		return slices.Index(a.Strategies, s)
+	}
+	return cmp.Compare(pos(x), pos(y))
+}

@@ -1,0 +1,45 @@
+package results
+
+import (
+	"bytes"
+	"os"
+	"testing"
+)
+
+// FuzzReadTrials checks that ReadTrials never panics, and that what it
+// accepts survives a write and a second read unchanged.
+func FuzzReadTrials(f *testing.F) {
+	fixture, err := os.ReadFile("testdata/trials.csv")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(fixture[:2000])
+	f.Add([]byte("dataset,strategy,seed,round,n_labeled,accuracy,macro_f1,log_loss\n"))
+	f.Add([]byte("dataset,strategy,seed,round,n_labeled,accuracy,macro_f1,log_loss\nd,s,1,0,10,NaN,0,0\n"))
+	f.Add([]byte("dataset,strategy,seed,round,n_labeled,accuracy,macro_f1,log_loss\n\"d\n\",s,1,0,10,0.5,0,1e308\n"))
+	f.Add([]byte("a,b\n1,2\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		recs, err := ReadTrials(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		if err := WriteTrials(&buf, recs); err != nil {
+			t.Fatal(err)
+		}
+		again, err := ReadTrials(bytes.NewReader(buf.Bytes()))
+		if err != nil {
+			t.Fatalf("rereading written trials: %v", err)
+		}
+		if len(again) != len(recs) {
+			t.Fatalf("%d records, %d after a round trip", len(recs), len(again))
+		}
+		// Analysis of any accepted input either works or returns an error.
+		if a, err := Analyze(recs, Meta{}); err == nil {
+			var out bytes.Buffer
+			if err := WriteReport(&out, a, Meta{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}

@@ -1,0 +1,71 @@
+package stats
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Summary describes a sample: its size, mean, sample standard deviation,
+// standard error of the mean and a two-sided Student-t confidence interval
+// for the mean.
+//
+// Std, SEM, CILow and CIHigh are NaN when N < 2, and every field but N is NaN
+// when N == 0.
+type Summary struct {
+	N      int
+	Mean   float64
+	Std    float64 // sample standard deviation, divisor n−1
+	SEM    float64 // Std / √n
+	CILow  float64
+	CIHigh float64
+}
+
+// Describe summarises x with a 95% confidence interval for the mean.
+func Describe(x []float64) Summary {
+	return DescribeLevel(x, 0.95)
+}
+
+// DescribeLevel summarises x with a confidence interval at the given level,
+// which must lie in (0, 1).
+//
+// The interval is Student's t-interval
+//
+//	mean ± t_{(1+level)/2, n−1} · s/√n
+//
+// where s is the sample standard deviation (Student 1908; see e.g. Wasserman,
+// All of Statistics, §7.4). With s == 0 the interval collapses to the mean.
+func DescribeLevel(x []float64, level float64) Summary {
+	if !(level > 0 && level < 1) {
+		panic("stats: confidence level outside (0, 1)")
+	}
+	n := len(x)
+	s := Summary{N: n, Mean: math.NaN(), Std: math.NaN(), SEM: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
+	if n == 0 {
+		return s
+	}
+	if n == 1 {
+		s.Mean = x[0]
+		return s
+	}
+	s.Mean, s.Std = stat.MeanStdDev(x, nil)
+	s.SEM = s.Std / math.Sqrt(float64(n))
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile((1 + level) / 2)
+	s.CILow = s.Mean - t*s.SEM
+	s.CIHigh = s.Mean + t*s.SEM
+	return s
+}
+
+// Diff returns the paired differences x[i] − y[i]. It panics if the lengths
+// differ.
+func Diff(x, y []float64) []float64 {
+	if len(x) != len(y) {
+		panic("stats: paired samples of different lengths")
+	}
+	d := make([]float64, len(x))
+	for i := range x {
+		d[i] = x[i] - y[i]
+	}
+	return d
+}

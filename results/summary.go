@@ -1,0 +1,142 @@
+package results
+
+import (
+	"io"
+	"math"
+
+	"albench/results/stats"
+)
+
+// SummaryRow is one row of summary.csv: one strategy on one dataset, over
+// seeds, and compared with the baseline paired by seed.
+type SummaryRow struct {
+	Dataset, Strategy string
+	NSeeds            int
+	AULC              stats.Summary // per-seed AULC (see AULC)
+	FinalAccuracy     stats.Summary // per-seed accuracy at the last round
+	LabelsToTarget    LabelsToTarget
+
+	// VsBaseline reports whether the comparison fields below apply: false for
+	// the baseline's own row and where the dataset has no baseline seeds in
+	// common with the strategy.
+	VsBaseline bool
+	// DeltaAULC summarises the per-seed AULC − baseline AULC, with its 95%
+	// t-interval.
+	DeltaAULC stats.Summary
+	// PWilcoxon and PTTest are the two-sided p-values of the Wilcoxon
+	// signed-rank test and the paired t-test on DeltaAULC; the Holm versions
+	// are corrected across the dataset's non-baseline strategies.
+	PWilcoxon, PWilcoxonHolm float64
+	PTTest, PTTestHolm       float64
+	// Wins, Ties and Losses count seeds whose AULC is above, within
+	// TieTolerance of, and below the baseline's.
+	Wins, Ties, Losses int
+}
+
+// SummaryHeader is the header row of summary.csv.
+var SummaryHeader = []string{"dataset", "strategy", "n_seeds", "aulc_mean", "aulc_std",
+	"final_acc_mean", "final_acc_std", "ltt_mean", "ltt_missed",
+	"delta_aulc_mean", "delta_aulc_ci_low", "delta_aulc_ci_high",
+	"p_wilcoxon", "p_wilcoxon_holm", "p_ttest", "p_ttest_holm", "wins", "ties", "losses"}
+
+func (a *Analysis) summary(datasets []string) []SummaryRow {
+	var rows []SummaryRow
+	for _, ds := range datasets {
+		sky := a.skylineAccuracy(ds)
+		first := len(rows)
+		for _, st := range a.Strategies {
+			seeds := a.seedsOf(ds, st)
+			if len(seeds) == 0 {
+				continue
+			}
+			r := SummaryRow{Dataset: ds, Strategy: st, NSeeds: len(seeds)}
+			var aulc, final, ltt []float64
+			for _, seed := range seeds {
+				t := a.trials[trialKey{ds, st, seed}]
+				aulc = append(aulc, a.aulc[dsKey{ds, st}][seed])
+				final = append(final, t.acc[len(t.acc)-1])
+				skyAcc, ok := sky[seed]
+				if !ok {
+					continue
+				}
+				if n, ok := FirstReaching(t.nLabeled, t.acc, a.Target*skyAcc); ok {
+					ltt = append(ltt, float64(n))
+					r.LabelsToTarget.Reached++
+				} else {
+					r.LabelsToTarget.Missed++
+				}
+			}
+			r.AULC, r.FinalAccuracy = stats.Describe(aulc), stats.Describe(final)
+			r.LabelsToTarget.Mean = stats.Describe(ltt).Mean
+
+			r.DeltaAULC = stats.Describe(nil)
+			r.PWilcoxon, r.PWilcoxonHolm, r.PTTest, r.PTTestHolm = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+			if st != a.Baseline {
+				if _, _, d := a.paired(ds, st, a.Baseline); len(d) > 0 {
+					r.VsBaseline = true
+					r.DeltaAULC = stats.Describe(d)
+					r.PWilcoxon = stats.SignedRank(d).P
+					_, r.PTTest = stats.TTest(d)
+					for _, v := range d {
+						switch {
+						case v > 0:
+							r.Wins++
+						case v < 0:
+							r.Losses++
+						default:
+							r.Ties++
+						}
+					}
+				}
+			}
+			rows = append(rows, r)
+		}
+		// Holm across this dataset's strategies compared with the baseline;
+		// the NaNs of the other rows do not count towards the family size.
+		block := rows[first:]
+		pw, pt := make([]float64, len(block)), make([]float64, len(block))
+		for i, r := range block {
+			pw[i], pt[i] = r.PWilcoxon, r.PTTest
+		}
+		pw, pt = stats.Holm(pw), stats.Holm(pt)
+		for i := range block {
+			block[i].PWilcoxonHolm, block[i].PTTestHolm = pw[i], pt[i]
+		}
+	}
+	return rows
+}
+
+// skylineAccuracy maps each seed of a dataset to its skyline accuracy.
+func (a *Analysis) skylineAccuracy(dataset string) map[int]float64 {
+	m := make(map[int]float64)
+	for _, seed := range a.seedsOf(dataset, Skyline) {
+		t := a.trials[trialKey{dataset, Skyline, seed}]
+		m[seed] = t.acc[len(t.acc)-1]
+	}
+	return m
+}
+
+// WriteSummary writes rows as summary.csv. Fields that do not apply (no seed
+// reached the target, a comparison without a baseline, the spread of one
+// seed) are empty; ltt_missed is empty when the dataset has no skyline.
+func WriteSummary(w io.Writer, rows []SummaryRow) error {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		missed := ""
+		if r.LabelsToTarget.Reached+r.LabelsToTarget.Missed > 0 {
+			missed = itoa(r.LabelsToTarget.Missed)
+		}
+		wins, ties, losses := "", "", ""
+		if r.VsBaseline {
+			wins, ties, losses = itoa(r.Wins), itoa(r.Ties), itoa(r.Losses)
+		}
+		out[i] = []string{r.Dataset, r.Strategy, itoa(r.NSeeds),
+			formatOpt(r.AULC.Mean), formatOpt(r.AULC.Std),
+			formatOpt(r.FinalAccuracy.Mean), formatOpt(r.FinalAccuracy.Std),
+			formatOpt(r.LabelsToTarget.Mean), missed,
+			formatOpt(r.DeltaAULC.Mean), formatOpt(r.DeltaAULC.CILow), formatOpt(r.DeltaAULC.CIHigh),
+			formatOpt(r.PWilcoxon), formatOpt(r.PWilcoxonHolm), formatOpt(r.PTTest), formatOpt(r.PTTestHolm),
+			wins, ties, losses}
+	}
+	return writeCSV(w, SummaryHeader, out)
+}

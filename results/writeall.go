@@ -1,0 +1,41 @@
+package results
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// WriteAll analyses recs and writes into dir: curves.csv, summary.csv,
+// ranks.csv, pairwise.csv, figures/ (PNG and SVG) and report.md, each file
+// atomically (temporary file and rename). It is the one entry point of
+// `albench run` and `albench report DIR`; trials.csv itself is the caller's.
+//
+// When meta.Strategies or meta.Datasets is empty, as when a report is rebuilt
+// from trials.csv alone, names are shown in sorted order (see Meta).
+func WriteAll(dir string, recs []Record, meta Meta) error {
+	a, err := Analyze(recs, meta)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"curves.csv", func(w io.Writer) error { return WriteCurves(w, a.Curves) }},
+		{"summary.csv", func(w io.Writer) error { return WriteSummary(w, a.Summary) }},
+		{"ranks.csv", func(w io.Writer) error { return WriteRanks(w, a.Ranks) }},
+		{"pairwise.csv", func(w io.Writer) error { return WritePairwise(w, a.Pairwise) }},
+	} {
+		if err := writeFileAtomic(filepath.Join(dir, f.name), f.write); err != nil {
+			return err
+		}
+	}
+	if err := WriteFigures(dir, a); err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dir, "report.md"), func(w io.Writer) error { return WriteReport(w, a, meta) })
+}

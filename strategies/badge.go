@@ -1,0 +1,122 @@
+package strategies
+
+import (
+	"context"
+	"errors"
+	"math"
+
+	"albench/nets"
+)
+
+// badge is batch active learning by diverse gradient embeddings (Ash, Zhang,
+// Krishnamurthy, Langford & Agarwal 2020, "Deep batch active learning by diverse,
+// uncertain gradient lower bounds", ICLR). Each unlabeled row is embedded as the
+// gradient of the loss at the predicted label ŷ with respect to the last layer,
+//
+//	g_x = ∂ℓ(x, ŷ)/∂θ_last,   whose norm grows with the model's uncertainty,
+//
+// and the batch is chosen by k-means++ seeding (Arthur & Vassilvitskii 2007) on the
+// g_x: the first pick is the row of largest ‖g_x‖ (the lowest row on ties, as the
+// paper's code does with argmax), and each further pick is drawn from q.Rand with
+// probability
+//
+//	P(x) = D(x)² / Σ_u D(u)²,   D(x) = min over picks c of ‖g_x − g_c‖₂
+//
+// so the batch is both uncertain (long gradients) and diverse (far apart): a row that
+// duplicates a pick has D = 0 and is never drawn. When every remaining row duplicates a
+// pick (Σ D² = 0) the lowest remaining row is taken.
+type badge struct {
+	g      nets.Matrix
+	d2     []float64 // D(x)² of each unlabeled row; 0 once picked
+	picked []bool
+	probScratch
+}
+
+func (*badge) Name() string { return "badge" }
+
+func (s *badge) Select(ctx context.Context, q Query) ([]int, error) {
+	k := batchSize(q)
+	if k == 0 {
+		return []int{}, nil
+	}
+	ge, ok := q.Model.(GradEmbedder)
+	if !ok {
+		return nil, errors.New("strategies: badge: the model does not provide gradient embeddings")
+	}
+	u := len(q.Unlabeled)
+	s.x.Gather(q.Pool, q.Unlabeled)
+	ge.GradEmbed(&s.x, &s.g)
+	checkShape("gradient embeddings", &s.g, u, ge.GradEmbedDim())
+
+	s.d2 = grow(s.d2, u)
+	s.picked = grow(s.picked, u)
+	clear(s.picked)
+	first, best := 0, -1.0
+	for i := range u {
+		g := s.g.Row(i)
+		if n := dot(g, g); n > best {
+			first, best = i, n
+		}
+		s.d2[i] = math.Inf(1)
+	}
+	out := make([]int, 0, k)
+	pick := first
+	for {
+		out = append(out, q.Unlabeled[pick])
+		s.picked[pick] = true
+		if len(out) == k {
+			return out, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		c := s.g.Row(pick)
+		var total float64
+		for i := range u {
+			if s.picked[i] {
+				s.d2[i] = 0
+				continue
+			}
+			s.d2[i] = math.Min(s.d2[i], sqDist(s.g.Row(i), c))
+			total += s.d2[i]
+		}
+		pick = s.draw(total, q)
+	}
+}
+
+// draw samples an unpicked row with probability d2/total, or returns the lowest
+// unpicked row when total is zero (or not finite, which only overflow can cause).
+func (s *badge) draw(total float64, q Query) int {
+	if total > 0 && !math.IsInf(total, 1) {
+		r := q.Rand.Float64() * total
+		last := -1
+		var cum float64
+		for i, d := range s.d2 {
+			if s.picked[i] || d <= 0 {
+				continue
+			}
+			cum += d
+			last = i
+			if cum > r {
+				return i
+			}
+		}
+		if last >= 0 {
+			return last // r fell past the summed weights through rounding
+		}
+	}
+	for i, p := range s.picked {
+		if !p {
+			return i
+		}
+	}
+	panic("strategies: badge: no row left to pick") // unreachable: k ≤ len(q.Unlabeled)
+}
+
+func dot(a, b []float64) float64 {
+	var s float64
+	for i, v := range a {
+		s += v * b[i]
+	}
+	return s
+}

@@ -1,0 +1,72 @@
+package strategies
+
+import (
+	"context"
+	"errors"
+	"math"
+)
+
+// bald is Bayesian active learning by disagreement (Houlsby, Huszár, Ghahramani &
+// Lengyel 2011, "Bayesian active learning for classification and preference
+// learning") with MC dropout as the posterior (Gal, Islam & Ghahramani 2017, "Deep
+// Bayesian active learning with image data"). With p_t the probabilities of T
+// stochastic forward passes, dropout active, it estimates the mutual information
+// between the label and the weights,
+//
+//	BALD(x) = H[(1/T) Σ_t p_t(·|x)] − (1/T) Σ_t H[p_t(·|x)]
+//
+// which is high where the passes disagree and near zero where every pass is equally
+// unsure: it separates model uncertainty from noise in the labels. The estimate is
+// clamped at 0, its true lower bound, against rounding. The masks are drawn from q.Rand.
+type bald struct {
+	samples int
+
+	probScratch
+	mean   []float64 // summed pass probabilities per row and class
+	hsum   []float64 // summed pass entropies per row
+	scores []float64
+	rank   ranker
+}
+
+func (*bald) Name() string { return "bald" }
+
+func (s *bald) Select(ctx context.Context, q Query) ([]int, error) {
+	k := batchSize(q)
+	if k == 0 {
+		return []int{}, nil
+	}
+	mc, ok := q.Model.(MCSampler)
+	if !ok || !mc.HasDropout() {
+		return nil, errors.New("strategies: bald: the model has no dropout to sample (needs model.dropout > 0)")
+	}
+	u, c := len(q.Unlabeled), classes(q)
+	s.x.Gather(q.Pool, q.Unlabeled)
+	s.mean = grow(s.mean, u*c)
+	s.hsum = grow(s.hsum, u)
+	clear(s.mean)
+	clear(s.hsum)
+	for range s.samples {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		mc.MCProbs(&s.x, &s.p, q.Rand)
+		checkShape("MC-dropout probabilities", &s.p, u, c)
+		for i := range u {
+			p := s.p.Row(i)
+			for y, v := range p {
+				s.mean[i*c+y] += v
+			}
+			s.hsum[i] += entropy(p)
+		}
+	}
+	inv := 1 / float64(s.samples)
+	s.scores = grow(s.scores, u)
+	for i := range u {
+		m := s.mean[i*c : (i+1)*c]
+		for y := range m {
+			m[y] *= inv
+		}
+		s.scores[i] = math.Max(0, entropy(m)-s.hsum[i]*inv)
+	}
+	return s.rank.topK(q.Unlabeled, s.scores, k), nil
+}

@@ -1,0 +1,204 @@
+package strategies
+
+import (
+	"fmt"
+	"math"
+
+	"albench/nets"
+)
+
+// ranker returns the k best-scoring candidates. It keeps its heap between calls so a
+// strategy that ranks once per round does not allocate for it in steady state.
+type ranker struct {
+	heap   []int // positions into rows/scores; heap[0] is the worst kept
+	rows   []int
+	scores []float64
+}
+
+// topK returns the rows[i] of the k largest scores[i], best first, as a new slice.
+// Equal scores rank the lower row first, and NaN ranks below every number, so the
+// answer is a function of the scores alone. NaN entries of scores are overwritten
+// with -Inf. k is clamped to len(rows).
+//
+// A bounded min-heap makes this O(n log k): the batch is usually tiny next to the pool.
+func (r *ranker) topK(rows []int, scores []float64, k int) []int {
+	if len(rows) != len(scores) {
+		panic(fmt.Sprintf("strategies: %d rows for %d scores", len(rows), len(scores)))
+	}
+	k = min(k, len(rows))
+	if k <= 0 {
+		return []int{}
+	}
+	for i, s := range scores {
+		if math.IsNaN(s) {
+			scores[i] = math.Inf(-1)
+		}
+	}
+	r.rows, r.scores = rows, scores
+	r.heap = r.heap[:0]
+	for i := range rows {
+		switch {
+		case len(r.heap) < k:
+			r.heap = append(r.heap, i)
+			r.up(len(r.heap) - 1)
+		case r.better(i, r.heap[0]):
+			r.heap[0] = i
+			r.down(0, len(r.heap))
+		}
+	}
+	// Pop the worst to the back until the heap is empty: best first, no sort closure.
+	out := make([]int, k)
+	for n := len(r.heap); n > 0; n-- {
+		out[n-1] = rows[r.heap[0]]
+		r.heap[0] = r.heap[n-1]
+		r.down(0, n-1)
+	}
+	r.rows, r.scores = nil, nil
+	return out
+}
+
+// better reports whether candidate i ranks above candidate j.
+func (r *ranker) better(i, j int) bool {
+	si, sj := r.scores[i], r.scores[j]
+	if si != sj {
+		return si > sj
+	}
+	return r.rows[i] < r.rows[j]
+}
+
+func (r *ranker) up(c int) {
+	for c > 0 {
+		p := (c - 1) / 2
+		if !r.better(r.heap[p], r.heap[c]) {
+			return
+		}
+		r.heap[p], r.heap[c] = r.heap[c], r.heap[p]
+		c = p
+	}
+}
+
+func (r *ranker) down(p, n int) {
+	for {
+		c := 2*p + 1
+		if c >= n {
+			return
+		}
+		if c+1 < n && r.better(r.heap[c], r.heap[c+1]) {
+			c++ // the worse child
+		}
+		if !r.better(r.heap[p], r.heap[c]) {
+			return
+		}
+		r.heap[p], r.heap[c] = r.heap[c], r.heap[p]
+		p = c
+	}
+}
+
+// batchSize is the number of rows Select must return, min(q.Batch, len(q.Unlabeled)).
+func batchSize(q Query) int {
+	if q.Batch < 0 {
+		panic(fmt.Sprintf("strategies: negative batch %d", q.Batch))
+	}
+	return min(q.Batch, len(q.Unlabeled))
+}
+
+// grow returns s resized to n, reusing its storage when it suffices.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// checkShape panics unless m is rows×cols: a model that breaks its contract is a bug.
+func checkShape(what string, m *nets.Matrix, rows, cols int) {
+	if m.Rows != rows || m.Cols != cols || len(m.Data) != rows*cols {
+		panic(fmt.Sprintf("strategies: %s is %d×%d (%d elements), want %d×%d",
+			what, m.Rows, m.Cols, len(m.Data), rows, cols))
+	}
+}
+
+// probScratch computes the model's probabilities on the unlabeled rows into reused buffers.
+type probScratch struct {
+	x, p nets.Matrix
+}
+
+// probs gathers the unlabeled rows into s.x and returns the model's probabilities on them.
+func (s *probScratch) probs(q Query) *nets.Matrix {
+	if q.Model == nil {
+		panic("strategies: query has no model")
+	}
+	s.x.Gather(q.Pool, q.Unlabeled)
+	q.Model.Probs(&s.x, &s.p)
+	checkShape("probabilities", &s.p, len(q.Unlabeled), q.Model.Classes())
+	return &s.p
+}
+
+// entropy returns the Shannon entropy of a probability vector in nats, with 0 log 0 = 0:
+//
+//	H(p) = −Σ_y p(y) log p(y)
+func entropy(p []float64) float64 {
+	var h float64
+	for _, v := range p {
+		if v > 0 {
+			h -= v * math.Log(v)
+		}
+	}
+	return h
+}
+
+// leastConfidence returns 1 − max_y p(y).
+func leastConfidence(p []float64) float64 {
+	best := math.Inf(-1)
+	for _, v := range p {
+		best = max(best, v)
+	}
+	return 1 - best
+}
+
+// smallMargin returns 1 − (p(ŷ1) − p(ŷ2)), ŷ1 and ŷ2 the two most probable classes,
+// so that larger is more uncertain; with one class the runner-up probability is 0.
+func smallMargin(p []float64) float64 {
+	first, second := math.Inf(-1), 0.0
+	for i, v := range p {
+		switch {
+		case i == 0 || v > first:
+			if i > 0 {
+				second = first
+			}
+			first = v
+		case i == 1 || v > second:
+			second = v
+		}
+	}
+	return 1 - (first - second)
+}
+
+// argmax returns the index of the largest entry, the lowest index on ties.
+func argmax(p []float64) int {
+	best := 0
+	for i, v := range p {
+		if v > p[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// sqDist returns the squared Euclidean distance between a and b.
+func sqDist(a, b []float64) float64 {
+	var d float64
+	for i, v := range a {
+		e := v - b[i]
+		d += e * e
+	}
+	return d
+}
+
+// classes is the number of classes of the query: q.Classes, or the model's when unset.
+func classes(q Query) int {
+	if q.Classes == 0 && q.Model != nil {
+		return q.Model.Classes()
+	}
+	return q.Classes
+}

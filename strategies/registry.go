@@ -1,0 +1,424 @@
+package strategies
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Capability names a model capability that a strategy needs.
+type Capability string
+
+// The capabilities a model may offer, each matching an interface of this package.
+const (
+	CapProbs     Capability = "probs"      // Model: class probabilities (every model)
+	CapEmbed     Capability = "embed"      // Embedder: penultimate-layer embeddings
+	CapGradEmbed Capability = "grad_embed" // GradEmbedder: last-layer gradient embeddings
+	CapGradNorms Capability = "grad_norms" // GradNormer: per-sample gradient norms
+	CapMCDropout Capability = "mc_dropout" // MCSampler with HasDropout: MC-dropout passes
+)
+
+// Param documents one parameter of a strategy.
+type Param struct {
+	// Name is the key under the strategy's params in the config.
+	Name string
+	// Default is the value used when the key is absent: an int, float64 or string,
+	// which is also the parameter's type.
+	Default any
+	// Doc says what the parameter does and which values are allowed.
+	Doc string
+}
+
+// Info describes a registered strategy, for listing and validation.
+type Info struct {
+	// Name is the registered name used in configs.
+	Name string
+	// Summary is one line on what the strategy picks.
+	Summary string
+	// Formula is the strategy's score or rule in one line.
+	Formula string
+	// Paper cites the method's source.
+	Paper string
+	// Params lists the accepted parameters with their defaults.
+	Params []Param
+	// Needs lists the model capabilities the strategy uses.
+	Needs []Capability
+}
+
+// Capabilities says which optional capabilities the configured model offers; the
+// caller derives it from the model config (every model offers probabilities).
+type Capabilities struct {
+	Embed, GradEmbed, GradNorms, MCDropout bool
+}
+
+func (c Capabilities) has(n Capability) bool {
+	switch n {
+	case CapEmbed:
+		return c.Embed
+	case CapGradEmbed:
+		return c.GradEmbed
+	case CapGradNorms:
+		return c.GradNorms
+	case CapMCDropout:
+		return c.MCDropout
+	}
+	return true // CapProbs
+}
+
+// Problem is one thing wrong with a strategy entry of a config.
+type Problem struct {
+	// Key locates the problem relative to the entry: "name" or "params.committee".
+	Key string
+	// Msg says what is wrong.
+	Msg string
+	// Got is the offending value as written, or "" when there is none to show.
+	Got string
+}
+
+// String formats p as "key: msg (got X)".
+func (p Problem) String() string {
+	if p.Got == "" {
+		return p.Key + ": " + p.Msg
+	}
+	return fmt.Sprintf("%s: %s (got %s)", p.Key, p.Msg, p.Got)
+}
+
+// param is a Param with its range check; valid returns "" or what is wrong with v,
+// which already has the parameter's type.
+type param struct {
+	Param
+	valid func(v any) string
+}
+
+type spec struct {
+	info   Info // Params filled from params
+	params []param
+	build  func(p map[string]any) Strategy
+}
+
+var probsOnly = []Capability{CapProbs}
+
+func oneOf(set ...string) func(any) string {
+	return func(v any) string {
+		if slices.Contains(set, v.(string)) {
+			return ""
+		}
+		return "must be one of " + strings.Join(set, ", ")
+	}
+}
+
+// specs is the registry, in the order of the design's table.
+var specs = []spec{
+	{
+		info: Info{Name: "random", Summary: "uniform sample without replacement; the baseline",
+			Formula: "x ~ Uniform(U)", Paper: "—"},
+		build: func(map[string]any) Strategy { return &random{} },
+	},
+	{
+		info: Info{Name: "least_confidence", Summary: "the points whose most probable class is least probable",
+			Formula: "argmax_x 1 − max_y p(y|x)", Paper: "Lewis & Gale 1994; Settles 2009 §3.1", Needs: probsOnly},
+		build: func(map[string]any) Strategy { return &uncertainty{name: "least_confidence", measure: leastConfidence} },
+	},
+	{
+		info: Info{Name: "margin", Summary: "the points with the smallest gap between the two most probable classes",
+			Formula: "argmin_x p(ŷ1|x) − p(ŷ2|x)", Paper: "Scheffer, Decomain & Wrobel 2001; Settles 2009 §3.1", Needs: probsOnly},
+		build: func(map[string]any) Strategy { return &uncertainty{name: "margin", measure: smallMargin} },
+	},
+	{
+		info: Info{Name: "entropy", Summary: "the points of highest predictive entropy",
+			Formula: "argmax_x −Σ_y p(y|x) log p(y|x)", Paper: "Shannon 1948; Settles 2009 §3.1", Needs: probsOnly},
+		build: func(map[string]any) Strategy { return &uncertainty{name: "entropy", measure: entropy} },
+	},
+	{
+		info: Info{Name: "qbc", Summary: "disagreement of a committee trained on bootstrap resamples of the labeled set",
+			Formula: "vote_entropy: −Σ_y (V(y)/C) log(V(y)/C); kl: (1/C) Σ_c KL(p_c ‖ p̄)",
+			Paper:   "Seung et al. 1992; Abe & Mamitsuka 1998; Dagan & Engelson 1995; McCallum & Nigam 1998", Needs: probsOnly},
+		params: []param{
+			{Param{"committee", 5, "number of committee members, each trained from scratch every round (≥ 2)"},
+				func(v any) string {
+					if v.(int) < 2 {
+						return "a committee needs at least 2 members"
+					}
+					return ""
+				}},
+			{Param{"measure", VoteEntropy, "disagreement measure: vote_entropy or kl"}, oneOf(VoteEntropy, KL)},
+		},
+		build: func(p map[string]any) Strategy {
+			return &qbc{committee: p["committee"].(int), measure: p["measure"].(string)}
+		},
+	},
+	{
+		info: Info{Name: "egl", Summary: "the points whose label would move the parameters most",
+			Formula: "argmax_x Σ_y p(y|x) ‖∇θ ℓ(x,y)‖", Paper: "Settles, Craven & Ray 2008",
+			Needs: []Capability{CapProbs, CapGradNorms}},
+		build: func(map[string]any) Strategy { return &egl{} },
+	},
+	{
+		info: Info{Name: "bald", Summary: "mutual information between label and weights under MC dropout",
+			Formula: "argmax_x H[(1/T) Σ_t p_t] − (1/T) Σ_t H[p_t]",
+			Paper:   "Houlsby et al. 2011; Gal, Islam & Ghahramani 2017", Needs: []Capability{CapProbs, CapMCDropout}},
+		params: []param{
+			{Param{"samples", 20, "number T of stochastic forward passes (≥ 1)"},
+				func(v any) string {
+					if v.(int) < 1 {
+						return "must be at least 1"
+					}
+					return ""
+				}},
+		},
+		build: func(p map[string]any) Strategy { return &bald{samples: p["samples"].(int)} },
+	},
+	{
+		info: Info{Name: "coreset", Summary: "k-center greedy cover of the penultimate embeddings",
+			Formula: "argmax_u min_c ‖φ(u) − φ(c)‖, labeled and picked rows as centres",
+			Paper:   "Sener & Savarese 2018", Needs: []Capability{CapEmbed}},
+		build: func(map[string]any) Strategy { return &coreset{} },
+	},
+	{
+		info: Info{Name: "badge", Summary: "k-means++ seeding on last-layer gradient embeddings at ŷ",
+			Formula: "first argmax ‖g_x‖, then P(x) ∝ min_c ‖g_x − g_c‖²",
+			Paper:   "Ash et al. 2020", Needs: []Capability{CapGradEmbed}},
+		build: func(map[string]any) Strategy { return &badge{} },
+	},
+	{
+		info: Info{Name: "density", Summary: "uncertainty weighted by mean cosine similarity to the pool",
+			Formula: "argmax_x φ(x) × max(0, (1/N) Σ_u cos(x,u))^β", Paper: "Settles & Craven 2008", Needs: probsOnly},
+		params: []param{
+			{Param{"base", "entropy", "base uncertainty φ: entropy, least_confidence or margin (as 1 − margin)"},
+				oneOf("entropy", "least_confidence", "margin")},
+			{Param{"beta", 1.0, "exponent β of the similarity term (≥ 0; 0 is the base alone)"},
+				func(v any) string {
+					if f := v.(float64); !(f >= 0) || math.IsInf(f, 1) {
+						return "must be finite and at least 0"
+					}
+					return ""
+				}},
+		},
+		build: func(p map[string]any) Strategy {
+			measure := map[string]func([]float64) float64{
+				"entropy": entropy, "least_confidence": leastConfidence, "margin": smallMargin,
+			}[p["base"].(string)]
+			return &density{beta: p["beta"].(float64), measure: measure}
+		},
+	},
+}
+
+// Registry returns every registered strategy in a stable order, that of the design's
+// table. The result is a fresh copy.
+func Registry() []Info {
+	out := make([]Info, len(specs))
+	for i, s := range specs {
+		out[i] = s.info
+		out[i].Needs = slices.Clone(s.info.Needs)
+		for _, p := range s.params {
+			out[i].Params = append(out[i].Params, p.Param)
+		}
+	}
+	return out
+}
+
+// Names returns the registered names in Registry order.
+func Names() []string {
+	out := make([]string, len(specs))
+	for i, s := range specs {
+		out[i] = s.info.Name
+	}
+	return out
+}
+
+func lookup(name string) *spec {
+	for i := range specs {
+		if specs[i].info.Name == name {
+			return &specs[i]
+		}
+	}
+	return nil
+}
+
+// capabilityMsg says what a missing capability means in config terms.
+var capabilityMsg = map[Capability]string{
+	CapEmbed:     "needs penultimate-layer embeddings, which the configured model lacks (use an mlp with a hidden layer)",
+	CapGradEmbed: "needs last-layer gradient embeddings, which the configured model lacks",
+	CapGradNorms: "needs per-sample gradient norms, which the configured model lacks",
+	CapMCDropout: "needs model.dropout > 0",
+}
+
+// Check reports everything wrong with a strategy entry: an unknown name (with a
+// suggestion), unknown parameters, values of the wrong type or out of range, and
+// capabilities the configured model lacks. Params are as decoded from YAML (int,
+// float64, string); an int is accepted where a float is expected and an integral
+// float where an int is. Problems come in a stable order: name, then params by key,
+// then capabilities.
+func Check(name string, params map[string]any, caps Capabilities) []Problem {
+	s := lookup(name)
+	if s == nil {
+		msg := "unknown strategy"
+		if g := suggest(name, Names()); g != "" {
+			msg += fmt.Sprintf("; did you mean %q?", g)
+		} else {
+			msg += " (known: " + strings.Join(Names(), ", ") + ")"
+		}
+		return []Problem{{Key: "name", Msg: msg, Got: name}}
+	}
+	var probs []Problem
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		v := params[k]
+		i := slices.IndexFunc(s.params, func(p param) bool { return p.Name == k })
+		if i < 0 {
+			probs = append(probs, Problem{Key: "params." + k, Msg: unknownParam(s, k), Got: show(v)})
+			continue
+		}
+		p := s.params[i]
+		cv, ok := convert(v, p.Default)
+		if !ok {
+			probs = append(probs, Problem{Key: "params." + k, Msg: "must be " + typeName(p.Default), Got: show(v)})
+			continue
+		}
+		if msg := p.valid(cv); msg != "" {
+			probs = append(probs, Problem{Key: "params." + k, Msg: msg, Got: show(v)})
+		}
+	}
+	for _, n := range s.info.Needs {
+		if !caps.has(n) {
+			probs = append(probs, Problem{Key: "name", Msg: name + " " + capabilityMsg[n], Got: name})
+		}
+	}
+	return probs
+}
+
+// New returns a fresh strategy value for one trial, with params as decoded from YAML
+// and defaults filled in for absent keys. It reports the problems Check would, except
+// missing model capabilities, which Select reports if the configuration slipped past
+// Check.
+func New(name string, params map[string]any) (Strategy, error) {
+	all := Capabilities{Embed: true, GradEmbed: true, GradNorms: true, MCDropout: true}
+	if probs := Check(name, params, all); len(probs) > 0 {
+		errs := make([]error, len(probs))
+		for i, p := range probs {
+			errs[i] = fmt.Errorf("strategies: %s: %s", name, p)
+		}
+		return nil, errors.Join(errs...)
+	}
+	s := lookup(name)
+	full := make(map[string]any, len(s.params))
+	for _, p := range s.params {
+		full[p.Name] = p.Default
+		if v, ok := params[p.Name]; ok {
+			full[p.Name], _ = convert(v, p.Default)
+		}
+	}
+	return s.build(full), nil
+}
+
+func unknownParam(s *spec, k string) string {
+	if len(s.params) == 0 {
+		return s.info.Name + " takes no parameters"
+	}
+	names := make([]string, len(s.params))
+	for i, p := range s.params {
+		names[i] = p.Name
+	}
+	msg := "unknown parameter of " + s.info.Name
+	if g := suggest(k, names); g != "" {
+		return msg + fmt.Sprintf("; did you mean %q?", g)
+	}
+	return msg + " (known: " + strings.Join(names, ", ") + ")"
+}
+
+// convert returns v as the type of def, accepting what YAML decoders produce for
+// a number written either way.
+func convert(v any, def any) (any, bool) {
+	switch def.(type) {
+	case int:
+		switch x := v.(type) {
+		case int:
+			return x, true
+		case int64:
+			if x == int64(int(x)) {
+				return int(x), true
+			}
+		case uint64:
+			if x <= math.MaxInt {
+				return int(x), true
+			}
+		case float64:
+			if x == math.Trunc(x) && math.Abs(x) <= 1<<53 {
+				return int(x), true
+			}
+		}
+	case float64:
+		switch x := v.(type) {
+		case float64:
+			return x, true
+		case int:
+			return float64(x), true
+		case int64:
+			return float64(x), true
+		case uint64:
+			return float64(x), true
+		}
+	case string:
+		if x, ok := v.(string); ok {
+			return x, true
+		}
+	}
+	return nil, false
+}
+
+func typeName(def any) string {
+	switch def.(type) {
+	case int:
+		return "an integer"
+	case float64:
+		return "a number"
+	}
+	return "a string"
+}
+
+func show(v any) string {
+	if v == nil {
+		return "nothing"
+	}
+	return fmt.Sprint(v)
+}
+
+// suggest returns the candidate closest to s in edit distance, if it is close enough
+// to be a plausible typo: at most 2 edits, or a third of s's length if longer.
+func suggest(s string, candidates []string) string {
+	best, bestD := "", max(2, len(s)/3)+1
+	for _, c := range candidates {
+		if d := editDistance(strings.ToLower(s), c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, counted in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
