@@ -290,6 +290,11 @@ func seq(n int) []int {
 func (p *parser) protocol(n *yaml.Node, path string) protoSrc {
 	s := protoSrc{at: map[string]loc{}}
 	m := p.object(n, path, protocolKeys)
+	if m == nil {
+		// Not a mapping, already reported: count its budget as written but
+		// invalid, so that it is not also reported missing.
+		s.at["budget"] = loc{n, join(path, "budget")}
+	}
 	for _, k := range protocolKeys {
 		f, ok := m[k]
 		if !ok {
@@ -489,11 +494,11 @@ func (p *parser) datasets(c *Config, top map[string]field, root *yaml.Node) []da
 			c.Datasets = append(c.Datasets, ds)
 			continue
 		}
-		nameOK, sourceOK := false, false
+		sourceOK := false
 		if f, ok := m["name"]; ok {
 			kp := path + ".name"
 			if s, ok := p.str(f.v, kp); ok && p.ident(f.v, kp, s) {
-				ds.Name, nameOK = s, true
+				ds.Name = s
 				if j, dup := first[s]; dup {
 					p.add(f.v, kp, fmt.Sprintf("duplicate dataset name (first at datasets[%d])", j), got(f.v))
 				} else {
@@ -509,15 +514,18 @@ func (p *parser) datasets(c *Config, top map[string]field, root *yaml.Node) []da
 		} else {
 			p.add(e, path+".source", "required key is missing", "")
 		}
+		paramsOK := true
 		if f, ok := m["params"]; ok {
 			src.params = f.v
+			before := len(p.errs)
 			ds.Params = p.params(f.v, path+".params")
+			paramsOK = len(p.errs) == before
 		}
 		if f, ok := m["protocol"]; ok {
 			src.proto = p.protocol(f.v, path+".protocol")
 			ds.Protocol = src.proto.o
 		}
-		src.ok = nameOK && sourceOK
+		src.ok = sourceOK && paramsOK // else Check would report the same keys again
 		c.Datasets = append(c.Datasets, ds)
 	}
 	return srcs
@@ -528,6 +536,10 @@ func (p *parser) datasets(c *Config, top map[string]field, root *yaml.Node) []da
 func (p *parser) checkDataset(c *Config, i int, src datasetSrc, top protoSrc, topNode *yaml.Node, dir string) {
 	path := fmt.Sprintf("datasets[%d]", i)
 	ds := c.Datasets[i]
+	name := ds.Name // for messages
+	if name == "" {
+		name = path
+	}
 
 	// Where each protocol key of this dataset comes from, and whether it is valid.
 	at := func(k string) (loc, bool) {
@@ -603,13 +615,13 @@ func (p *parser) checkDataset(c *Config, i int, src datasetSrc, top protoSrc, to
 		if pr.Initial+pr.Budget > pool {
 			l, _ := at("budget")
 			p.add(l.n, l.path, fmt.Sprintf("initial %d + budget %d exceeds the %d-row pool of dataset %s",
-				pr.Initial, pr.Budget, pool, ds.Name), got(l.n))
+				pr.Initial, pr.Budget, pool, name), got(l.n))
 		}
 	}
 	if valid("initial") && valid("initial_sampling") && pr.InitialSampling == "per_class" && pr.Initial < shape.Classes {
 		l, _ := at("initial")
 		p.add(l.n, l.path, fmt.Sprintf("per_class sampling needs at least one point of each of the %d classes of dataset %s",
-			shape.Classes, ds.Name), got(l.n))
+			shape.Classes, name), got(l.n))
 	}
 }
 
@@ -629,6 +641,7 @@ func (p *parser) strategies(c *Config, top map[string]field, root *yaml.Node, ch
 	for i, e := range v.Content {
 		path := fmt.Sprintf("strategies[%d]", i)
 		var s StrategySpec
+		checkOK := true
 		labelAt, labelPath := e, path // where the label came from
 		ev := deref(e)
 		switch {
@@ -653,7 +666,9 @@ func (p *parser) strategies(c *Config, top map[string]field, root *yaml.Node, ch
 				}
 			}
 			if f, ok := m["params"]; ok {
+				before := len(p.errs)
 				s.Params = p.params(f.v, path+".params")
+				checkOK = len(p.errs) == before
 			}
 		default:
 			p.add(e, path, "must be a strategy name or a mapping with name, label and params", got(e))
@@ -672,7 +687,7 @@ func (p *parser) strategies(c *Config, top map[string]field, root *yaml.Node, ch
 			}
 		}
 		c.Strategies = append(c.Strategies, s)
-		if check == nil || s.Name == "" {
+		if check == nil || s.Name == "" || !checkOK {
 			continue
 		}
 		for _, q := range check(s, c.Model) {

@@ -62,13 +62,13 @@ func TestParseErrors(t *testing.T) {
 		{"not a mapping", "- t\n", "c.yaml:1:1: a config must be a mapping of keys to values (got [t])"},
 		{"duplicate key", base + "name: u\n", "c.yaml:9:1: name: duplicate key (first at line 1)"},
 		{"duplicate nested key", edit(t, "{n_samples: 100}", "{n_samples: 100, n_samples: 90}"),
-			"c.yaml:5:31: datasets[0].params.n_samples: duplicate key (first at line 5)"},
+			"c.yaml:5:30: datasets[0].params.n_samples: duplicate key (first at line 5)"},
 		{"unknown key with suggestion", edit(t, "  budget: 20\n", "  budget: 20\n  bach: 2\n"),
 			"c.yaml:8:3: protocol.bach: unknown key (did you mean batch?)"},
 		{"unknown key without suggestion", base + "colour: red\n",
 			"c.yaml:9:1: colour: unknown key (known: name, description, seeds, target, datasets, protocol, model, strategies)"},
 		{"unknown key case", edit(t, "name: t", "Name: t"),
-			"c.yaml:1:1: Name: unknown key (did you mean name?)\nc.yaml:2:1: name: required key is missing"},
+			"c.yaml:1:1: Name: unknown key (did you mean name?)\nc.yaml:1:1: name: required key is missing"},
 		{"merge key", base + "model: {<<: {kind: mlp}}\n", "c.yaml:9:9: model: merge keys (<<) are not supported"},
 		{"non-string key", base + "model: {1: 2}\n", "c.yaml:9:9: model: keys must be strings (got 1)"},
 		{"self-referencing anchor", base + "model: &a\n  train: *a\n", "c.yaml: anchor 'a' value contains itself"},
@@ -77,13 +77,14 @@ func TestParseErrors(t *testing.T) {
 		{"int as string", edit(t, "budget: 20", "budget: twenty"), "c.yaml:7:11: protocol.budget: must be an integer (got twenty)"},
 		{"int as float", edit(t, "budget: 20", "budget: 20.5"), "c.yaml:7:11: protocol.budget: must be an integer (got 20.5)"},
 		{"int as quoted", edit(t, "budget: 20", `budget: "20"`), "c.yaml:7:11: protocol.budget: must be an integer (got 20)"},
-		{"null value", edit(t, "budget: 20", "budget:"), "c.yaml:7:3: protocol.budget: must be an integer (got null)"},
+		{"null value", edit(t, "budget: 20", "budget:"), "c.yaml:7:10: protocol.budget: must be an integer (got null)"},
 		{"float as string", base + "target: high\n", "c.yaml:9:9: target: must be a number (got high)"},
 		{"float NaN", base + "target: .nan\n", "c.yaml:9:9: target: must be a finite number (got .nan)"},
 		{"bool as yes", edit(t, "budget: 20", "budget: 20\n  standardize: yes"),
 			"c.yaml:8:16: protocol.standardize: must be true or false (got yes)"},
 		{"string as list", edit(t, "name: t", "name: [t]"), "c.yaml:1:7: name: must be a string (got [t])"},
 		{"mapping as scalar", base + "model: mlp\n", "c.yaml:9:8: model: must be a mapping (got mlp)"},
+		{"protocol as scalar", edit(t, "protocol:\n  budget: 20", "protocol: 20"), "c.yaml:6:11: protocol: must be a mapping (got 20)"},
 		{"seeds as mapping", base + "seeds: {n: 3}\n", "c.yaml:9:8: seeds: must be a number of seeds or a list of seeds (got a mapping)"},
 		{"hidden as int", base + "model: {hidden: 32}\n", "c.yaml:9:17: model.hidden: must be a list of layer widths (got 32)"},
 		{"params as list", edit(t, "{n_samples: 100}", "[100]"), "c.yaml:5:13: datasets[0].params: must be a mapping (got [100])"},
@@ -152,22 +153,22 @@ func TestParseErrors(t *testing.T) {
 		{"seeds empty", base + "seeds: []\n", "c.yaml:9:8: seeds: must not be empty"},
 
 		// Names and labels.
-		{"duplicate dataset names", edit(t, "strategies", "  - {name: d, source: iris}\nstrategies"),
-			"c.yaml:6:13: datasets[1].name: duplicate dataset name (first at datasets[0]) (got d)"},
+		{"duplicate dataset names", edit(t, "protocol:", "  - {name: d, source: iris}\nprotocol:"),
+			"c.yaml:6:12: datasets[1].name: duplicate dataset name (first at datasets[0]) (got d)"},
 		{"duplicate strategy labels", edit(t, "[random]", "[random, random]"),
 			"c.yaml:8:22: strategies[1]: duplicate strategy label (first at strategies[0]); give one a label (got random)"},
 		{"duplicate explicit label", edit(t, "[random]", "[random, {name: qbc, label: random}]"),
-			"c.yaml:8:42: strategies[1].label: duplicate strategy label (first at strategies[0]); give one a label (got random)"},
+			"c.yaml:8:41: strategies[1].label: duplicate strategy label (first at strategies[0]); give one a label (got random)"},
 		{"skyline label", edit(t, "[random]", "[random, {name: qbc, label: skyline}]"),
-			"c.yaml:8:42: strategies[1].label: label skyline is reserved for the skyline rows; give the strategy another label (got skyline)"},
+			"c.yaml:8:41: strategies[1].label: label skyline is reserved for the skyline rows; give the strategy another label (got skyline)"},
 
 		// Problems found by other packages, positioned here.
 		{"dataset params", edit(t, "{n_samples: 100}", "{n_samples: 100, n_informative: 30}"),
-			"c.yaml:5:47: datasets[0].params.n_informative: n_informative + n_redundant + n_repeated (32) must not exceed n_features (20) (got 30)"},
+			"c.yaml:5:45: datasets[0].params.n_informative: n_informative + n_redundant + n_repeated (32) must not exceed n_features (20) (got 30)"},
 		{"dataset unknown param", edit(t, "{n_samples: 100}", "{n_sample: 100}"),
-			"c.yaml:5:24: datasets[0].params.n_sample: unknown parameter"},
+			"c.yaml:5:24: datasets[0].params.n_sample: unknown parameter; did you mean n_samples?"},
 		{"strategy params", edit(t, "[random]", "[random, {name: qbc, params: {committee: 1}}]"),
-			"c.yaml:8:53: strategies[1].params.committee: must be at least 2 (got 1)"},
+			"c.yaml:8:54: strategies[1].params.committee: must be at least 2 (got 1)"},
 		{"strategy name", edit(t, "[random]", "[random, margni]"), "c.yaml:8:22: strategies[1].name: unknown strategy (got margni)"},
 		{"strategy against model", edit(t, "[random]", "[random, {name: bald}]"), "c.yaml:8:22: strategies[1]: bald needs model.dropout > 0"},
 
@@ -219,12 +220,12 @@ strategies: [random, random, nope]
 `
 	want := `c.yaml:1:7: name: must be letters, digits, '_', '.', '+' or '-', starting with a letter or digit (got x y)
 c.yaml:2:12: seeds[1]: duplicate seed (first at seeds[0]) (got 1)
-c.yaml:6:31: datasets[0].params.n_informative: n_informative + n_redundant + n_repeated (32) must not exceed n_features (20) (got 30)
+c.yaml:6:45: datasets[0].params.n_informative: n_informative + n_redundant + n_repeated (32) must not exceed n_features (20) (got 30)
 c.yaml:8:3: protocol.budjet: unknown key (did you mean budget?)
 c.yaml:8:3: protocol.budget: required key is missing
 c.yaml:10:12: model.dropout: must be in [0, 1) (got 2)
-c.yaml:11:16: model.train.lr: must be positive (got -1)
-c.yaml:11:28: model.train.epochs: must be at least 1 (got 0)
+c.yaml:11:15: model.train.lr: must be positive (got -1)
+c.yaml:11:27: model.train.epochs: must be at least 1 (got 0)
 c.yaml:12:22: strategies[1]: duplicate strategy label (first at strategies[0]); give one a label (got random)
 c.yaml:12:30: strategies[2].name: unknown strategy (got nope)`
 	_, err := Parse([]byte(yaml), "c.yaml", committeeCheck)
@@ -417,12 +418,16 @@ name: t
 		t.Errorf("the file's path changed the hash")
 	}
 	differ := map[string]string{
-		"budget":     strings.Replace(base, "budget: 20", "budget: 30", 1),
-		"param":      strings.Replace(base, "n_samples: 100", "n_samples: 101", 1),
-		"param type": strings.Replace(base, "n_samples: 100", "n_samples: 100.0", 1),
-		"seed order": base + "seeds: [1, 0]\n",
-		"strategy":   strings.Replace(base, "[random]", "[random, qbc]", 1),
-		"warm start": base + "model: {train: {warm_start: true}}\n",
+		"budget":        strings.Replace(base, "budget: 20", "budget: 30", 1),
+		"dataset param": strings.Replace(base, "n_samples: 100", "n_samples: 101", 1),
+		"param":         strings.Replace(base, "[random]", "[{name: qbc, params: {committee: 3}}]", 1),
+		"seed order":    base + "seeds: [1, 0]\n",
+		"strategy":      strings.Replace(base, "[random]", "[random, qbc]", 1),
+		"warm start":    base + "model: {train: {warm_start: true}}\n",
+	}
+	// A param's type counts: 3 and 3.0 may mean different things to a strategy.
+	if hash(differ["param"]) == hash(strings.Replace(differ["param"], "committee: 3", "committee: 3.0", 1)) {
+		t.Errorf("a param's type left the hash unchanged")
 	}
 	for name, yaml := range differ {
 		if got := hash(yaml); got == h {

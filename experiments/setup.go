@@ -36,10 +36,9 @@ type Setup struct {
 //  1. Build: datasets.Build(source, params, dir, streams.New("data", name, seed)),
 //     with dir the directory of c.Path (relative csv paths).
 //  2. Split: a stratified hold-out, like scikit-learn's StratifiedShuffleSplit.
-//     The test set has
-//     n_test = ⌈test_fraction·N⌉
-//     rows (a product within 1e-9 of an integer counts as that integer, so 0.7 of
-//     100 is 70, where Python's ceil gives 71). They are allocated to the classes in
+//     The test set has n_test = ⌈test_fraction·N⌉ rows (a product within 1e-9 of
+//     an integer counts as that integer, so 0.7 of 100 is 70, where scikit-learn's
+//     ceil gives 71). They are allocated to the classes in
 //     proportion to the class sizes by largest remainder (ties to the lower class),
 //     keeping at least one row of every class with two or more in the pool; which
 //     rows of a class go to the test set is decided by a shuffle from

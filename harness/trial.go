@@ -48,6 +48,10 @@ func (e *TrialError) Unwrap() error { return e.Err }
 
 // netSpec is the network a config asks for on a dataset of the given shape.
 func netSpec(m experiments.ModelSpec, features, classes int) nets.Spec {
+	if m.Kind == "logreg" {
+		// Softmax regression has no hidden layer to size or drop out.
+		return nets.Spec{Kind: m.Kind, Inputs: features, Outputs: classes}
+	}
 	return nets.Spec{
 		Kind:       m.Kind,
 		Inputs:     features,

@@ -54,9 +54,7 @@ func (n *Net) hidden(x []float64, rows int, dropout bool) []float64 {
 			}
 		} else {
 			for i, v := range dst {
-				if v < 0 { // not v <= 0: a NaN must propagate to the loss
-					dst[i] = 0
-				}
+				dst[i] = max(v, 0) // branch-free; a NaN propagates to the loss
 			}
 		}
 		if dropout {

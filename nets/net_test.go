@@ -229,6 +229,33 @@ func TestForwardMatchesNaive(t *testing.T) {
 	}
 }
 
+// TestRowsAreIndependent: a row's outputs are bit-for-bit the same whatever rows
+// it is computed with, so a strategy's scores do not depend on the pool's size
+// or order.
+func TestRowsAreIndependent(t *testing.T) {
+	for name, spec := range specs {
+		n := newNet(t, spec, 2)
+		x := randMatrix(rand.New(rand.NewPCG(3, 3)), 7, spec.Inputs)
+		var all, one [5]nets.Matrix
+		outs := func(x *nets.Matrix, m *[5]nets.Matrix) {
+			n.Probs(x, &m[0])
+			n.Embed(x, &m[1])
+			n.GradEmbed(x, &m[2])
+			n.GradNorms(x, &m[3])
+			n.MCProbs(x, &m[4], rand.New(rand.NewPCG(1, 1)))
+		}
+		outs(x, &all)
+		for i := 0; i < x.Rows; i++ {
+			outs(&nets.Matrix{Rows: 1, Cols: x.Cols, Data: x.Row(i)}, &one)
+			for k := range 4 { // MCProbs draws masks for earlier rows first
+				if !slices.Equal(one[k].Data, all[k].Row(i)) {
+					t.Fatalf("%s: output %d of row %d alone differs from its value in a batch", name, k, i)
+				}
+			}
+		}
+	}
+}
+
 // TestProbsStable: huge logits must give probabilities, not NaN.
 func TestProbsStable(t *testing.T) {
 	n := newNet(t, logreg, 1)

@@ -1,7 +1,6 @@
 package results
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -223,15 +222,4 @@ func (a *Analysis) paired(dataset, x, y string) (ax, ay, d []float64) {
 		d = append(d, diff)
 	}
 	return ax, ay, d
-}
-
-// strategyOrder orders strategy names by display order, Skyline last.
-func (a *Analysis) strategyOrder(x, y string) int {
-	pos := func(s string) int {
-		if s == Skyline {
-			return len(a.Strategies)
-		}
-		return slices.Index(a.Strategies, s)
-	}
-	return cmp.Compare(pos(x), pos(y))
 }

@@ -68,7 +68,7 @@ type GradEmbedder interface {
 	GradEmbedDim() int
 	// GradEmbed sets out (resized to x.Rows × GradEmbedDim) to the gradient of the
 	// cross-entropy loss at the predicted label with respect to the last layer's
-	// weights and biases.
+	// weights (Ash et al. 2020): (p − e_ŷ) ⊗ h, h the penultimate embedding.
 	GradEmbed(x, out *nets.Matrix)
 }
 

@@ -120,13 +120,14 @@ func cmdList(ctx context.Context, stdout, stderr io.Writer, args []string) error
 		fmt.Fprintln(tw)
 		fallthrough
 	case "sources":
-		fmt.Fprintln(tw, "SOURCE\tPARAMS (default)\tWHAT")
+		tw.Flush()
+		fmt.Fprintln(stdout, "SOURCES (params with their defaults)")
 		for _, s := range datasets.Sources() {
 			var ps []string
 			for _, p := range s.Params {
 				ps = append(ps, fmt.Sprintf("%s=%s", p.Name, p.Default))
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, dash(strings.Join(ps, " ")), s.Doc)
+			fmt.Fprintf(stdout, "%s\n    %s\n    params: %s\n", s.Name, s.Doc, dash(strings.Join(ps, " ")))
 		}
 	default:
 		return usagef("albench list: unknown list %q (want strategies or sources)", what)

@@ -13,7 +13,7 @@ var blobsSource = source{
 		Params: []Param{
 			{"n_samples", "100", "total points, split evenly over the centers (the first ones get the remainder), or a list of counts per center"},
 			{"n_features", "2", "dimension (taken from centers when they are given as a list)"},
-			{"centers", "3", "number of centers drawn uniformly in center_box, or a list of center coordinates"},
+			{"centers", "3", "number of centers drawn uniformly in center_box (by default one per count when n_samples is a list), or a list of center coordinates"},
 			{"cluster_std", "1.0", "standard deviation of every cluster, or a list with one per center"},
 			{"center_box", "[-10, 10]", "bounds [min, max] of every coordinate of a random center"},
 			{"shuffle", "true", "shuffle the samples"},

@@ -25,10 +25,12 @@ var csvSource = source{
 		Doc: "A CSV file of numeric features and one label column. The delimiter (comma, semicolon " +
 			"or tab) is detected from the first line; the first row is a header when one of its " +
 			"feature fields is not a number. String labels become classes in sorted order, " +
-			"numeric labels in numeric order.",
+			"numeric labels in numeric order. Ignored columns are dropped unread, so " +
+			"albench data's output reads back with ignore: [split].",
 		Params: []Param{
 			{"path", "", "the file, relative to the config file's directory"},
 			{"label", "last column", "the label column: a header name, or a 0-based column index"},
+			{"ignore", "[]", "columns that are not features, dropped before parsing: header names or 0-based column indices"},
 		},
 	},
 	parse: parseCSVSource,
@@ -40,6 +42,13 @@ type labelSpec struct {
 	index  int    // a 0-based column index, when !byName and set
 	byName bool
 	set    bool // false: the last column
+}
+
+// columnRef names one column of the first row: by header name or by 0-based index.
+type columnRef struct {
+	name   string // when byName
+	index  int    // when !byName
+	byName bool
 }
 
 func parseCSVSource(p *params, dir string) (Shape, func(*rand.Rand) *Dataset) {
@@ -59,7 +68,8 @@ func parseCSVSource(p *params, dir string) (Shape, func(*rand.Rand) *Dataset) {
 		}
 	}
 	lab, labOK := readLabelParam(p, p.m)
-	if path == "" || !labOK {
+	ignore, ignoreOK := readIgnoreParam(p, p.m)
+	if path == "" || !labOK || !ignoreOK {
 		return Shape{}, nil
 	}
 	file := path
@@ -75,7 +85,7 @@ func parseCSVSource(p *params, dir string) (Shape, func(*rand.Rand) *Dataset) {
 		p.probs = append(p.probs, Problem{Key: "path", Msg: "cannot read " + file + ": " + err.Error(), Got: path})
 		return Shape{}, nil
 	}
-	d, probs := parseCSV(data, file, lab)
+	d, probs := parseCSVIgnoring(data, file, lab, ignore)
 	for i := range probs {
 		if probs[i].Key == "" {
 			probs[i].Key = "path"
@@ -103,6 +113,38 @@ func readLabelParam(p *params, m map[string]any) (labelSpec, bool) {
 	p.addTyped("label", "must be a column name or a non-negative column index", v)
 	return labelSpec{}, false
 }
+
+// readIgnoreParam reads the optional ignore parameter from m: a list of header
+// names and 0-based column indices. Whether they name columns of the file is
+// checked when the file is parsed.
+func readIgnoreParam(p *params, m map[string]any) ([]columnRef, bool) {
+	v, ok := m["ignore"]
+	if !ok {
+		return nil, true
+	}
+	list, isList := v.([]any)
+	if !isList {
+		p.addTyped("ignore", "must be a list of column names or non-negative column indices", v)
+		return nil, false
+	}
+	refs := make([]columnRef, 0, len(list))
+	ok = true
+	for i, e := range list {
+		if s, isStr := e.(string); isStr && strings.TrimSpace(s) != "" {
+			refs = append(refs, columnRef{name: strings.TrimSpace(s), byName: true})
+			continue
+		}
+		if n, isInt := asInt(e); isInt && n >= 0 {
+			refs = append(refs, columnRef{index: n})
+			continue
+		}
+		p.addTyped(ignoreKey(i), "must be a column name or a non-negative column index", e)
+		ok = false
+	}
+	return refs, ok
+}
+
+func ignoreKey(i int) string { return "ignore[" + strconv.Itoa(i) + "]" }
 
 // ParseCSV reads a labeled CSV table from r, as the csv source does. file names the
 // data in problems. label selects the label column: nil for the last column, a
@@ -148,6 +190,13 @@ func (fp *fileProblems) result() []Problem {
 }
 
 func parseCSV(data []byte, file string, lab labelSpec) (*Dataset, []Problem) {
+	return parseCSVIgnoring(data, file, lab, nil)
+}
+
+// parseCSVIgnoring parses data as parseCSV does, dropping the columns in ignore
+// unread: they may hold anything, and they give no feature, no feature name and no
+// header evidence. Problems keep the file's own column numbers.
+func parseCSVIgnoring(data []byte, file string, lab labelSpec, ignore []columnRef) (*Dataset, []Problem) {
 	fp := &fileProblems{file: file}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	r := csv.NewReader(bytes.NewReader(data))
@@ -165,36 +214,76 @@ func parseCSV(data []byte, file string, lab labelSpec) (*Dataset, []Problem) {
 	}
 	firstLine, _ := r.FieldPos(0)
 	ncols := len(first)
+	named := func(name string) int {
+		return slices.IndexFunc(first, func(s string) bool { return strings.TrimSpace(s) == name })
+	}
 	labelCol := ncols - 1
 	switch {
 	case lab.byName:
-		labelCol = slices.IndexFunc(first, func(s string) bool { return strings.TrimSpace(s) == lab.name })
+		labelCol = named(lab.name)
 		if labelCol < 0 {
 			fp.list = append(fp.list, Problem{Key: "label", Msg: "missing label column: the first row has no column named " + strconv.Quote(lab.name), Got: lab.name, File: file, Line: firstLine})
-			return nil, fp.result()
 		}
 	case lab.set:
 		labelCol = lab.index
 		if labelCol >= ncols {
 			fp.list = append(fp.list, Problem{Key: "label", Msg: fmt.Sprintf("missing label column: the first row has %d columns", ncols), Got: strconv.Itoa(lab.index), File: file, Line: firstLine, Col: labelCol + 1})
-			return nil, fp.result()
+			labelCol = -1
+		}
+	}
+	// skip marks the columns that are not features: the label and the ignored.
+	skip := make([]bool, ncols)
+	if labelCol >= 0 {
+		skip[labelCol] = true
+	}
+	header := lab.byName
+	for i, c := range ignore {
+		j := c.index
+		got := strconv.Itoa(c.index)
+		if c.byName {
+			header = true // a name refers to the first row, which makes it the header
+			j, got = named(c.name), c.name
+			if j < 0 {
+				fp.list = append(fp.list, Problem{Key: ignoreKey(i), Msg: "missing column: the first row has no column named " + strconv.Quote(c.name), Got: got, File: file, Line: firstLine})
+				continue
+			}
+		} else if j >= ncols {
+			fp.list = append(fp.list, Problem{Key: ignoreKey(i), Msg: fmt.Sprintf("missing column: the first row has %d columns", ncols), Got: got, File: file, Line: firstLine, Col: j + 1})
+			continue
+		}
+		if j == labelCol {
+			fp.list = append(fp.list, Problem{Key: ignoreKey(i), Msg: "is the label column", Got: got, File: file, Line: firstLine, Col: j + 1})
+			continue
+		}
+		skip[j] = true
+	}
+	if len(fp.list) > 0 {
+		return nil, fp.result()
+	}
+	features := ncols - 1
+	for j := range ncols {
+		if skip[j] && j != labelCol {
+			features--
 		}
 	}
 	if ncols < 2 {
 		fp.add(firstLine, 0, "no feature columns: the first row has a single field (the delimiter must be a comma, semicolon or tab)", "")
 		return nil, fp.result()
 	}
+	if features == 0 {
+		fp.add(firstLine, 0, "no feature columns: every column but the label is ignored", "")
+		return nil, fp.result()
+	}
 
-	header := lab.byName
 	for j, f := range first {
-		if j != labelCol && !isNumber(f) {
+		if !skip[j] && !isNumber(f) {
 			header = true
 		}
 	}
-	d := &Dataset{D: ncols - 1}
+	d := &Dataset{D: features}
 	if header {
 		for j, f := range first {
-			if j != labelCol {
+			if !skip[j] {
 				d.FeatureNames = append(d.FeatureNames, strings.TrimSpace(f))
 			}
 		}
@@ -210,7 +299,7 @@ func parseCSV(data []byte, file string, lab labelSpec) (*Dataset, []Problem) {
 		}
 		ok := true
 		for j, f := range rec {
-			if j == labelCol {
+			if skip[j] {
 				continue
 			}
 			fl, _ := r.FieldPos(j)
@@ -432,7 +521,7 @@ func namesSurvive(names []string, d int) bool {
 // names in the same order.
 func classNamesSurvive(names []string) bool {
 	for _, s := range names {
-		if s == "" || strings.TrimSpace(s) != s || strings.ContainsRune(s, '\r') {
+		if s == "" || strings.TrimSpace(s) != s || strings.Contains(s, "\r\n") {
 			return false
 		}
 	}

@@ -120,7 +120,7 @@ func TestCSVProblemsWithLineAndColumn(t *testing.T) {
 		{"empty label", "a,b,label\n1,2,x\n1,2, \n", nil,
 			[]Problem{{Msg: "empty label", Line: 3, Col: 3}}},
 		{"syntax", "a,b,label\n1,2\"x,y\n", nil,
-			[]Problem{{Msg: "CSV syntax: bare \" in non-quoted field at character 4", Line: 2}}},
+			[]Problem{{Msg: "CSV syntax: bare \" in non-quoted-field at character 4", Line: 2}}},
 		// Lines count blank lines and quoted line breaks; every problem is reported.
 		{"several", "a,b,label\n\n1,2,x\n\"1\n\",2,y\n1,q,z\n1,2\n", nil, []Problem{
 			{Msg: "feature is not a number", Got: "q", Line: 6, Col: 2},
@@ -186,6 +186,121 @@ func TestCSVSourceReadsRelativeToDir(t *testing.T) {
 	wantProblem(t, problemsFor(t, "csv", map[string]any{"path": "d.csv", "label": 1.5}), "label", "column name or a non-negative column index", "1.5")
 	wantProblem(t, problemsFor(t, "csv", map[string]any{"path": "d.csv", "label": -1}), "label", "non-negative", "-1")
 	wantProblem(t, problemsFor(t, "csv", map[string]any{"path": "d.csv", "lable": "y"}), "lable", "did you mean label?", "")
+}
+
+func TestCSVIgnoreDropsColumnsUnread(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The shape of albench data's output: features, label, then a text column.
+	write("split.csv", "x0,x1,label,split\n1.5,-2,b,pool\n3,4e3,a,pool\n-0,5e-324,b,test\n")
+	for _, ignore := range [][]any{{"split"}, {3}, {"split", 3}} {
+		params := map[string]any{"path": "split.csv", "label": "label", "ignore": ignore}
+		shape, probs := Check("csv", params, dir)
+		if len(probs) > 0 || shape != (Shape{3, 2, 2}) {
+			t.Fatalf("ignore %v: Check %+v %v", ignore, shape, probs)
+		}
+		d, err := Build("csv", params, dir, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []float64{1.5, -2, 3, 4e3, math.Copysign(0, -1), 5e-324}
+		if !slices.EqualFunc(d.X, want, func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }) ||
+			!slices.Equal(d.Y, []int{1, 0, 1}) || !slices.Equal(d.FeatureNames, []string{"x0", "x1"}) {
+			t.Errorf("ignore %v: %+v", ignore, d)
+		}
+	}
+	// Without ignore the text column is a feature that is not a number.
+	wantProblem(t, problemsFor(t, "csv", map[string]any{"path": filepath.Join(dir, "split.csv"), "label": "label"}),
+		"path", "feature is not a number", "pool")
+
+	// A middle column, ignored by index in a file without header; its fields are
+	// not read, so they may be empty or text, and file columns keep their numbers.
+	write("mid.csv", "1,,2,x\n3,id7,4,y\n5,id8,q,x\n")
+	_, probs := Check("csv", map[string]any{"path": "mid.csv", "ignore": []any{1}}, dir)
+	if len(probs) != 1 || probs[0].Msg != "feature is not a number" || probs[0].Line != 3 || probs[0].Col != 3 {
+		t.Errorf("problems %v, want feature q at line 3, column 3", probs)
+	}
+	write("mid.csv", "1,,2,x\n3,id7,4,y\n")
+	d, err := Build("csv", map[string]any{"path": "mid.csv", "ignore": []any{1}}, dir, nil)
+	if err != nil || d.D != 2 || !slices.Equal(d.X, []float64{1, 2, 3, 4}) || d.FeatureNames != nil {
+		t.Errorf("middle column: %+v %v", d, err)
+	}
+	// An empty list, the documented default, ignores nothing.
+	if _, err := Build("csv", map[string]any{"path": "mid.csv", "ignore": []any{}}, dir, nil); err == nil {
+		t.Error("ignore: [] dropped a column")
+	}
+	csvParams := Sources()[len(Sources())-1].Params
+	if k := slices.IndexFunc(csvParams, func(p Param) bool { return p.Name == "ignore" }); k < 0 || csvParams[k].Default != "[]" {
+		t.Errorf("csv params %v lack ignore with default []", csvParams)
+	}
+}
+
+func TestCSVIgnoreProblems(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "d.csv")
+	if err := os.WriteFile(file, []byte("\na,b,y,s\n1,2,no,pool\n3,4,yes,test\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check := func(params map[string]any) []Problem {
+		t.Helper()
+		params["path"] = "d.csv"
+		_, probs := Check("csv", params, dir)
+		if len(probs) == 0 {
+			t.Fatalf("Check(%v) found no problem", params)
+		}
+		if _, err := Build("csv", params, dir, nil); err == nil {
+			t.Fatalf("Build(%v) succeeded", params)
+		}
+		return probs
+	}
+	// Params: checked before the file is read, every element at once.
+	probs := check(map[string]any{"ignore": "s"})
+	want := []Problem{{Key: "ignore", Msg: "must be a list of column names or non-negative column indices", Got: "s"}}
+	if !slices.Equal(probs, want) {
+		t.Errorf("got %v, want %v", Problems(probs), Problems(want))
+	}
+	wantProblem(t, check(map[string]any{"ignore": nil}), "ignore", "must be a list", "null")
+	probs = check(map[string]any{"ignore": []any{"s", -1, " ", 2.5, nil}, "label": true})
+	want = []Problem{
+		{Key: "label", Msg: "must be a column name or a non-negative column index", Got: "true"},
+		{Key: "ignore[1]", Msg: "must be a column name or a non-negative column index", Got: "-1"},
+		{Key: "ignore[2]", Msg: "must be a column name or a non-negative column index", Got: " "},
+		{Key: "ignore[3]", Msg: "must be a column name or a non-negative column index", Got: "2.5"},
+		{Key: "ignore[4]", Msg: "must be a column name or a non-negative column index", Got: "null"},
+	}
+	if !slices.Equal(probs, want) {
+		t.Errorf("got\n%v\nwant\n%v", Problems(probs), Problems(want))
+	}
+
+	// Against the file's first row (line 2): missing names and columns, the label.
+	probs = check(map[string]any{"label": "y", "ignore": []any{"s", "split", 4, "y", 2}})
+	want = []Problem{
+		{Key: "ignore[1]", Msg: "missing column: the first row has no column named \"split\"", Got: "split", File: file, Line: 2},
+		{Key: "ignore[2]", Msg: "missing column: the first row has 4 columns", Got: "4", File: file, Line: 2, Col: 5},
+		{Key: "ignore[3]", Msg: "is the label column", Got: "y", File: file, Line: 2, Col: 3},
+		{Key: "ignore[4]", Msg: "is the label column", Got: "2", File: file, Line: 2, Col: 3},
+	}
+	if !slices.Equal(probs, want) {
+		t.Errorf("got\n%v\nwant\n%v", Problems(probs), Problems(want))
+	}
+	// The default label is the last column; a missing label and an ignore problem
+	// are reported together.
+	wantProblem(t, check(map[string]any{"ignore": []any{3}}), "ignore[0]", "is the label column", "3")
+	probs = check(map[string]any{"label": "class", "ignore": []any{"t"}})
+	wantProblem(t, probs, "label", "no column named \"class\"", "class")
+	wantProblem(t, probs, "ignore[0]", "no column named \"t\"", "t")
+	// Nothing left to learn from.
+	probs = check(map[string]any{"label": "y", "ignore": []any{"a", 1, "s"}})
+	want = []Problem{{Key: "path", Msg: "no feature columns: every column but the label is ignored", File: file, Line: 2}}
+	if !slices.Equal(probs, want) {
+		t.Errorf("got %v, want %v", Problems(probs), Problems(want))
+	}
+	wantProblem(t, check(map[string]any{"ignor": []any{"s"}}), "ignor", "did you mean ignore?", "")
 }
 
 // sameBits reports whether two datasets hold the same X bit for bit and the same labels.
@@ -269,12 +384,22 @@ func FuzzCSV(f *testing.F) {
 		f.Add([]byte(seed), -1)
 		f.Add([]byte(seed), 0)
 	}
+	f.Add([]byte("x0,label,split\n1,a,pool\n2,b,test\n"), 8*2+1)
+	f.Add([]byte("1,,2,x\n3,id,4,y\n"), 8*1)
+	// label < 0: the last column; otherwise label%8 is the label column and, when
+	// label ≥ 8, column (label/8)%8 is ignored.
 	f.Fuzz(func(t *testing.T, data []byte, label int) {
-		var lab any
-		if label >= 0 {
-			lab = label % 8
+		var d *Dataset
+		var probs []Problem
+		switch {
+		case label < 0:
+			d, probs = ParseCSV(bytes.NewReader(data), "f.csv", nil)
+		case label < 8:
+			d, probs = ParseCSV(bytes.NewReader(data), "f.csv", label)
+		default:
+			lab := labelSpec{index: label % 8, set: true}
+			d, probs = parseCSVIgnoring(data, "f.csv", lab, []columnRef{{index: (label / 8) % 8}})
 		}
-		d, probs := ParseCSV(bytes.NewReader(data), "f.csv", lab)
 		if len(probs) > 0 {
 			if d != nil {
 				t.Fatal("a dataset along with problems")
