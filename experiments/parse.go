@@ -903,7 +903,9 @@ func got(n *yaml.Node) string {
 		switch {
 		case v.ShortTag() == "!!null":
 			return "null"
-		case v.Value == "" || strings.ContainsFunc(v.Value, func(r rune) bool { return r < ' ' }):
+		case v.Value == "" || v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 ||
+			strings.ContainsFunc(v.Value, func(r rune) bool { return r < ' ' }):
+			// Quoted, so that "20" is not mistaken for 20.
 			return clip(strconv.Quote(v.Value))
 		}
 		return clip(v.Value)
