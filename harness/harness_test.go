@@ -266,3 +266,14 @@ func TestParseShard(t *testing.T) {
 		}
 	}
 }
+
+func TestRandomBaselineIsAlwaysThere(t *testing.T) {
+	cfg, _ := load(t, strings.Replace(tiny, "  - random\n", "", 1))
+	if got := Baseline(cfg); got != "random" {
+		t.Fatalf("baseline %q, want random added", got)
+	}
+	cfg, _ = load(t, strings.Replace(tiny, "  - random\n", "  - {name: random, label: rnd}\n", 1))
+	if got := Baseline(cfg); got != "rnd" || len(cfg.Strategies) != 3 {
+		t.Fatalf("baseline %q with %d strategies, want the configured rnd and no extra", got, len(cfg.Strategies))
+	}
+}

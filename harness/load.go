@@ -46,5 +46,21 @@ func loadText(path string, text []byte) (*experiments.Config, []byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if Baseline(cfg) == "" {
+		// Every benchmark is compared with random sampling (design §1): a config
+		// that leaves it out gets it.
+		cfg.Strategies = append(cfg.Strategies, experiments.StrategySpec{Name: "random", Label: "random"})
+	}
 	return cfg, text, nil
+}
+
+// Baseline is the label of the config's random-sampling strategy: the first entry
+// named random. It is "" when there is none.
+func Baseline(cfg *experiments.Config) string {
+	for _, s := range cfg.Strategies {
+		if s.Name == "random" {
+			return s.Label
+		}
+	}
+	return ""
 }

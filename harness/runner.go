@@ -155,6 +155,7 @@ type Manifest struct {
 	Strategies  []string `json:"strategies"`
 	Seeds       []int    `json:"seeds"`
 	Target      float64  `json:"target"`
+	Baseline    string   `json:"baseline"`
 }
 
 // Kernel names the numeric kernel in use; results are byte-identical for a given
@@ -229,7 +230,7 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 		Name: cfg.Name, ConfigHash: hash, AlbenchVersion: Version, GoVersion: runtime.Version(),
 		Kernel: Kernel, Shard: opts.Shard.String(), Started: start.UTC().Format(time.RFC3339),
 		TrialsTotal: sum.Total, TrialsDone: sum.Skipped,
-		Description: cfg.Description, Seeds: cfg.Seeds, Target: cfg.Target,
+		Description: cfg.Description, Seeds: cfg.Seeds, Target: cfg.Target, Baseline: Baseline(cfg),
 	}
 	for _, d := range cfg.Datasets {
 		man.Datasets = append(man.Datasets, d.Name)
@@ -358,7 +359,7 @@ func reportMeta(man Manifest, configText []byte) results.Meta {
 	m := results.Meta{
 		Name: man.Name, Description: man.Description, ConfigText: string(configText),
 		AlbenchVersion: man.AlbenchVersion, GoVersion: man.GoVersion, Kernel: man.Kernel,
-		Seeds: man.Seeds, Target: man.Target, Baseline: "random",
+		Seeds: man.Seeds, Target: man.Target, Baseline: man.Baseline,
 		Datasets: man.Datasets, Strategies: man.Strategies,
 		Elapsed: time.Duration(man.ElapsedSeconds * float64(time.Second)),
 	}
