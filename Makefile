@@ -22,6 +22,7 @@ tutorial: build
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	$(GO) test -count=1 -run TestPeakRSS -v ./cmd/albench/
 
 test-short:
 	$(GO) test -short ./...
@@ -38,3 +39,7 @@ perf:
 
 clean:
 	rm -rf bin results
+
+## compare: albench vs PyTorch side by side (needs python3-torch python3-sklearn); not part of make test
+compare:
+	bash compare/compare.sh

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"albench/results"
@@ -42,30 +41,47 @@ func Report(dir string) error {
 // files there, exactly as one run of the whole grid would have. Every shard must
 // come from the same config. It returns the number of trials merged.
 func Merge(out string, shards []string) (int, error) {
-	var first Manifest
+	// Check every shard before writing anything.
+	mans := make([]Manifest, len(shards))
 	var text []byte
-	all := make(map[TrialKey]TrialResult)
 	for i, dir := range shards {
 		man, err := readManifest(dir)
 		if err != nil {
 			return 0, fmt.Errorf("shard %s: %w", dir, err)
 		}
-		t, err := os.ReadFile(filepath.Join(dir, ConfigFile))
-		if err != nil {
-			return 0, fmt.Errorf("shard %s: %w", dir, err)
-		}
 		if i == 0 {
-			first, text = man, t
-		} else if man.ConfigHash != first.ConfigHash {
-			return 0, fmt.Errorf("shard %s: %w (hash %.12s, %s has %.12s)", dir, ErrConfigChanged, man.ConfigHash, shards[0], first.ConfigHash)
+			if text, err = os.ReadFile(filepath.Join(dir, ConfigFile)); err != nil {
+				return 0, fmt.Errorf("shard %s: %w", dir, err)
+			}
+		} else if man.ConfigHash != mans[0].ConfigHash {
+			return 0, fmt.Errorf("shard %s: %w (hash %.12s, %s has %.12s)", dir, ErrConfigChanged, man.ConfigHash, shards[0], mans[0].ConfigHash)
 		}
-		done, err := loadTrials(dir)
-		if err != nil {
-			return 0, err
+		mans[i] = man
+	}
+	if err := os.MkdirAll(filepath.Join(out, trialsDir), 0o755); err != nil {
+		return 0, err
+	}
+	first := mans[0]
+	keys := gridKeys(first.Datasets, first.Strategies, first.Seeds)
+	all := make(map[TrialKey]bool)
+	for i, dir := range shards {
+		tr := trialReader{dir: dir}
+		for _, k := range keys {
+			if all[k] {
+				continue
+			}
+			r, ok, err := tr.read(k)
+			if err != nil {
+				return 0, err
+			}
+			if ok {
+				if err := saveTrial(out, *r); err != nil {
+					return 0, err
+				}
+				all[k] = true
+			}
 		}
-		for k, r := range done {
-			all[k] = r
-		}
+		man := mans[i]
 		first.ElapsedSeconds = max(first.ElapsedSeconds, man.ElapsedSeconds)
 		if man.Started < first.Started {
 			first.Started = man.Started
@@ -74,24 +90,11 @@ func Merge(out string, shards []string) (int, error) {
 			first.Finished = man.Finished
 		}
 	}
-	if err := os.MkdirAll(filepath.Join(out, trialsDir), 0o755); err != nil {
-		return 0, err
-	}
-	keys := make([]TrialKey, 0, len(all))
-	for k := range all {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b TrialKey) int { return results.CompareRecords(recordOf(a), recordOf(b)) })
-	for _, k := range keys {
-		if err := saveTrial(out, all[k]); err != nil {
-			return 0, err
-		}
-	}
-	if err := WriteFileAtomic(filepath.Join(out, ConfigFile), text); err != nil {
+	if err := writeBytes(filepath.Join(out, ConfigFile), text); err != nil {
 		return 0, err
 	}
 	first.Shard = ""
-	first.TrialsTotal = len(gridKeys(first.Datasets, first.Strategies, first.Seeds))
+	first.TrialsTotal = len(keys)
 	first.TrialsDone = len(all)
 	if first.Finished == "" {
 		first.Finished = time.Now().UTC().Format(time.RFC3339)
@@ -107,8 +110,4 @@ func Merge(out string, shards []string) (int, error) {
 		return len(all), fmt.Errorf("%d of %d trials are in the shards: run the missing shards, then merge again", len(all), first.TrialsTotal)
 	}
 	return len(all), nil
-}
-
-func recordOf(k TrialKey) results.Record {
-	return results.Record{Dataset: k.Dataset, Strategy: k.Strategy, Seed: k.Seed}
 }

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -166,6 +168,9 @@ var Kernel = "portable"
 // merge know what was run.
 const ConfigFile = "config.yaml"
 
+// errIncomplete stops assembling a folder that lacks some trials.
+var errIncomplete = errors.New("incomplete")
+
 // ErrConfigChanged refuses a folder written by a different config.
 var ErrConfigChanged = errors.New("the output folder was written by a different config")
 
@@ -205,10 +210,10 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 	case err != nil && !errors.Is(err, os.ErrNotExist):
 		return sum, err
 	}
-	if err := WriteFileAtomic(filepath.Join(dir, ConfigFile), configText); err != nil {
+	if err := writeBytes(filepath.Join(dir, ConfigFile), configText); err != nil {
 		return sum, err
 	}
-	done, err := loadTrials(dir)
+	stored, err := storedTrials(dir)
 	if err != nil {
 		return sum, err
 	}
@@ -219,7 +224,7 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 			continue
 		}
 		sum.Total++
-		if _, ok := done[j.key(cfg)]; ok {
+		if stored[j.key(cfg).fileName()] {
 			sum.Skipped++
 			continue
 		}
@@ -323,32 +328,46 @@ func Assemble(dir string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	done, err := loadTrials(dir)
+	// The records of the whole grid are alive from here on; collect garbage more
+	// eagerly than the default so the peak stays near them rather than at twice
+	// their size.
+	defer debug.SetGCPercent(debug.SetGCPercent(25))
+	// Read the trials in trials.csv order, streaming their timings to timings.csv
+	// and keeping only the records, which the analysis needs.
+	keys := gridKeys(man.Datasets, man.Strategies, man.Seeds)
+	slices.SortFunc(keys, func(a, b TrialKey) int {
+		return cmp.Or(cmp.Compare(a.Dataset, b.Dataset), cmp.Compare(a.Strategy, b.Strategy), cmp.Compare(a.Seed, b.Seed))
+	})
+	var recs []results.Record
+	complete := true
+	err = results.WriteFileAtomic(filepath.Join(dir, "timings.csv"), func(w io.Writer) error {
+		tw := results.NewTimingsWriter(w)
+		tr := trialReader{dir: dir}
+		for _, k := range keys {
+			r, ok, err := tr.read(k)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				complete = false
+				return errIncomplete
+			}
+			for _, rec := range r.Records {
+				// Share the key's strings: decoding gave every row its own copies.
+				rec.Dataset, rec.Strategy = k.Dataset, k.Strategy
+				recs = append(recs, rec)
+			}
+			tw.Write(r.Timings)
+		}
+		return tw.Flush()
+	})
+	if !complete {
+		return false, nil
+	}
 	if err != nil {
 		return false, err
 	}
-	var recs []results.Record
-	var tims []results.Timing
-	for _, k := range gridKeys(man.Datasets, man.Strategies, man.Seeds) {
-		r, ok := done[k]
-		if !ok {
-			return false, nil
-		}
-		recs = append(recs, r.Records...)
-		tims = append(tims, r.Timings...)
-	}
-	var b strings.Builder
-	if err := results.WriteTrials(&b, recs); err != nil {
-		return false, err
-	}
-	if err := WriteFileAtomic(filepath.Join(dir, "trials.csv"), []byte(b.String())); err != nil {
-		return false, err
-	}
-	b.Reset()
-	if err := results.WriteTimings(&b, tims); err != nil {
-		return false, err
-	}
-	if err := WriteFileAtomic(filepath.Join(dir, "timings.csv"), []byte(b.String())); err != nil {
+	if err := results.WriteFileAtomic(filepath.Join(dir, "trials.csv"), func(w io.Writer) error { return results.WriteTrials(w, recs) }); err != nil {
 		return false, err
 	}
 	return true, results.WriteAll(dir, recs, reportMeta(man, text))
@@ -386,7 +405,7 @@ func writeManifest(dir string, m Manifest) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(filepath.Join(dir, "manifest.json"), append(data, '\n'))
+	return writeBytes(filepath.Join(dir, "manifest.json"), append(data, '\n'))
 }
 
 // setupCache builds each (dataset, seed) setup once and drops it when its last job

@@ -1,6 +1,11 @@
 package harness
 
 import (
+	"bytes"
+	"io"
+
+	"albench/results"
+
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -24,33 +29,6 @@ func (k TrialKey) fileName() string {
 	return hex.EncodeToString(h[:8]) + ".json"
 }
 
-// WriteFileAtomic writes data to path so that a reader, or a run killed at any
-// instant, sees either the old file or the whole new one: it writes a temporary
-// file in the same folder, syncs it and renames it over path.
-func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
-}
-
 // saveTrial stores a finished trial in dir/trials.d. JSON keeps every float64
 // exactly (shortest round-trip form), so assembling from the stored trials gives
 // the same bytes as assembling from memory.
@@ -59,14 +37,14 @@ func saveTrial(dir string, r TrialResult) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(filepath.Join(dir, trialsDir, r.Key.fileName()), data)
+	return writeBytes(filepath.Join(dir, trialsDir, r.Key.fileName()), data)
 }
 
-// loadTrials reads every stored trial of dir, keyed by TrialKey. Temporary files
-// left by a killed run are ignored; a stored file that does not parse is an error
-// naming it.
-func loadTrials(dir string) (map[TrialKey]TrialResult, error) {
-	out := make(map[TrialKey]TrialResult)
+// storedTrials lists the trial files of dir by name. Run uses it to skip finished
+// trials without reading them, so resuming a large grid costs a directory listing.
+// Temporary files left by a killed run are not listed.
+func storedTrials(dir string) (map[string]bool, error) {
+	out := make(map[string]bool)
 	entries, err := os.ReadDir(filepath.Join(dir, trialsDir))
 	if errors.Is(err, fs.ErrNotExist) {
 		return out, nil
@@ -76,22 +54,54 @@ func loadTrials(dir string) (map[TrialKey]TrialResult, error) {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || strings.HasPrefix(name, ".") || !strings.HasSuffix(name, ".json") {
-			continue
+		if !e.IsDir() && !strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".json") {
+			out[name] = true
 		}
-		path := filepath.Join(dir, trialsDir, name)
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		var r TrialResult
-		if err := json.Unmarshal(data, &r); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if r.Key.fileName() != name {
-			return nil, fmt.Errorf("%s: holds trial (%s), which belongs in %s", path, r.Key, r.Key.fileName())
-		}
-		out[r.Key] = r
 	}
 	return out, nil
+}
+
+// trialReader reads stored trials, reusing its buffers from one file to the next:
+// assembling a grid of many trials then makes little garbage.
+type trialReader struct {
+	dir string
+	buf bytes.Buffer
+	r   TrialResult
+}
+
+// read returns the stored trial of key k; ok is false when there is none. The
+// result is valid until the next read. A stored file that does not parse, or
+// holds another trial, is an error naming it.
+func (tr *trialReader) read(k TrialKey) (r *TrialResult, ok bool, err error) {
+	path := filepath.Join(tr.dir, trialsDir, k.fileName())
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	tr.buf.Reset()
+	_, err = tr.buf.ReadFrom(f)
+	f.Close()
+	if err != nil {
+		return nil, false, err
+	}
+	// Unmarshal reuses the slices' capacity.
+	tr.r.Records, tr.r.Timings = tr.r.Records[:0], tr.r.Timings[:0]
+	if err := json.Unmarshal(tr.buf.Bytes(), &tr.r); err != nil {
+		return nil, false, fmt.Errorf("%s: %w", path, err)
+	}
+	if tr.r.Key != k {
+		return nil, false, fmt.Errorf("%s: holds trial (%s), not (%s)", path, tr.r.Key, k)
+	}
+	return &tr.r, true, nil
+}
+
+// writeBytes writes data to path atomically (results.WriteFileAtomic).
+func writeBytes(path string, data []byte) error {
+	return results.WriteFileAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 }

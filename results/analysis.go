@@ -103,8 +103,13 @@ func Analyze(recs []Record, meta Meta) (*Analysis, error) {
 	if !(meta.Target >= 0 && meta.Target <= 1) {
 		return nil, fmt.Errorf("results: target %v outside [0, 1]", meta.Target)
 	}
-	sorted := slices.Clone(recs)
-	SortRecords(sorted)
+	sorted := recs
+	if !slices.IsSortedFunc(recs, CompareRecords) {
+		// Sort a copy: the caller's order is theirs. Runs hand over sorted records,
+		// so a large grid is not held twice.
+		sorted = slices.Clone(recs)
+		SortRecords(sorted)
+	}
 	a := &Analysis{
 		Baseline: meta.baseline(),
 		Target:   meta.target(),
@@ -114,12 +119,20 @@ func Analyze(recs []Record, meta Meta) (*Analysis, error) {
 	var datasets, strategies []string
 	var seeds []int
 	var prev Record
+	// One flat array per metric, each trial a sub-slice of it: a grid of many
+	// small trials costs a few large allocations instead of four per trial.
+	nLabeled := make([]int, len(sorted))
+	acc := make([]float64, len(sorted))
+	macroF1 := make([]float64, len(sorted))
+	loss := make([]float64, len(sorted))
+	start := 0
 	for i, r := range sorted {
 		k := trialKey{r.Dataset, r.Strategy, r.Seed}
 		t := a.trials[k]
 		if t == nil {
 			t = &trial{}
 			a.trials[k] = t
+			start = i
 		} else {
 			if r.Round == prev.Round {
 				if r.Strategy == Skyline {
@@ -132,10 +145,12 @@ func Analyze(recs []Record, meta Meta) (*Analysis, error) {
 					r.Dataset, r.Strategy, r.Seed, r.NLabeled, r.Round, prev.NLabeled)
 			}
 		}
-		t.nLabeled = append(t.nLabeled, r.NLabeled)
-		t.acc = append(t.acc, r.Accuracy)
-		t.macroF1 = append(t.macroF1, r.MacroF1)
-		t.loss = append(t.loss, r.LogLoss)
+		nLabeled[i], acc[i], macroF1[i], loss[i] = r.NLabeled, r.Accuracy, r.MacroF1, r.LogLoss
+		// Full slice expressions: a trial can never grow into the next one's rows.
+		t.nLabeled = nLabeled[start : i+1 : i+1]
+		t.acc = acc[start : i+1 : i+1]
+		t.macroF1 = macroF1[start : i+1 : i+1]
+		t.loss = loss[start : i+1 : i+1]
 		if i == 0 || r.Dataset != prev.Dataset {
 			datasets = append(datasets, r.Dataset)
 		}
@@ -173,6 +188,9 @@ func Analyze(recs []Record, meta Meta) (*Analysis, error) {
 	a.Summary = a.summary(sortedDatasets)
 	a.Ranks = a.ranks()
 	a.Pairwise = a.pairwise()
+	// The per-trial curves are summarised now; drop them so the figures, rendered
+	// next, do not add their memory to that of a large grid.
+	a.trials, a.aulc = nil, nil
 	return a, nil
 }
 

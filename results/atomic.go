@@ -7,9 +7,10 @@ import (
 	"path/filepath"
 )
 
-// writeFileAtomic writes path through write into a temporary file in the same
-// directory and renames it into place, so a reader never sees half a file.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+// WriteFileAtomic writes path through write into a temporary file in the same
+// directory, syncs it and renames it into place, so a reader — or a run killed at
+// any instant — sees either the old file or the whole new one.
+func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
@@ -25,6 +26,9 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 		return err
 	}
 	if err = bw.Flush(); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
 		return err
 	}
 	if err = f.Chmod(0o644); err != nil {

@@ -148,7 +148,7 @@ func WriteFigures(dir string, a *Analysis) error {
 			if err != nil {
 				return err
 			}
-			err = writeFileAtomic(filepath.Join(fdir, f.name+"."+format), func(w io.Writer) error {
+			err = WriteFileAtomic(filepath.Join(fdir, f.name+"."+format), func(w io.Writer) error {
 				_, err := w.Write(b)
 				return err
 			})

@@ -95,12 +95,32 @@ func ReadTrials(r io.Reader) ([]Record, error) {
 // WriteTimings writes timings.csv, sorted by CompareTimings. ts is sorted in place.
 func WriteTimings(w io.Writer, ts []Timing) error {
 	sortTimings(ts)
+	tw := NewTimingsWriter(w)
+	tw.Write(ts)
+	return tw.Flush()
+}
+
+// TimingsWriter streams timings.csv, so a large grid's timings need not be held in
+// memory. The caller gives the rows in CompareTimings order.
+type TimingsWriter struct{ cw *csv.Writer }
+
+// NewTimingsWriter writes the header of timings.csv to w.
+func NewTimingsWriter(w io.Writer) *TimingsWriter {
 	cw := csv.NewWriter(w)
 	cw.Write(TimingsHeader)
+	return &TimingsWriter{cw}
+}
+
+// Write writes rows.
+func (tw *TimingsWriter) Write(ts []Timing) {
 	for _, t := range ts {
-		cw.Write([]string{t.Dataset, t.Strategy, strconv.Itoa(t.Seed), strconv.Itoa(t.Round),
+		tw.cw.Write([]string{t.Dataset, t.Strategy, strconv.Itoa(t.Seed), strconv.Itoa(t.Round),
 			strconv.FormatFloat(t.TrainMS, 'f', 3, 64), strconv.FormatFloat(t.QueryMS, 'f', 3, 64)})
 	}
-	cw.Flush()
-	return cw.Error()
+}
+
+// Flush writes what is buffered and reports the first error.
+func (tw *TimingsWriter) Flush() error {
+	tw.cw.Flush()
+	return tw.cw.Error()
 }

@@ -30,12 +30,12 @@ func WriteAll(dir string, recs []Record, meta Meta) error {
 		{"ranks.csv", func(w io.Writer) error { return WriteRanks(w, a.Ranks) }},
 		{"pairwise.csv", func(w io.Writer) error { return WritePairwise(w, a.Pairwise) }},
 	} {
-		if err := writeFileAtomic(filepath.Join(dir, f.name), f.write); err != nil {
+		if err := WriteFileAtomic(filepath.Join(dir, f.name), f.write); err != nil {
 			return err
 		}
 	}
 	if err := WriteFigures(dir, a); err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, "report.md"), func(w io.Writer) error { return WriteReport(w, a, meta) })
+	return WriteFileAtomic(filepath.Join(dir, "report.md"), func(w io.Writer) error { return WriteReport(w, a, meta) })
 }

@@ -13,6 +13,7 @@ import (
 	"albench/experiments"
 	"albench/experiments/datasets"
 	"albench/harness"
+	"albench/results"
 	"albench/strategies"
 )
 
@@ -212,16 +213,11 @@ func cmdData(ctx context.Context, stdout, stderr io.Writer, args []string) error
 	if err != nil {
 		return err
 	}
-	var b strings.Builder
-	if err := experiments.WriteSetupCSV(&b, setup); err != nil {
-		return err
-	}
 	if *out == "" {
-		_, err = io.WriteString(stdout, b.String())
-		return err
+		return experiments.WriteSetupCSV(stdout, setup)
 	}
 	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
 		return err
 	}
-	return harness.WriteFileAtomic(*out, []byte(b.String()))
+	return results.WriteFileAtomic(*out, func(w io.Writer) error { return experiments.WriteSetupCSV(w, setup) })
 }

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# make compare: albench side by side with PyTorch (compare/torch_al.py) on the same
+# protocols and seeds, single-threaded, then albench's -j 2 scaling and the peak
+# memory of the benchmark. Takes about two minutes; not part of make test.
+#
+#   1. compare/tutorial.yaml (configs/tutorial.yaml) and compare/sound.yaml
+#      (bench.yaml's protocol on the synthetic data, random and least confidence)
+#      with `albench run -j 1` and with torch_al.py (torch.set_num_threads(1),
+#      float64). Per trial: albench's train_ms + query_ms summed over the rounds
+#      of timings.csv, PyTorch's perf_counter around the same loop (train,
+#      evaluate, query); neither counts imports, data generation or writing
+#      results. Prints ms/trial, the ratio and each side's mean final accuracy.
+#   2. Throughput: wall time of `albench run` on compare/sound.yaml with -j 1
+#      (the run of step 1) and -j 2; the ratio is the speed-up.
+#   3. Peak RSS of `albench run` (default -j, as make bench) on configs/bench.yaml
+#      with its seeds cut to $RSS_SEEDS (default 3; memory is bounded by the jobs
+#      in flight, not the seeds; RSS_SEEDS=20 is the full make bench, ~5 minutes
+#      on two idle cores).
+#
+# Environment: PYTHON (default /usr/bin/python3, Debian's, where python3-torch
+# installs), RSS_SEEDS, GO (default go).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-/usr/bin/python3}
+GO=${GO:-go}
+RSS_SEEDS=${RSS_SEEDS:-3}
+
+if ! "$PY" -c 'import torch, sklearn' 2>/dev/null; then
+	echo "compare: $PY cannot import torch and sklearn. Install them with:" >&2
+	echo "    sudo apt-get install python3-torch python3-sklearn" >&2
+	echo "(or point PYTHON at an interpreter that has them)" >&2
+	exit 1
+fi
+
+# One thread everywhere on the Python side, BLAS included.
+export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# measure OUT CMD...: runs CMD and writes "wall_seconds cpu_percent max_rss_kb" to OUT.
+if [ -x /usr/bin/time ]; then
+	measure() {
+		local out=$1
+		shift
+		/usr/bin/time -f '%e %P %M' -o "$out" "$@"
+		sed -i 's/%//' "$out"
+	}
+else
+	echo "compare: /usr/bin/time is missing (apt-get install time); measuring with Python's getrusage" >&2
+	measure() {
+		local out=$1
+		shift
+		"$PY" - "$out" "$@" <<-'EOF'
+			import resource, subprocess, sys, time
+			t = time.perf_counter()
+			rc = subprocess.call(sys.argv[2:])
+			wall = time.perf_counter() - t
+			ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+			with open(sys.argv[1], "w") as f:
+			    print(f"{wall:.2f} {100 * (ru.ru_utime + ru.ru_stime) / wall:.0f} {ru.ru_maxrss}", file=f)
+			sys.exit(rc)
+		EOF
+	}
+fi
+
+echo "compare: building bin/albench"
+"$GO" build -o bin/albench ./cmd/albench
+
+# PyTorch's settings: from the YAML when PyYAML is there, else the same as flags.
+torch_args() {
+	if "$PY" -c 'import yaml' 2>/dev/null; then
+		echo "--config compare/$1.yaml"
+	elif [ "$1" = tutorial ]; then
+		echo "" # torch_al.py's defaults are configs/tutorial.yaml's
+	else
+		echo "--seeds 5 --standardize --batch 10 --budget 100 --dropout 0.1 --optimizer adam --lr 0.01 --epochs 200 --no-warm-start"
+	fi
+}
+
+table=()
+for p in tutorial sound; do
+	echo "compare: $p: albench -j 1"
+	measure "$tmp/$p.time" bin/albench run -q -j 1 -out "$tmp/$p" "compare/$p.yaml" >/dev/null
+	echo "compare: $p: PyTorch"
+	# shellcheck disable=SC2046 # torch_args is a word list
+	"$PY" compare/torch_al.py $(torch_args "$p") --protocol "$p" >"$tmp/$p.jsonl"
+	table+=("$p" "$tmp/$p" "$tmp/$p.jsonl")
+done
+
+echo "compare: sound: albench -j 2"
+measure "$tmp/sound-j2.time" bin/albench run -q -j 2 -out "$tmp/sound-j2" compare/sound.yaml >/dev/null
+if ! cmp -s "$tmp/sound/trials.csv" "$tmp/sound-j2/trials.csv"; then
+	echo "compare: trials.csv differs between -j 1 and -j 2" >&2
+	exit 1
+fi
+
+echo "compare: configs/bench.yaml with seeds: $RSS_SEEDS, default -j"
+sed "s/^seeds: .*/seeds: $RSS_SEEDS/" configs/bench.yaml >"$tmp/bench.yaml"
+measure "$tmp/bench.time" bin/albench run -q -out "$tmp/bench" "$tmp/bench.yaml" >/dev/null
+
+echo
+echo "Per trial, single thread ($(getconf _NPROCESSORS_ONLN) CPUs; the machine may be shared, so times are noisy):"
+"$PY" compare/summarize.py "${table[@]}"
+
+read -r w1 c1 _ <"$tmp/sound.time"
+read -r w2 c2 _ <"$tmp/sound-j2.time"
+read -r wb cb rss <"$tmp/bench.time"
+echo
+awk -v w1="$w1" -v c1="$c1" -v w2="$w2" -v c2="$c2" 'BEGIN {
+	printf "Throughput, compare/sound.yaml (15 jobs): -j 1 %.2f s (%d%% CPU), -j 2 %.2f s (%d%% CPU): %.2fx\n", w1, c1, w2, c2, w1 / w2
+}'
+awk -v rss="$rss" -v wb="$wb" -v cb="$cb" -v seeds="$RSS_SEEDS" 'BEGIN {
+	printf "Peak RSS, configs/bench.yaml with %d seeds, default -j: %.1f MiB (%.1f s, %d%% CPU)\n", seeds, rss / 1024, wb, cb
+}'
