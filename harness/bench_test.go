@@ -2,7 +2,6 @@ package harness
 
 import (
 	"context"
-	"math/rand/v2"
 	"testing"
 
 	"albench/experiments"
@@ -134,22 +133,7 @@ func BenchmarkSelect(b *testing.B) {
 	if _, err := tr.Fit(net, &xl, labels, rng); err != nil {
 		b.Fatal(err)
 	}
-	// As runTrial's Fit: a fresh net of the trial's kind, trained with its settings.
-	fit := func(ctx context.Context, x *nets.Matrix, y []int, rng *rand.Rand) (strategies.Model, error) {
-		m, err := nets.New(td.init.Spec())
-		if err != nil {
-			return nil, err
-		}
-		m.Init(rng)
-		t, err := nets.NewTrainer(ts)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := t.Fit(m, x, y, rng); err != nil {
-			return nil, err
-		}
-		return m, ctx.Err()
-	}
+	fit := fitter(td.init.Spec(), ts)
 
 	for _, info := range strategies.Registry() {
 		b.Run(info.Name, func(b *testing.B) {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"albench/experiments"
@@ -73,17 +74,87 @@ func trainSpec(t experiments.TrainSpec) nets.TrainSpec {
 	}
 }
 
-// trialData is a Setup wrapped as matrices, plus the trial's initial weights.
+// trialData is a Setup wrapped as matrices, plus what every trial of a (dataset,
+// seed) shares: the initial weights and the trained round 0. It is shared by the
+// goroutines running those trials.
 type trialData struct {
 	setup      *experiments.Setup
 	pool, test nets.Matrix
 	init       *nets.Net // initial weights: depend on (dataset, seed) only
+	seed       int
+
+	r0once sync.Once
+	r0     *round0
+	r0err  error
+}
+
+// round0 is the first round of every trial of a (dataset, seed): the same data,
+// initial labels, weights and training stream (trainStream), hence the same model,
+// so it is trained and scored once and each trial continues from a copy. Its
+// train_ms in timings.csv is that one shared cost.
+type round0 struct {
+	net     *nets.Net
+	tr      *nets.Trainer
+	scores  results.Scores
+	trainMS float64
+}
+
+// firstRound trains and scores round 0 once; later calls return the same result.
+func (td *trialData) firstRound(ts nets.TrainSpec) (*round0, error) {
+	td.r0once.Do(func() {
+		t0 := time.Now()
+		tr, err := nets.NewTrainer(ts)
+		if err != nil {
+			td.r0err = err
+			return
+		}
+		net := td.init.Clone()
+		var xl nets.Matrix
+		xl.Gather(&td.pool, td.setup.Initial)
+		y := make([]int, len(td.setup.Initial))
+		for i, row := range td.setup.Initial {
+			y[i] = td.setup.PoolY[row]
+		}
+		if _, err := tr.Fit(net, &xl, y, trainStream(td.setup.Dataset, td.seed, "", 0)); err != nil {
+			td.r0err = fmt.Errorf("round 0: %w", err)
+			return
+		}
+		ev := evaluator{test: &td.test, y: td.setup.TestY}
+		sc, err := ev.score(net)
+		if err != nil {
+			td.r0err = fmt.Errorf("round 0: %w", err)
+			return
+		}
+		td.r0 = &round0{net: net, tr: tr, scores: sc, trainMS: ms(time.Since(t0))}
+	})
+	return td.r0, td.r0err
+}
+
+// fitter returns a trial's Query.Fit: a fresh model of the trial's kind,
+// initialised from rng and trained on (x, y) with the trial's settings.
+func fitter(spec nets.Spec, ts nets.TrainSpec) func(context.Context, *nets.Matrix, []int, *rand.Rand) (strategies.Model, error) {
+	return func(ctx context.Context, x *nets.Matrix, y []int, rng *rand.Rand) (strategies.Model, error) {
+		m, err := nets.New(spec)
+		if err != nil {
+			return nil, err
+		}
+		m.Init(rng)
+		t, err := nets.NewTrainer(ts)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.Fit(m, x, y, rng); err != nil {
+			return nil, err
+		}
+		return m, ctx.Err()
+	}
 }
 
 func newTrialData(cfg *experiments.Config, d, seed int, setup *experiments.Setup) (*trialData, error) {
 	f := setup.Features
 	td := &trialData{
 		setup: setup,
+		seed:  seed,
 		pool:  nets.Matrix{Rows: len(setup.PoolY), Cols: f, Data: setup.PoolX},
 		test:  nets.Matrix{Rows: len(setup.TestY), Cols: f, Data: setup.TestX},
 	}
@@ -171,12 +242,9 @@ func runTrial(ctx context.Context, cfg *experiments.Config, d, s, seed int, td *
 		return TrialResult{}, err
 	}
 	ts := trainSpec(cfg.Model.Train)
-	tr, err := nets.NewTrainer(ts)
-	if err != nil {
-		return TrialResult{}, err
-	}
-	net := td.init.Clone()
 	warm := cfg.Model.Train.WarmStart
+	var net *nets.Net
+	var tr *nets.Trainer
 
 	labeled := append([]int(nil), td.setup.Initial...)
 	labels := make([]int, 0, len(labeled)+proto.Budget)
@@ -195,21 +263,7 @@ func runTrial(ctx context.Context, cfg *experiments.Config, d, s, seed int, td *
 	}
 
 	srng := streams.New("strategy", key.Dataset, streams.Seed(seed), key.Strategy)
-	fit := func(ctx context.Context, x *nets.Matrix, y []int, rng *rand.Rand) (strategies.Model, error) {
-		m, err := nets.New(td.init.Spec())
-		if err != nil {
-			return nil, err
-		}
-		m.Init(rng)
-		t, err := nets.NewTrainer(ts)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := t.Fit(m, x, y, rng); err != nil {
-			return nil, err
-		}
-		return m, ctx.Err()
-	}
+	fit := fitter(td.init.Spec(), ts)
 	ev := evaluator{test: &td.test, y: td.setup.TestY}
 	var xl nets.Matrix
 	rounds := proto.Budget / proto.Batch
@@ -218,20 +272,29 @@ func runTrial(ctx context.Context, cfg *experiments.Config, d, s, seed int, td *
 		if err := ctx.Err(); err != nil {
 			return TrialResult{}, err
 		}
-		t0 := time.Now()
-		if r > 0 && !warm {
-			net.CopyFrom(td.init)
-			tr.Reset()
+		var sc results.Scores
+		var trainMS float64
+		if r == 0 {
+			r0, err := td.firstRound(ts)
+			if err != nil {
+				return TrialResult{}, err
+			}
+			net, tr, sc, trainMS = r0.net.Clone(), r0.tr.Clone(), r0.scores, r0.trainMS
+		} else {
+			t0 := time.Now()
+			if !warm {
+				net.CopyFrom(td.init)
+				tr.Reset()
+			}
+			xl.Gather(&td.pool, labeled)
+			if _, err := tr.Fit(net, &xl, labels, trainStream(key.Dataset, seed, key.Strategy, r)); err != nil {
+				return TrialResult{}, fmt.Errorf("round %d: %w", r, err)
+			}
+			if sc, err = ev.score(net); err != nil {
+				return TrialResult{}, fmt.Errorf("round %d: %w", r, err)
+			}
+			trainMS = ms(time.Since(t0))
 		}
-		xl.Gather(&td.pool, labeled)
-		if _, err := tr.Fit(net, &xl, labels, trainStream(key.Dataset, seed, key.Strategy, r)); err != nil {
-			return TrialResult{}, fmt.Errorf("round %d: %w", r, err)
-		}
-		sc, err := ev.score(net)
-		if err != nil {
-			return TrialResult{}, fmt.Errorf("round %d: %w", r, err)
-		}
-		trainMS := ms(time.Since(t0))
 		res.Records = append(res.Records, results.Record{
 			Dataset: key.Dataset, Strategy: key.Strategy, Seed: seed, Round: r, NLabeled: len(labeled),
 			Accuracy: sc.Accuracy, MacroF1: sc.MacroF1, LogLoss: sc.LogLoss,
