@@ -18,6 +18,10 @@ bench: build
 tutorial: build
 	$(ALBENCH) run -j $(JOBS) configs/tutorial.yaml
 
+## synthetic: configs/synthetic.yaml into results/synthetic/
+synthetic: build
+	$(ALBENCH) run -j $(JOBS) configs/synthetic.yaml
+
 ## test: vet and the race-checked test suite (what CI runs)
 test:
 	$(GO) vet ./...

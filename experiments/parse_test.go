@@ -474,10 +474,17 @@ func TestProjectConfigs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bench.Name != "bench" || len(bench.Strategies) != 4 || bench.Model.Train.Optimizer != "adam" ||
+	if bench.Name != "bench" || len(bench.Strategies) != 10 || len(bench.Datasets) != 5 || bench.Model.Train.Optimizer != "adam" ||
 		bench.Model.Train.Epochs != 200 || bench.Model.Train.WarmStart || !bench.Protocol.Standardize ||
 		bench.Protocol.Batch != 10 || bench.Protocol.Budget != 100 {
 		t.Errorf("bench: %+v", bench)
+	}
+	syn, err := Load("../configs/synthetic.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if syn.Name != "synthetic" || len(syn.Datasets) != 5 {
+		t.Errorf("synthetic: %+v", syn)
 	}
 }
 

@@ -18,7 +18,7 @@ func ExampleCheck() {
 	// Output:
 	// params.samples: must be at least 1 (got 0)
 	// name: bald needs model.dropout > 0 (got bald)
-	// name: unknown strategy; did you mean "qbc"? (got qcb)
+	// name: unknown strategy (did you mean qbc?) (got qcb)
 }
 
 // New builds one strategy value per trial, filling in defaults.

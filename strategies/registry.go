@@ -256,7 +256,7 @@ func Check(name string, params map[string]any, caps Capabilities) []Problem {
 	if s == nil {
 		msg := "unknown strategy"
 		if g := suggest(name, Names()); g != "" {
-			msg += fmt.Sprintf("; did you mean %q?", g)
+			msg += fmt.Sprintf(" (did you mean %s?)", g)
 		} else {
 			msg += " (known: " + strings.Join(Names(), ", ") + ")"
 		}
@@ -327,7 +327,7 @@ func unknownParam(s *spec, k string) string {
 	}
 	msg := "unknown parameter of " + s.info.Name
 	if g := suggest(k, names); g != "" {
-		return msg + fmt.Sprintf("; did you mean %q?", g)
+		return msg + fmt.Sprintf(" (did you mean %s?)", g)
 	}
 	return msg + " (known: " + strings.Join(names, ", ") + ")"
 }

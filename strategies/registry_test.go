@@ -54,12 +54,12 @@ func TestCheckProblems(t *testing.T) {
 		{"density", map[string]any{"beta": 2}, Capabilities{}, nil},    // an int is a number
 		{"bald", nil, allCaps, nil},
 
-		{"margn", nil, allCaps, []string{`name: unknown strategy; did you mean "margin"? (got margn)`}},
-		{"Entropy", nil, allCaps, []string{`name: unknown strategy; did you mean "entropy"? (got Entropy)`}},
+		{"margn", nil, allCaps, []string{`name: unknown strategy (did you mean margin?) (got margn)`}},
+		{"Entropy", nil, allCaps, []string{`name: unknown strategy (did you mean entropy?) (got Entropy)`}},
 		{"uncertainty_sampling_v2", nil, allCaps, []string{
 			"name: unknown strategy (known: random, least_confidence, margin, entropy, qbc, egl, bald, coreset, badge, density) (got uncertainty_sampling_v2)"}},
 
-		{"qbc", map[string]any{"comittee": 5}, allCaps, []string{`params.comittee: unknown parameter of qbc; did you mean "committee"? (got 5)`}},
+		{"qbc", map[string]any{"comittee": 5}, allCaps, []string{`params.comittee: unknown parameter of qbc (did you mean committee?) (got 5)`}},
 		{"qbc", map[string]any{"size": 5}, allCaps, []string{"params.size: unknown parameter of qbc (known: committee, measure) (got 5)"}},
 		{"entropy", map[string]any{"beta": 1}, allCaps, []string{"params.beta: entropy takes no parameters (got 1)"}},
 
@@ -83,7 +83,7 @@ func TestCheckProblems(t *testing.T) {
 		// Everything at once, in a stable order: params by key, then capabilities.
 		{"bald", map[string]any{"samples": -1, "sample": 3, "dropout": 0.1}, Capabilities{}, []string{
 			"params.dropout: unknown parameter of bald (known: samples) (got 0.1)",
-			`params.sample: unknown parameter of bald; did you mean "samples"? (got 3)`,
+			`params.sample: unknown parameter of bald (did you mean samples?) (got 3)`,
 			"params.samples: must be at least 1 (got -1)",
 			"name: bald needs model.dropout > 0 (got bald)",
 		}},

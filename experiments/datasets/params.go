@@ -147,7 +147,7 @@ func (p *params) rejectUnknown(known []Param) {
 		if len(known) == 0 {
 			msg += "; this source takes no parameters"
 		} else if s := nearest(k, known); s != "" {
-			msg += "; did you mean " + s + "?"
+			msg += " (did you mean " + s + "?)"
 		}
 		p.probs = append(p.probs, Problem{Key: k, Msg: msg})
 	}
