@@ -277,3 +277,26 @@ func TestRandomBaselineIsAlwaysThere(t *testing.T) {
 		t.Fatalf("baseline %q with %d strategies, want the configured rnd and no extra", got, len(cfg.Strategies))
 	}
 }
+
+func TestResumeWithAnotherKernelIsRefused(t *testing.T) {
+	if len(nets.Kernels()) < 2 {
+		t.Skip("this CPU has one kernel")
+	}
+	defer nets.SetKernel(nets.Kernel())
+	cfg, raw := load(t, tiny)
+	dir := t.TempDir()
+	runTo(t, cfg, raw, dir, Options{Jobs: 2})
+	other := nets.Kernels()[0]
+	if other == nets.Kernel() {
+		other = nets.Kernels()[1]
+	}
+	if err := nets.SetKernel(other); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), cfg, raw, Options{Out: dir}); !errors.Is(err, ErrKernelChanged) {
+		t.Fatalf("err %v, want ErrKernelChanged", err)
+	}
+	if sum := runTo(t, cfg, raw, dir, Options{Jobs: 2, Force: true}); sum.Skipped != 0 {
+		t.Fatalf("forced run kept trials of the other kernel: %+v", sum)
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"albench/experiments"
+	"albench/nets"
 	"albench/results"
 )
 
@@ -160,9 +161,9 @@ type Manifest struct {
 	Baseline    string   `json:"baseline"`
 }
 
-// Kernel names the numeric kernel in use; results are byte-identical for a given
-// kernel.
-var Kernel = "portable"
+// ErrKernelChanged refuses to resume a folder whose trials were computed with
+// another numeric kernel: results are byte-identical for a given kernel only.
+var ErrKernelChanged = errors.New("the output folder was written with a different numeric kernel")
 
 // ConfigFile is the copy of the config kept in a result folder, so that report and
 // merge know what was run.
@@ -197,18 +198,25 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 	}
 	hash := cfg.Hash()
 	old, err := readManifest(dir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return sum, err
+	}
+	// resuming: the folder holds trials of this very config and kernel.
+	resuming := err == nil && old.ConfigHash == hash && old.Kernel == nets.Kernel()
 	switch {
-	case err == nil && old.ConfigHash != hash && !opts.Force:
+	case err != nil || resuming:
+	case old.ConfigHash != hash && !opts.Force:
 		return sum, fmt.Errorf("%s: %w (hash %.12s, this config %.12s); use -force to discard its trials", dir, ErrConfigChanged, old.ConfigHash, hash)
-	case err == nil && old.ConfigHash != hash:
+	case old.Kernel != nets.Kernel() && !opts.Force:
+		return sum, fmt.Errorf("%s: %w (%s, this run %s); run with -kernel %s, or -force to discard its trials",
+			dir, ErrKernelChanged, old.Kernel, nets.Kernel(), old.Kernel)
+	default: // forced: start afresh
 		if err := os.RemoveAll(filepath.Join(dir, trialsDir)); err != nil {
 			return sum, err
 		}
 		if err := os.MkdirAll(filepath.Join(dir, trialsDir), 0o755); err != nil {
 			return sum, err
 		}
-	case err != nil && !errors.Is(err, os.ErrNotExist):
-		return sum, err
 	}
 	if err := writeBytes(filepath.Join(dir, ConfigFile), configText); err != nil {
 		return sum, err
@@ -233,7 +241,7 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 	start := time.Now()
 	man := Manifest{
 		Name: cfg.Name, ConfigHash: hash, AlbenchVersion: Version, GoVersion: runtime.Version(),
-		Kernel: Kernel, Shard: opts.Shard.String(), Started: start.UTC().Format(time.RFC3339),
+		Kernel: nets.Kernel(), Shard: opts.Shard.String(), Started: start.UTC().Format(time.RFC3339),
 		TrialsTotal: sum.Total, TrialsDone: sum.Skipped,
 		Description: cfg.Description, Seeds: cfg.Seeds, Target: cfg.Target, Baseline: Baseline(cfg),
 	}
@@ -302,7 +310,7 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 	man.TrialsDone = sum.Skipped + sum.Done
 	end := time.Now()
 	man.Finished = end.UTC().Format(time.RFC3339)
-	if old.ElapsedSeconds > 0 && old.ConfigHash == hash {
+	if resuming {
 		man.ElapsedSeconds = old.ElapsedSeconds // resumed: count the earlier runs too
 	}
 	man.ElapsedSeconds += end.Sub(start).Seconds()

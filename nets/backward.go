@@ -28,57 +28,68 @@ func (n *Net) Gradient(x *Matrix, y []int, grad []float64) float64 {
 // and the delta of the last layer is (softmax(z) − onehot(y)) / rows.
 func (n *Net) lossGrad(x []float64, rows int, y []int, rng *rand.Rand, grad []float64) float64 {
 	drop := rng != nil && n.HasDropout()
+	ld := pad(rows)
 	if drop {
-		n.drawMasks(rows, rng)
+		n.drawMasks(rows, ld, rng)
 	}
 	h := n.hidden(x, rows, drop)
 	c := n.Classes()
-	z := &n.ws.z
-	z.Resize(rows, c)
-	n.output(h, rows, z.Data)
-	loss := softmax(z.Data, rows, c, y) / float64(rows)
+	z := n.output(h, ld)
+	loss := softmax(z, rows, c, ld, y, nil, 0) / float64(rows)
 
+	// The padding lanes' deltas are zero, so they add nothing to the sums over
+	// samples below.
 	inv := 1 / float64(rows)
-	d := &n.ws.d[0]
-	d.Resize(rows, c)
-	for i := 0; i < rows; i++ {
-		p, di := z.Data[i*c:i*c+c], d.Data[i*c:i*c+c]
-		di = di[:len(p)]
-		for j, v := range p {
-			di[j] = v * inv
+	n.ws.d[0] = grow(n.ws.d[0], c*ld)
+	d := n.ws.d[0]
+	for k := 0; k < c; k++ {
+		dk, pk := d[k*ld:k*ld+ld], z[k*ld:k*ld+ld]
+		for i := 0; i < rows; i++ {
+			dk[i] = pk[i] * inv
 		}
-		di[y[i]] = (p[y[i]] - 1) * inv
+		clear(dk[rows:])
+	}
+	for i, yi := range y[:rows] {
+		d[yi*ld+i] = (z[yi*ld+i] - 1) * inv
 	}
 	cur := 0
 	for l := len(n.w) - 1; l >= 0; l-- {
 		in, out := n.sizes[l], n.sizes[l+1]
-		a := x
+		a := n.ws.x
 		if l > 0 {
-			a = n.ws.h[l-1].Data
+			a = n.ws.h[l-1]
 		}
-		dl := n.ws.d[cur].Data
-		gw := grad[n.off[l] : n.off[l]+out*in]
-		gemmTN(gw, dl, a, out, in, rows)
-		colSums(grad[n.off[l]+out*in:n.off[l]+out*in+out], dl, rows, out)
+		dl := n.ws.d[cur]
+		kern.outer(grad[n.off[l]:n.off[l]+out*in], dl, a, out, in, ld)
+		colSums(grad[n.off[l]+out*in:n.off[l]+out*in+out], dl, out, ld)
 		if l == 0 {
 			break
 		}
-		next := &n.ws.d[1-cur]
-		next.Resize(rows, in)
-		gemmNN(next.Data, dl, n.w[l], rows, in, out)
+		n.ws.d[1-cur] = grow(n.ws.d[1-cur], in*ld)
+		next := n.ws.d[1-cur]
+		kern.linear(next, dl, n.transposed(l), nil, in, out, ld, false)
 		if drop {
-			m, act := n.ws.mask[l-1].Data, n.ws.act[l-1].Data
-			nd := next.Data[:len(m)]
-			for i := range nd {
-				nd[i] *= m[i]
+			m, act := n.ws.mask[l-1], n.ws.act[l-1]
+			m = m[:len(next)]
+			for i := range next {
+				next[i] *= m[i]
 			}
-			n.deriv(nd, act)
+			n.deriv(next, act)
 		} else {
-			n.deriv(next.Data, n.ws.h[l-1].Data)
+			n.deriv(next, n.ws.h[l-1])
 		}
 		cur = 1 - cur
 	}
 	return loss
+}
+
+// transposed returns layer l's weight transposed (in×out), copied afresh into
+// scratch since the parameters may have changed since the last call.
+func (n *Net) transposed(l int) []float64 {
+	in, out := n.sizes[l], n.sizes[l+1]
+	n.ws.wt = grow(n.ws.wt, in*out)
+	transpose(n.ws.wt, n.w[l], out, in)
+	return n.ws.wt
 }
 
 // deriv multiplies the deltas d of a hidden layer by the activation's derivative,
@@ -88,7 +99,7 @@ func (n *Net) deriv(d, h []float64) {
 	h = h[:len(d)]
 	if n.tanh {
 		for i, v := range h {
-			d[i] *= 1 - v*v
+			d[i] *= 1 - float64(v*v)
 		}
 		return
 	}
@@ -121,45 +132,58 @@ func (n *Net) GradNorms(x, out *Matrix) {
 	for s := 0; s < x.Rows; s += chunkRows {
 		e := min(s+chunkRows, x.Rows)
 		rows := e - s
-		xs := x.Data[s*x.Cols : e*x.Cols]
-		h := n.hidden(xs, rows, false)
-		n.ws.z.Resize(rows, c)
-		p := n.ws.z.Data
-		n.output(h, rows, p)
-		softmax(p, rows, c, nil)
+		h := n.hidden(x.Data[s*x.Cols:e*x.Cols], rows, false)
+		ld := n.ws.ld
+		p := n.output(h, ld)
+		softmax(p, rows, c, ld, nil, nil, 0)
 
-		// Squared norms accumulate in out; row r = i·c + y of the deltas is the
-		// back-propagation of sample i with label y.
-		sq := out.Data[s*c : e*c]
-		an := n.inputNorms(h, rows, n.sizes[L])
-		d := &n.ws.d[0]
-		d.Resize(rows*c, c)
-		for i := 0; i < rows; i++ {
-			pi := p[i*c : i*c+c]
+		// The deltas have c·ld lanes: lane y·ld + i is the back-propagation of
+		// sample i with label y. Their squared norms accumulate in out.
+		cl := c * ld
+		n.ws.d[0] = grow(n.ws.d[0], c*cl)
+		d := n.ws.d[0]
+		for k := 0; k < c; k++ {
 			for y := 0; y < c; y++ {
-				r := d.Data[(i*c+y)*c : (i*c+y)*c+c]
-				copy(r, pi)
-				r[y]--
-				sq[i*c+y] = dot(r, r) * an[i]
+				r := d[k*cl+y*ld : k*cl+y*ld+ld]
+				copy(r, p[k*ld:k*ld+ld])
+				if k == y {
+					for i := range r {
+						r[i]--
+					}
+				}
+			}
+		}
+		n.ws.u = grow(n.ws.u, cl)
+		ss := n.ws.u
+		kern.sumSq(ss, d, c, cl)
+		an := n.inputNorms(h, n.sizes[L], ld)
+		sq := out.Data[s*c : e*c]
+		for i := 0; i < rows; i++ {
+			for y := 0; y < c; y++ {
+				sq[i*c+y] = ss[y*ld+i] * an[i]
 			}
 		}
 		cur := 0
 		for l := L; l >= 1; l-- {
 			in, outw := n.sizes[l], n.sizes[l+1]
-			next := &n.ws.d[1-cur]
-			next.Resize(rows*c, in)
-			gemmNN(next.Data, n.ws.d[cur].Data, n.w[l], rows*c, in, outw)
-			a := xs
-			if l > 1 {
-				a = n.ws.h[l-2].Data
+			n.ws.d[1-cur] = grow(n.ws.d[1-cur], in*cl)
+			next := n.ws.d[1-cur]
+			kern.linear(next, n.ws.d[cur], n.transposed(l), nil, in, outw, cl, false)
+			hl := n.ws.h[l-1]
+			for q := 0; q < in; q++ {
+				for y := 0; y < c; y++ {
+					n.deriv(next[q*cl+y*ld:q*cl+y*ld+ld], hl[q*ld:q*ld+ld])
+				}
 			}
-			an := n.inputNorms(a, rows, n.sizes[l-1])
-			hl := n.ws.h[l-1].Data
+			kern.sumSq(ss, next, in, cl)
+			a := n.ws.x
+			if l > 1 {
+				a = n.ws.h[l-2]
+			}
+			an := n.inputNorms(a, n.sizes[l-1], ld)
 			for i := 0; i < rows; i++ {
 				for y := 0; y < c; y++ {
-					r := next.Data[(i*c+y)*in : (i*c+y+1)*in]
-					n.deriv(r, hl[i*in:(i+1)*in])
-					sq[i*c+y] += dot(r, r) * an[i]
+					sq[i*c+y] += float64(ss[y*ld+i] * an[i])
 				}
 			}
 			cur = 1 - cur
@@ -170,15 +194,14 @@ func (n *Net) GradNorms(x, out *Matrix) {
 	}
 }
 
-// inputNorms returns ‖a_i‖² + 1 for each row of a (rows×w), in reused scratch.
-func (n *Net) inputNorms(a []float64, rows, w int) []float64 {
-	if cap(n.ws.v) < rows {
-		n.ws.v = make([]float64, rows)
-	}
-	v := n.ws.v[:rows]
+// inputNorms returns ‖a_i‖² + 1 for each lane of the w×ld panel a, in reused
+// scratch.
+func (n *Net) inputNorms(a []float64, w, ld int) []float64 {
+	n.ws.v = grow(n.ws.v, ld)
+	v := n.ws.v
+	kern.sumSq(v, a, w, ld)
 	for i := range v {
-		r := a[i*w : i*w+w]
-		v[i] = dot(r, r) + 1
+		v[i]++
 	}
 	return v
 }

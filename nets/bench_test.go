@@ -61,3 +61,25 @@ func BenchmarkGradNorms1000(b *testing.B) {
 	}
 	gflops(b, n.GradNormsFLOPs(x.Rows))
 }
+
+// One round of the tutorial protocol: a full-batch SGD step on 25 labeled rows,
+// then the probabilities of a 690-row pool and a 300-row test set.
+func BenchmarkTutorialRound(b *testing.B) {
+	n, x, y := benchNet(b, 25, 20, 32, 16, 2)
+	rng := rand.New(rand.NewPCG(3, 3))
+	pool, test := randMatrix(rng, 690, 20), randMatrix(rng, 300, 20)
+	tr, err := nets.NewTrainer(nets.TrainSpec{Optimizer: "sgd", LR: 0.01, Epochs: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var p, q nets.Matrix
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := tr.Epoch(n, x, y, nil); err != nil {
+			b.Fatal(err)
+		}
+		n.Probs(pool, &p)
+		n.Probs(test, &q)
+	}
+	gflops(b, n.TrainFLOPs(x.Rows)+n.ForwardFLOPs(pool.Rows+test.Rows))
+}

@@ -7,101 +7,132 @@ import (
 )
 
 // chunkRows is how many rows the inference methods push through the network at a
-// time, so that their scratch stays small and in cache whatever the pool size.
-const chunkRows = 128
+// time, so that their scratch stays small and in the first-level cache whatever
+// the pool size. A multiple of lanes.
+const chunkRows = 64
 
-// drawMasks draws inverted-dropout masks for rows samples: row by row, and within
-// a row hidden layer by hidden layer and unit by unit, a unit is dropped (mask 0)
-// when rng.Float64() < p and kept (mask 1/(1−p)) otherwise. Drawing row by row
-// makes the masks of a sample independent of how rows are grouped into chunks.
-func (n *Net) drawMasks(rows int, rng *rand.Rand) {
+// drawMasks draws inverted-dropout masks for rows samples into panels of ld
+// lanes: row by row, and within a row hidden layer by hidden layer and unit by
+// unit, a unit is dropped (mask 0) when rng.Float64() < p and kept (mask
+// 1/(1−p)) otherwise. Drawing row by row makes the masks of a sample independent
+// of how rows are grouped into chunks. Padding lanes get 0.
+func (n *Net) drawMasks(rows, ld int, rng *rand.Rand) {
 	p := n.spec.Dropout
 	scale := 1 / (1 - p)
 	for l := range n.ws.mask {
-		n.ws.mask[l].Resize(rows, n.sizes[l+1])
+		n.ws.mask[l] = grow(n.ws.mask[l], n.sizes[l+1]*ld)
+		clear(n.ws.mask[l])
 	}
 	for i := 0; i < rows; i++ {
-		for l := range n.ws.mask {
-			for j, r := 0, n.ws.mask[l].Row(i); j < len(r); j++ {
+		for l, m := range n.ws.mask {
+			for j := 0; j < n.sizes[l+1]; j++ {
 				if rng.Float64() < p {
-					r[j] = 0
+					m[j*ld+i] = 0
 				} else {
-					r[j] = scale
+					m[j*ld+i] = scale
 				}
 			}
 		}
 	}
 }
 
-// hidden runs x (rows×Inputs) through the hidden layers, leaving each layer's
-// output in ws.h (and, with dropout, the pre-dropout output in ws.act, using the
-// masks drawn by drawMasks). It returns the last hidden output, or x for logreg.
+// hidden runs the rows×Inputs row-major x through the hidden layers, leaving the
+// input in ws.x and each layer's output in ws.h, feature-major with ws.ld =
+// pad(rows) lanes (and, with dropout, the pre-dropout output in ws.act, using the
+// masks drawn by drawMasks). It returns the last hidden panel, or ws.x for logreg.
 func (n *Net) hidden(x []float64, rows int, dropout bool) []float64 {
-	a := x
+	ld := pad(rows)
+	n.ws.ld = ld
+	n.ws.x = grow(n.ws.x, n.spec.Inputs*ld)
+	transposeIn(n.ws.x, x, rows, n.spec.Inputs, ld)
+	a := n.ws.x
 	for l := range n.ws.h {
 		in, out := n.sizes[l], n.sizes[l+1]
-		h := &n.ws.h[l]
-		h.Resize(rows, out)
-		dst := h.Data
+		n.ws.h[l] = grow(n.ws.h[l], out*ld)
+		dst := n.ws.h[l]
 		if dropout {
-			n.ws.act[l].Resize(rows, out)
-			dst = n.ws.act[l].Data
+			n.ws.act[l] = grow(n.ws.act[l], out*ld)
+			dst = n.ws.act[l]
 		}
-		gemmNT(dst, a, n.w[l], n.b[l], rows, out, in)
+		// relu is fused into the kernel; tanh has no vector form.
+		kern.linear(dst, a, n.w[l], n.b[l], out, in, ld, !n.tanh)
 		if n.tanh {
 			for i, v := range dst {
 				dst[i] = math.Tanh(v)
 			}
-		} else {
-			for i, v := range dst {
-				dst[i] = max(v, 0) // branch-free; a NaN propagates to the loss
-			}
 		}
 		if dropout {
-			m := n.ws.mask[l].Data[:len(dst)]
-			hd := h.Data[:len(dst)]
+			m := n.ws.mask[l][:len(dst)]
+			hd := n.ws.h[l][:len(dst)]
 			for i, v := range dst {
 				hd[i] = v * m[i]
 			}
 		}
-		a = h.Data
+		a = n.ws.h[l]
 	}
 	return a
 }
 
-// output sets z (rows×Classes) to the last layer's logits for the inputs a.
-func (n *Net) output(a []float64, rows int, z []float64) {
+// output sets ws.z (Classes×ld) to the last layer's logits for the panel a and
+// returns it.
+func (n *Net) output(a []float64, ld int) []float64 {
 	L := len(n.w) - 1
-	gemmNT(z, a, n.w[L], n.b[L], rows, n.sizes[L+1], n.sizes[L])
+	n.ws.z = grow(n.ws.z, n.Classes()*ld)
+	kern.linear(n.ws.z, a, n.w[L], n.b[L], n.sizes[L+1], n.sizes[L], ld, false)
+	return n.ws.z
 }
 
-// softmax replaces each row of z (rows×c) by its softmax, computed after
-// subtracting the row's maximum so that exp cannot overflow. When y is not nil it
-// returns the summed cross-entropy
+// softmax turns the first rows lanes of the feature-major logits z (c×ld) into
+// softmax probabilities, computed after subtracting each lane's maximum so that
+// exp cannot overflow; they go to the row-major out (rows×c) when out is not nil
+// and back into z otherwise. When y is not nil it returns loss plus the
+// cross-entropies
 //
-//	ℓ_i = log Σ_j exp(z_ij − m_i) − (z_iy − m_i),  m_i = max_j z_ij.
-func softmax(z []float64, rows, c int, y []int) float64 {
-	loss := 0.0
+//	ℓ_i = log Σ_j exp(z_ij − m_i) − (z_iy − m_i),  m_i = max_j z_ij,
+//
+// added one by one in row order (so a sum carried over chunks is the sum of one
+// pass).
+//
+// A logit equal to the maximum contributes exp(0) = 1 without calling exp, which
+// for two classes halves the exps.
+func softmax(z []float64, rows, c, ld int, y []int, out []float64, loss float64) float64 {
+	z = z[:c*ld]
 	for i := 0; i < rows; i++ {
-		r := z[i*c : i*c+c]
-		m := r[0]
-		for _, v := range r[1:] {
-			if v > m {
+		m := z[i]
+		for k := 1; k < c; k++ {
+			if v := z[k*ld+i]; v > m {
 				m = v
 			}
 		}
 		zy := 0.0
 		if y != nil {
-			zy = r[y[i]]
+			zy = z[y[i]*ld+i]
+		}
+		var r []float64 // where the probabilities go: a row of out, or nil for z
+		if out != nil {
+			r = out[i*c : i*c+c]
 		}
 		s := 0.0
-		for j, v := range r {
-			e := math.Exp(v - m)
-			r[j] = e
+		for k := 0; k < c; k++ {
+			e := 1.0
+			if d := z[k*ld+i] - m; d != 0 { // NaN included
+				e = math.Exp(d)
+			}
+			if r != nil {
+				r[k] = e
+			} else {
+				z[k*ld+i] = e
+			}
 			s += e
 		}
-		for j := range r {
-			r[j] /= s
+		if r != nil {
+			for k := range r {
+				r[k] /= s
+			}
+		} else {
+			for k := 0; k < c; k++ {
+				z[k*ld+i] /= s
+			}
 		}
 		if y != nil {
 			loss += math.Log(s) - (zy - m)
@@ -146,12 +177,11 @@ func (n *Net) probs(x, out *Matrix, rng *rand.Rand) {
 	for s := 0; s < x.Rows; s += chunkRows {
 		e := min(s+chunkRows, x.Rows)
 		if rng != nil {
-			n.drawMasks(e-s, rng)
+			n.drawMasks(e-s, pad(e-s), rng)
 		}
 		h := n.hidden(x.Data[s*x.Cols:e*x.Cols], e-s, rng != nil)
-		z := out.Data[s*c : e*c]
-		n.output(h, e-s, z)
-		softmax(z, e-s, c, nil)
+		z := n.output(h, n.ws.ld)
+		softmax(z, e-s, c, n.ws.ld, nil, out.Data[s*c:e*c], 0)
 	}
 }
 
@@ -170,9 +200,8 @@ func (n *Net) Loss(x *Matrix, y []int) float64 {
 	for s := 0; s < x.Rows; s += chunkRows {
 		e := min(s+chunkRows, x.Rows)
 		h := n.hidden(x.Data[s*x.Cols:e*x.Cols], e-s, false)
-		n.ws.z.Resize(e-s, c)
-		n.output(h, e-s, n.ws.z.Data)
-		sum += softmax(n.ws.z.Data, e-s, c, y[s:e])
+		z := n.output(h, n.ws.ld)
+		sum = softmax(z, e-s, c, n.ws.ld, y[s:e], nil, sum)
 	}
 	return sum / float64(x.Rows)
 }
@@ -185,7 +214,8 @@ func (n *Net) Embed(x, out *Matrix) {
 	out.Resize(x.Rows, d)
 	for s := 0; s < x.Rows; s += chunkRows {
 		e := min(s+chunkRows, x.Rows)
-		copy(out.Data[s*d:e*d], n.hidden(x.Data[s*x.Cols:e*x.Cols], e-s, false))
+		h := n.hidden(x.Data[s*x.Cols:e*x.Cols], e-s, false)
+		transposeOut(out.Data[s*d:e*d], h, e-s, d, n.ws.ld)
 	}
 }
 
@@ -205,36 +235,27 @@ func (n *Net) GradEmbed(x, out *Matrix) {
 	for s := 0; s < x.Rows; s += chunkRows {
 		e := min(s+chunkRows, x.Rows)
 		h := n.hidden(x.Data[s*x.Cols:e*x.Cols], e-s, false)
-		n.ws.z.Resize(e-s, c)
-		p := n.ws.z.Data
-		n.output(h, e-s, p)
-		softmax(p, e-s, c, nil)
+		ld := n.ws.ld
+		p := n.output(h, ld)
+		softmax(p, e-s, c, ld, nil, nil, 0)
 		for i := 0; i < e-s; i++ {
-			pi, hi := p[i*c:i*c+c], h[i*d:i*d+d]
-			top := argmax(pi)
+			top := 0
+			for k := 1; k < c; k++ {
+				if p[k*ld+i] > p[top*ld+i] {
+					top = k
+				}
+			}
 			g := out.Row(s + i)
-			for k, pk := range pi {
-				coef := pk
+			for k := 0; k < c; k++ {
+				coef := p[k*ld+i]
 				if k == top {
 					coef--
 				}
 				gk := g[k*d : k*d+d]
-				gk = gk[:len(hi)]
-				for j, v := range hi {
-					gk[j] = coef * v
+				for j := range gk {
+					gk[j] = coef * h[j*ld+i]
 				}
 			}
 		}
 	}
-}
-
-// argmax returns the index of the largest element, the lowest on ties.
-func argmax(r []float64) int {
-	best := 0
-	for j, v := range r {
-		if v > r[best] {
-			best = j
-		}
-	}
-	return best
 }

@@ -1,140 +1,350 @@
 package nets
 
-// The kernels below multiply small row-major matrices. They are single-threaded on
-// purpose (albench runs one trial per core) and are written so that the compiler
-// drops bounds checks from the inner loops: every slice used in an inner loop is
-// re-sliced to the loop's length first. Several independent accumulators (or
-// several rows per pass) keep the floating-point units busy and load each operand
-// once for several multiply-adds.
+import (
+	"fmt"
+	"math"
+)
 
-// gemmNT sets c (m×n) to a (m×k) times the transpose of b (n×k), plus bias[j] in
-// column j when bias is not nil. Each element is a dot product of two contiguous
-// rows, computed three rows of a by two rows of b at a time: six independent
-// accumulators and five loads per six multiply-adds, the most that fits in the
-// fifteen SSE registers Go's amd64 ABI leaves free without spilling. Every
-// element is summed in the same order whatever block it falls in, so a row's
-// result does not depend on the rows computed with it.
-func gemmNT(c, a, b, bias []float64, m, n, k int) {
-	if m == 0 || n == 0 {
+// Activations are stored feature-major inside a Net: a layer of width w over a
+// chunk of rows is a w×ld panel whose row f holds feature f of every sample, one
+// sample per lane, with ld the row count rounded up to a multiple of lanes (the
+// padding lanes are kept at zero or at least finite, so that they add nothing
+// to the sums over samples of the gradient). Every kernel below then runs along
+// the samples: a sample's result is computed by the same operations in the same
+// order whatever other samples share its panel, which makes rows independent by
+// construction, and the vector kernels need no column remainders whatever the
+// layer widths.
+//
+// The kernels come in sets, selected once at init by the CPU's features: the
+// portable set in plain Go, and on amd64 the AVX2 set in assembly
+// (kernels_amd64.s, left out with -tags purego). A vector set fuses
+// multiply-adds, which rounds once where the portable set rounds twice, so
+// results are bit-identical for a given kernel set but only close (about 1e-15
+// relative per operation) across sets. Kernel names the set in use, so that a
+// record can say which produced it.
+
+// lanes is the padding unit of the sample dimension: a multiple of every vector
+// width in use (4 float64 for AVX2).
+const lanes = 4
+
+// pad returns rows rounded up to a multiple of lanes.
+func pad(rows int) int { return (rows + lanes - 1) / lanes * lanes }
+
+// kernelSet holds the hot loops that a vector implementation replaces.
+type kernelSet struct {
+	name string
+
+	// linear sets, for o < nout and i < ld,
+	//
+	//	dst[o·ld + i] = act(bias[o] + Σ_r w[o·nin + r] · src[r·ld + i]),
+	//
+	// the sum taken in order of r starting from the bias (0 when bias is nil),
+	// and act the identity or, when relu is set, max(·, 0) (NaN kept, −0 made
+	// +0). It is a layer's forward pass, or with the weight transposed the
+	// back-propagation of its deltas.
+	linear func(dst, src, w, bias []float64, nout, nin, ld int, relu bool)
+
+	// outer sets, for j < nout and p < nin, the weight gradient
+	//
+	//	gw[j·nin + p] = Σ_i d[j·ld + i] · a[p·ld + i],
+	//
+	// summed in lanes partial sums (lane k taking i ≡ k mod lanes, in order of
+	// i) combined as (s₀ + s₁) + (s₂ + s₃).
+	outer func(gw, d, a []float64, nout, nin, ld int)
+
+	// sumSq sets dst[i] = Σ_p a[p·ld + i]² for i < ld, in order of p.
+	sumSq func(dst, a []float64, n, ld int)
+
+	// adam applies Adam's update elementwise (see Trainer.step); every
+	// implementation rounds each operation the same way, so it is bit-identical
+	// across sets.
+	adam func(w, g, m, v []float64, stepSize, bc2 float64)
+}
+
+// portable is the plain-Go kernel set, available everywhere.
+var portable = kernelSet{
+	name:   "portable",
+	linear: linearGo,
+	outer:  outerGo,
+	sumSq:  sumSqGo,
+	adam:   adamGo,
+}
+
+// available lists the kernel sets this binary and CPU can run, the preferred
+// last; kern is the one in use.
+var (
+	available = []*kernelSet{&portable}
+	kern      = &portable
+)
+
+// register adds a vector kernel set at init and makes it the one in use.
+func register(k *kernelSet) {
+	available = append(available, k)
+	kern = k
+}
+
+// Kernel returns the name of the kernel set in use: "portable" for plain Go, or
+// the vector set chosen at start-up from the CPU's features, such as
+// "avx2-fma". Results are bit-identical for a given kernel, so records should
+// carry it.
+func Kernel() string { return kern.name }
+
+// Kernels returns the names of the kernel sets this binary can run on this CPU,
+// "portable" first.
+func Kernels() []string {
+	var names []string
+	for _, k := range available {
+		names = append(names, k.name)
+	}
+	return names
+}
+
+// SetKernel selects the kernel set by name (one of Kernels), for reproducing
+// results made with another kernel or comparing kernels. It affects every Net
+// and Trainer and must not be called while any is in use.
+func SetKernel(name string) error {
+	for _, k := range available {
+		if k.name == name {
+			kern = k
+			return nil
+		}
+	}
+	return fmt.Errorf("nets: kernel %q is not available here (have %v)", name, Kernels())
+}
+
+// linearGo is the portable linear kernel: four outputs by two lanes at a time,
+// eight independent accumulators fed by two loads of the input and four of the
+// weights, which is what fits in the sixteen SSE registers without spilling.
+// The float64 conversions forbid the compiler from fusing a multiply and an add
+// (which it may do on GOAMD64=v3), so the portable kernel rounds the same way on
+// every machine.
+func linearGo(dst, src, w, bias []float64, nout, nin, ld int, relu bool) {
+	if nout == 0 || ld == 0 {
 		return
 	}
-	c = c[:m*n]
-	a = a[:m*k]
-	b = b[:n*k]
-	if bias != nil {
-		bias = bias[:n]
+	checkLinear(dst, src, w, bias, nout, nin, ld)
+	o := 0
+	for ; o+3 < nout; o += 4 {
+		var b0, b1, b2, b3 float64
+		if bias != nil {
+			b0, b1, b2, b3 = bias[o], bias[o+1], bias[o+2], bias[o+3]
+		}
+		w0 := w[o*nin : o*nin+nin]
+		w1 := w[(o+1)*nin : (o+1)*nin+nin]
+		w2 := w[(o+2)*nin : (o+2)*nin+nin]
+		w3 := w[(o+3)*nin : (o+3)*nin+nin]
+		w1, w2, w3 = w1[:len(w0)], w2[:len(w0)], w3[:len(w0)]
+		for i := 0; i+1 < ld; i += 2 {
+			s00, s01 := b0, b0
+			s10, s11 := b1, b1
+			s20, s21 := b2, b2
+			s30, s31 := b3, b3
+			off := i
+			for r, u := range w0 {
+				x := src[off : off+2 : off+2]
+				x0, x1 := x[0], x[1]
+				s00 += float64(u * x0)
+				s01 += float64(u * x1)
+				u = w1[r]
+				s10 += float64(u * x0)
+				s11 += float64(u * x1)
+				u = w2[r]
+				s20 += float64(u * x0)
+				s21 += float64(u * x1)
+				u = w3[r]
+				s30 += float64(u * x0)
+				s31 += float64(u * x1)
+				off += ld
+			}
+			if relu {
+				s00, s01, s10, s11 = max(s00, 0), max(s01, 0), max(s10, 0), max(s11, 0)
+				s20, s21, s30, s31 = max(s20, 0), max(s21, 0), max(s30, 0), max(s31, 0)
+			}
+			dst[o*ld+i], dst[o*ld+i+1] = s00, s01
+			dst[(o+1)*ld+i], dst[(o+1)*ld+i+1] = s10, s11
+			dst[(o+2)*ld+i], dst[(o+2)*ld+i+1] = s20, s21
+			dst[(o+3)*ld+i], dst[(o+3)*ld+i+1] = s30, s31
+		}
 	}
+	for ; o < nout; o++ {
+		var b0 float64
+		if bias != nil {
+			b0 = bias[o]
+		}
+		w0 := w[o*nin : o*nin+nin]
+		for i := 0; i+3 < ld; i += 4 {
+			s0, s1, s2, s3 := b0, b0, b0, b0
+			off := i
+			for _, u := range w0 {
+				x := src[off : off+4 : off+4]
+				s0 += float64(u * x[0])
+				s1 += float64(u * x[1])
+				s2 += float64(u * x[2])
+				s3 += float64(u * x[3])
+				off += ld
+			}
+			if relu {
+				s0, s1, s2, s3 = max(s0, 0), max(s1, 0), max(s2, 0), max(s3, 0)
+			}
+			p := dst[o*ld+i : o*ld+i+4 : o*ld+i+4]
+			p[0], p[1], p[2], p[3] = s0, s1, s2, s3
+		}
+	}
+}
+
+// checkLinear panics unless every index linear touches is inside its slices,
+// which also lets the vector kernels index without bounds checks.
+func checkLinear(dst, src, w, bias []float64, nout, nin, ld int) {
+	if ld%lanes != 0 || nout < 0 || nin < 0 ||
+		len(dst) < nout*ld || len(src) < nin*ld || len(w) < nout*nin ||
+		(bias != nil && len(bias) < nout) {
+		panic(fmt.Sprintf("nets: linear kernel on %d×%d with ld %d out of range", nout, nin, ld))
+	}
+}
+
+// transpose sets dst (cols×rows) to the transpose of the row-major src (rows×cols).
+func transpose(dst, src []float64, rows, cols int) {
+	dst = dst[:rows*cols]
+	src = src[:rows*cols]
+	for i := 0; i < rows; i++ {
+		r := src[i*cols : i*cols+cols]
+		for j, v := range r {
+			dst[j*rows+i] = v
+		}
+	}
+}
+
+// outerGo is the portable weight-gradient kernel: one (j, p) at a time, with the
+// four lane accumulators of the contract.
+func outerGo(gw, d, a []float64, nout, nin, ld int) {
+	checkOuter(gw, d, a, nout, nin, ld)
+	for j := 0; j < nout; j++ {
+		dj := d[j*ld : j*ld+ld]
+		g := gw[j*nin : j*nin+nin]
+		for p := range g {
+			ap := a[p*ld : p*ld+ld]
+			ap = ap[:len(dj)]
+			var s0, s1, s2, s3 float64
+			for i := 0; i+3 < len(dj); i += 4 {
+				x, y := dj[i:i+4], ap[i:i+4]
+				s0 += float64(x[0] * y[0])
+				s1 += float64(x[1] * y[1])
+				s2 += float64(x[2] * y[2])
+				s3 += float64(x[3] * y[3])
+			}
+			g[p] = (s0 + s1) + (s2 + s3)
+		}
+	}
+}
+
+func checkOuter(gw, d, a []float64, nout, nin, ld int) {
+	if ld%lanes != 0 || nout < 0 || nin < 0 || len(gw) < nout*nin || len(d) < nout*ld || len(a) < nin*ld {
+		panic(fmt.Sprintf("nets: outer kernel on %d×%d with ld %d out of range", nout, nin, ld))
+	}
+}
+
+// sumSqGo is the portable sum-of-squares kernel.
+func sumSqGo(dst, a []float64, n, ld int) {
+	checkSumSq(dst, a, n, ld)
+	dst = dst[:ld]
+	clear(dst)
+	for p := 0; p < n; p++ {
+		r := a[p*ld : p*ld+ld]
+		r = r[:len(dst)]
+		for i, v := range r {
+			dst[i] += float64(v * v)
+		}
+	}
+}
+
+func checkSumSq(dst, a []float64, n, ld int) {
+	if ld%lanes != 0 || n < 0 || len(dst) < ld || len(a) < n*ld {
+		panic(fmt.Sprintf("nets: sumSq kernel on %d×%d out of range", n, ld))
+	}
+}
+
+// adamGo is Adam's update in plain Go, with every product rounded before it is
+// added so that no machine fuses it.
+func adamGo(w, g, m, v []float64, stepSize, bc2 float64) {
+	g = g[:len(w)]
+	m = m[:len(w)]
+	v = v[:len(w)]
+	for i, gi := range g {
+		mi := float64(m[i]*beta1) + float64(gi*(1-beta1))
+		vi := float64(v[i]*beta2) + float64(float64(gi*gi)*(1-beta2))
+		m[i], v[i] = mi, vi
+		w[i] -= float64(stepSize * (mi / (math.Sqrt(vi)/bc2 + adamEps)))
+	}
+}
+
+// colSums sets s[j] = Σ_i a[j·ld + i] for j < n, in the lane partial sums of
+// outer's contract. It only adds, so every kernel set shares it.
+func colSums(s, a []float64, n, ld int) {
+	s = s[:n]
+	for j := range s {
+		r := a[j*ld : j*ld+ld]
+		var s0, s1, s2, s3 float64
+		for i := 0; i+3 < len(r); i += 4 {
+			x := r[i : i+4]
+			s0 += x[0]
+			s1 += x[1]
+			s2 += x[2]
+			s3 += x[3]
+		}
+		s[j] = (s0 + s1) + (s2 + s3)
+	}
+}
+
+// transposeIn sets dst (cols×ld, feature-major) to the rows×cols row-major x,
+// with the padding lanes rows..ld−1 zero. Four rows at a time, so that each
+// write fills four adjacent lanes.
+func transposeIn(dst, x []float64, rows, cols, ld int) {
+	dst = dst[:cols*ld]
+	x = x[:rows*cols]
 	i := 0
-	for ; i+2 < m; i += 3 {
-		a0 := a[i*k : i*k+k]
-		a1 := a[i*k+k : i*k+2*k]
-		a2 := a[i*k+2*k : i*k+3*k]
-		a1, a2 = a1[:len(a0)], a2[:len(a0)]
-		c0 := c[i*n : i*n+n]
-		c1 := c[i*n+n : i*n+2*n]
-		c2 := c[i*n+2*n : i*n+3*n]
-		c1, c2 = c1[:len(c0)], c2[:len(c0)]
-		j := 0
-		for ; j+1 < n; j += 2 {
-			b0 := b[j*k : j*k+k]
-			b1 := b[j*k+k : j*k+2*k]
-			b0, b1 = b0[:len(a0)], b1[:len(a0)]
-			var s00, s01, s10, s11, s20, s21 float64
-			for p, x0 := range a0 {
-				x1, x2, y0, y1 := a1[p], a2[p], b0[p], b1[p]
-				s00 += x0 * y0
-				s01 += x0 * y1
-				s10 += x1 * y0
-				s11 += x1 * y1
-				s20 += x2 * y0
-				s21 += x2 * y1
-			}
-			if bias != nil {
-				u0, u1 := bias[j], bias[j+1]
-				s00, s10, s20 = s00+u0, s10+u0, s20+u0
-				s01, s11, s21 = s01+u1, s11+u1, s21+u1
-			}
-			c0[j], c0[j+1] = s00, s01
-			c1[j], c1[j+1] = s10, s11
-			c2[j], c2[j+1] = s20, s21
-		}
-		if j < n {
-			b0 := b[j*k : j*k+k]
-			b0 = b0[:len(a0)]
-			var s0, s1, s2 float64
-			for p, y := range b0 {
-				s0 += a0[p] * y
-				s1 += a1[p] * y
-				s2 += a2[p] * y
-			}
-			if bias != nil {
-				u := bias[j]
-				s0, s1, s2 = s0+u, s1+u, s2+u
-			}
-			c0[j], c1[j], c2[j] = s0, s1, s2
+	for ; i+3 < rows; i += 4 {
+		r0 := x[i*cols : i*cols+cols]
+		r1 := x[(i+1)*cols : (i+1)*cols+cols]
+		r2 := x[(i+2)*cols : (i+2)*cols+cols]
+		r3 := x[(i+3)*cols : (i+3)*cols+cols]
+		r1, r2, r3 = r1[:len(r0)], r2[:len(r0)], r3[:len(r0)]
+		for p, v := range r0 {
+			d := dst[p*ld+i : p*ld+i+4 : p*ld+i+4]
+			d[0], d[1], d[2], d[3] = v, r1[p], r2[p], r3[p]
 		}
 	}
-	for ; i+1 < m; i += 2 {
-		a0 := a[i*k : i*k+k]
-		a1 := a[i*k+k : i*k+2*k]
-		a1 = a1[:len(a0)]
-		c0 := c[i*n : i*n+n]
-		c1 := c[i*n+n : i*n+2*n]
-		c1 = c1[:len(c0)]
-		j := 0
-		for ; j+1 < n; j += 2 {
-			b0 := b[j*k : j*k+k]
-			b1 := b[j*k+k : j*k+2*k]
-			b0 = b0[:len(a0)]
-			b1 = b1[:len(a0)]
-			var s00, s01, s10, s11 float64
-			for p, x0 := range a0 {
-				x1, y0, y1 := a1[p], b0[p], b1[p]
-				s00 += x0 * y0
-				s01 += x0 * y1
-				s10 += x1 * y0
-				s11 += x1 * y1
+	for ; i < ld; i++ {
+		if i < rows {
+			for p, v := range x[i*cols : i*cols+cols] {
+				dst[p*ld+i] = v
 			}
-			if bias != nil {
-				s00 += bias[j]
-				s10 += bias[j]
-				s01 += bias[j+1]
-				s11 += bias[j+1]
+		} else {
+			for p := 0; p < cols; p++ {
+				dst[p*ld+i] = 0
 			}
-			c0[j], c0[j+1] = s00, s01
-			c1[j], c1[j+1] = s10, s11
-		}
-		if j < n {
-			b0 := b[j*k : j*k+k]
-			b0 = b0[:len(a0)]
-			var s0, s1 float64
-			for p, y := range b0 {
-				s0 += a0[p] * y
-				s1 += a1[p] * y
-			}
-			if bias != nil {
-				s0 += bias[j]
-				s1 += bias[j]
-			}
-			c0[j], c1[j] = s0, s1
 		}
 	}
-	if i < m {
-		a0 := a[i*k : i*k+k]
-		c0 := c[i*n : i*n+n]
-		for j := range c0 {
-			b0 := b[j*k : j*k+k]
-			b0 = b0[:len(a0)]
-			s := 0.0
-			for p, x := range a0 {
-				s += x * b0[p]
-			}
-			if bias != nil {
-				s += bias[j]
-			}
-			c0[j] = s
+}
+
+// transposeOut sets the rows×cols row-major out to the first rows lanes of the
+// feature-major src (cols×ld).
+func transposeOut(out, src []float64, rows, cols, ld int) {
+	out = out[:rows*cols]
+	src = src[:cols*ld]
+	for i := 0; i < rows; i++ {
+		o := out[i*cols : i*cols+cols]
+		for p := range o {
+			o[p] = src[p*ld+i]
 		}
 	}
+}
+
+// grow returns s with length n, reusing its storage when it suffices.
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
 }
 
 // dot returns Σ x[i]·y[i] over len(x) elements, with four accumulators.
@@ -142,95 +352,15 @@ func dot(x, y []float64) float64 {
 	y = y[:len(x)]
 	var s0, s1, s2, s3 float64
 	for len(x) >= 4 && len(y) >= 4 {
-		s0 += x[0] * y[0]
-		s1 += x[1] * y[1]
-		s2 += x[2] * y[2]
-		s3 += x[3] * y[3]
+		s0 += float64(x[0] * y[0])
+		s1 += float64(x[1] * y[1])
+		s2 += float64(x[2] * y[2])
+		s3 += float64(x[3] * y[3])
 		x, y = x[4:], y[4:]
 	}
 	y = y[:len(x)]
 	for i, v := range x {
-		s0 += v * y[i]
+		s0 += float64(v * y[i])
 	}
 	return (s0 + s1) + (s2 + s3)
-}
-
-// gemmNN sets c (m×n) to a (m×k) times b (k×n). Row i of c is the combination of
-// the rows of b weighted by row i of a, accumulated four rows of b at a time.
-func gemmNN(c, a, b []float64, m, n, k int) {
-	if m == 0 || n == 0 {
-		return
-	}
-	c = c[:m*n]
-	a = a[:m*k]
-	b = b[:k*n]
-	for i := 0; i < m; i++ {
-		ci := c[i*n : i*n+n]
-		ai := a[i*k : i*k+k]
-		clear(ci)
-		p := 0
-		for ; p+3 < k; p += 4 {
-			axpy4(ci, ai[p], ai[p+1], ai[p+2], ai[p+3],
-				b[p*n:p*n+n], b[(p+1)*n:(p+1)*n+n], b[(p+2)*n:(p+2)*n+n], b[(p+3)*n:(p+3)*n+n])
-		}
-		for ; p < k; p++ {
-			axpy(ci, ai[p], b[p*n:p*n+n])
-		}
-	}
-}
-
-// gemmTN sets c (m×n) to the transpose of a (k×m) times b (k×n): row j of c is the
-// combination of the rows of b weighted by column j of a, accumulated four rows of
-// b at a time.
-func gemmTN(c, a, b []float64, m, n, k int) {
-	if m == 0 || n == 0 {
-		return
-	}
-	c = c[:m*n]
-	a = a[:k*m]
-	b = b[:k*n]
-	for j := 0; j < m; j++ {
-		cj := c[j*n : j*n+n]
-		clear(cj)
-		p := 0
-		for ; p+3 < k; p += 4 {
-			axpy4(cj, a[p*m+j], a[(p+1)*m+j], a[(p+2)*m+j], a[(p+3)*m+j],
-				b[p*n:p*n+n], b[(p+1)*n:(p+1)*n+n], b[(p+2)*n:(p+2)*n+n], b[(p+3)*n:(p+3)*n+n])
-		}
-		for ; p < k; p++ {
-			axpy(cj, a[p*m+j], b[p*n:p*n+n])
-		}
-	}
-}
-
-// axpy4 adds x0·b0 + x1·b1 + x2·b2 + x3·b3 to c.
-func axpy4(c []float64, x0, x1, x2, x3 float64, b0, b1, b2, b3 []float64) {
-	b0 = b0[:len(c)]
-	b1 = b1[:len(c)]
-	b2 = b2[:len(c)]
-	b3 = b3[:len(c)]
-	for j := range c {
-		c[j] += x0*b0[j] + x1*b1[j] + x2*b2[j] + x3*b3[j]
-	}
-}
-
-// axpy adds x·b to c.
-func axpy(c []float64, x float64, b []float64) {
-	b = b[:len(c)]
-	for j := range c {
-		c[j] += x * b[j]
-	}
-}
-
-// colSums sets s (n) to the column sums of a (m×n).
-func colSums(s, a []float64, m, n int) {
-	s = s[:n]
-	clear(s)
-	for i := 0; i < m; i++ {
-		r := a[i*n : i*n+n]
-		r = r[:len(s)]
-		for j, v := range r {
-			s[j] += v
-		}
-	}
 }

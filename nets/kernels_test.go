@@ -1,8 +1,10 @@
 package nets
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -26,62 +28,290 @@ func closeSlices(t *testing.T, name string, got, want []float64, tol float64) {
 	}
 }
 
-// TestKernels checks the blocked kernels against the textbook triple loop on
-// shapes that exercise every remainder path (odd rows, odd columns, short k).
+// TestKernels checks every kernel set this binary can run against textbook loops,
+// on shapes that exercise every remainder path (odd widths, short sums, lane
+// counts that are not a multiple of any block).
 func TestKernels(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	for _, m := range []int{1, 2, 3, 5, 8} {
-		for _, n := range []int{1, 2, 3, 7} {
-			for _, k := range []int{1, 2, 3, 4, 5, 9} {
-				a := randSlice(rng, m*k)
-				bias := randSlice(rng, n)
-
-				bt := randSlice(rng, n*k) // n×k
-				want := make([]float64, m*n)
-				for i := 0; i < m; i++ {
-					for j := 0; j < n; j++ {
-						s := bias[j]
-						for p := 0; p < k; p++ {
-							s += a[i*k+p] * bt[j*k+p]
-						}
-						want[i*n+j] = s
+	for _, k := range available {
+		t.Run(k.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			for _, ld := range []int{4, 8, 12, 20, 36} {
+				for _, nout := range []int{1, 2, 3, 5, 8, 9} {
+					for _, nin := range []int{1, 2, 3, 4, 5, 9} {
+						checkLinearKernel(t, k, rng, nout, nin, ld)
+						checkOuterKernel(t, k, rng, nout, nin, ld)
 					}
 				}
-				got := randSlice(rng, m*n) // garbage to be overwritten
-				gemmNT(got, a, bt, bias, m, n, k)
-				closeSlices(t, "gemmNT", got, want, 1e-12)
-				gemmNT(got, a, bt, nil, m, n, k)
+				a := randSlice(rng, 7*ld)
+				want := make([]float64, ld)
 				for i := range want {
-					want[i] -= bias[i%n]
-				}
-				closeSlices(t, "gemmNT without bias", got, want, 1e-12)
-
-				b := randSlice(rng, k*n) // k×n
-				for i := 0; i < m; i++ {
-					for j := 0; j < n; j++ {
-						s := 0.0
-						for p := 0; p < k; p++ {
-							s += a[i*k+p] * b[p*n+j]
-						}
-						want[i*n+j] = s
+					for p := 0; p < 7; p++ {
+						want[i] += a[p*ld+i] * a[p*ld+i]
 					}
 				}
-				gemmNN(got, a, b, m, n, k)
-				closeSlices(t, "gemmNN", got, want, 1e-12)
+				got := randSlice(rng, ld)
+				k.sumSq(got, a, 7, ld)
+				closeSlices(t, "sumSq", got, want, 1e-13)
+			}
+		})
+	}
+}
 
-				at := randSlice(rng, k*m) // k×m
-				for i := 0; i < m; i++ {
-					for j := 0; j < n; j++ {
-						s := 0.0
-						for p := 0; p < k; p++ {
-							s += at[p*m+i] * b[p*n+j]
-						}
-						want[i*n+j] = s
+func checkLinearKernel(t *testing.T, k *kernelSet, rng *rand.Rand, nout, nin, ld int) {
+	t.Helper()
+	src := randSlice(rng, nin*ld)
+	w := randSlice(rng, nout*nin)
+	bias := randSlice(rng, nout)
+	for _, withBias := range []bool{false, true} {
+		for _, relu := range []bool{false, true} {
+			want := make([]float64, nout*ld)
+			for o := 0; o < nout; o++ {
+				for i := 0; i < ld; i++ {
+					s := 0.0
+					if withBias {
+						s = bias[o]
+					}
+					for r := 0; r < nin; r++ {
+						s += w[o*nin+r] * src[r*ld+i]
+					}
+					if relu {
+						s = max(s, 0)
+					}
+					want[o*ld+i] = s
+				}
+			}
+			b := bias
+			if !withBias {
+				b = nil
+			}
+			got := randSlice(rng, nout*ld) // garbage to be overwritten
+			k.linear(got, src, w, b, nout, nin, ld, relu)
+			closeSlices(t, "linear", got, want, 1e-12)
+			if relu {
+				for i, v := range got {
+					if math.Signbit(v) {
+						t.Fatalf("linear relu[%d] = %v, want +0 or positive", i, v)
 					}
 				}
-				gemmTN(got, at, b, m, n, k)
-				closeSlices(t, "gemmTN", got, want, 1e-12)
 			}
 		}
+	}
+}
+
+func checkOuterKernel(t *testing.T, k *kernelSet, rng *rand.Rand, nout, nin, ld int) {
+	t.Helper()
+	d := randSlice(rng, nout*ld)
+	a := randSlice(rng, nin*ld)
+	want := make([]float64, nout*nin)
+	for j := 0; j < nout; j++ {
+		for p := 0; p < nin; p++ {
+			for i := 0; i < ld; i++ {
+				want[j*nin+p] += d[j*ld+i] * a[p*ld+i]
+			}
+		}
+	}
+	got := randSlice(rng, nout*nin)
+	k.outer(got, d, a, nout, nin, ld)
+	closeSlices(t, "outer", got, want, 1e-12)
+}
+
+// TestReluKeepsNaN: a NaN pre-activation must survive relu in every kernel set,
+// or a diverging net could report a finite loss.
+func TestReluKeepsNaN(t *testing.T) {
+	for _, k := range available {
+		src := []float64{math.NaN(), math.Inf(1), math.Inf(-1), math.Copysign(0, -1), -1, 2, 0, 3}
+		w := []float64{1}
+		got := make([]float64, len(src))
+		k.linear(got, src, w, nil, 1, 1, 8, true)
+		if !math.IsNaN(got[0]) || !math.IsInf(got[1], 1) || got[2] != 0 || got[4] != 0 || got[5] != 2 {
+			t.Errorf("%s: relu of %v = %v", k.name, src, got)
+		}
+	}
+}
+
+// TestAdamKernelsAgree: Adam rounds every operation separately in every kernel
+// set, so all sets give the same bits.
+func TestAdamKernelsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const n = 37
+	w0, g := randSlice(rng, n), randSlice(rng, n)
+	m0, v0 := randSlice(rng, n), randSlice(rng, n)
+	for i := range v0 {
+		v0[i] = math.Abs(v0[i])
+	}
+	var ref []float64
+	for _, k := range available {
+		w, m, v := slices.Clone(w0), slices.Clone(m0), slices.Clone(v0)
+		k.adam(w, g, m, v, 0.01, 0.3)
+		all := slices.Concat(w, m, v)
+		if ref == nil {
+			ref = all
+			for i := range w {
+				mi := m0[i]*beta1 + g[i]*(1-beta1)
+				vi := v0[i]*beta2 + g[i]*g[i]*(1-beta2)
+				want := w0[i] - 0.01*(mi/(math.Sqrt(vi)/0.3+adamEps))
+				if !(math.Abs(w[i]-want) <= 1e-15*(1+math.Abs(want))) {
+					t.Fatalf("adam w[%d] = %v, want %v", i, w[i], want)
+				}
+			}
+		} else if !slices.Equal(all, ref) {
+			t.Errorf("adam: kernel %s differs from %s", k.name, available[0].name)
+		}
+	}
+}
+
+func TestSetKernel(t *testing.T) {
+	names := Kernels()
+	if names[0] != "portable" {
+		t.Fatalf("Kernels() = %v, want portable first", names)
+	}
+	if Kernel() != names[len(names)-1] {
+		t.Errorf("Kernel() = %q, want the preferred %q", Kernel(), names[len(names)-1])
+	}
+	defer SetKernel(Kernel())
+	for _, name := range names {
+		if err := SetKernel(name); err != nil || Kernel() != name {
+			t.Errorf("SetKernel(%q) = %v; Kernel() = %q", name, err, Kernel())
+		}
+	}
+	if err := SetKernel("avx9000"); err == nil {
+		t.Error("SetKernel accepted an unknown kernel")
+	}
+}
+
+// TestKernelRounding: each kernel set rounds exactly as its contract says, in
+// every block and remainder: the portable set rounds every product and sum, a
+// fused set (name other than portable) rounds once per multiply-add. Bit
+// equality here is what makes results reproducible per kernel and rows
+// independent.
+func TestKernelRounding(t *testing.T) {
+	for _, k := range available {
+		fused := k.name != "portable"
+		madd := func(a, b, c float64) float64 {
+			if fused {
+				return math.FMA(a, b, c)
+			}
+			return c + float64(a*b)
+		}
+		rng := rand.New(rand.NewPCG(5, 6))
+		for _, ld := range []int{4, 8, 12, 28} {
+			for _, nout := range []int{1, 2, 3, 4, 5, 7, 10} {
+				for _, nin := range []int{1, 3, 4, 5, 8, 9} {
+					src, w, bias := randSlice(rng, nin*ld), randSlice(rng, nout*nin), randSlice(rng, nout)
+					want := make([]float64, nout*ld)
+					for o := 0; o < nout; o++ {
+						for i := 0; i < ld; i++ {
+							s := bias[o]
+							for r := 0; r < nin; r++ {
+								s = madd(w[o*nin+r], src[r*ld+i], s)
+							}
+							want[o*ld+i] = max(s, 0)
+						}
+					}
+					got := make([]float64, nout*ld)
+					k.linear(got, src, w, bias, nout, nin, ld, true)
+					if !slices.Equal(got, want) {
+						t.Fatalf("%s: linear %d×%d, ld %d: not the contract's bits", k.name, nout, nin, ld)
+					}
+
+					d := randSlice(rng, nout*ld)
+					gw := make([]float64, nout*nin)
+					k.outer(gw, d, src, nout, nin, ld)
+					for j := 0; j < nout; j++ {
+						for p := 0; p < nin; p++ {
+							var s [lanes]float64
+							for i := 0; i < ld; i++ {
+								s[i%lanes] = madd(d[j*ld+i], src[p*ld+i], s[i%lanes])
+							}
+							if want := (s[0] + s[1]) + (s[2] + s[3]); gw[j*nin+p] != want {
+								t.Fatalf("%s: outer %d×%d, ld %d: gw[%d,%d] = %v, contract %v", k.name, nout, nin, ld, j, p, gw[j*nin+p], want)
+							}
+						}
+					}
+
+					sq := make([]float64, ld)
+					k.sumSq(sq, src, nin, ld)
+					for i := range sq {
+						s := 0.0
+						for p := 0; p < nin; p++ {
+							s = madd(src[p*ld+i], src[p*ld+i], s)
+						}
+						if sq[i] != s {
+							t.Fatalf("%s: sumSq lane %d = %v, contract %v", k.name, i, sq[i], s)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestKernelsAgreeOnNets runs the same nets under every kernel set: inference
+// and a few training epochs agree to 1e-12 relative (not bit for bit, since a
+// fused multiply-add rounds once where the portable kernel rounds twice).
+func TestKernelsAgreeOnNets(t *testing.T) {
+	if len(available) < 2 {
+		t.Skip("only the portable kernel runs here")
+	}
+	defer func(k *kernelSet) { kern = k }(kern)
+	for _, spec := range []Spec{
+		{Kind: "mlp", Inputs: 20, Hidden: []int{32, 16}, Outputs: 2},
+		{Kind: "mlp", Inputs: 7, Hidden: []int{9, 5}, Outputs: 3, Activation: "tanh"},
+		{Kind: "mlp", Inputs: 6, Hidden: []int{10}, Outputs: 4, Dropout: 0.3},
+		{Kind: "logreg", Inputs: 5, Outputs: 3},
+	} {
+		var ref [][]float64
+		for _, k := range available {
+			kern = k
+			n, err := New(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(7, 8))
+			n.Init(rng)
+			x := &Matrix{Rows: 150, Cols: spec.Inputs, Data: randSlice(rng, 150*spec.Inputs)}
+			y := make([]int, x.Rows)
+			for i := range y {
+				y[i] = rng.IntN(spec.Outputs)
+			}
+			tr, err := NewTrainer(TrainSpec{Optimizer: "adam", LR: 0.01, WeightDecay: 1e-3, Epochs: 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tr.Fit(n, x, y, rand.New(rand.NewPCG(1, 1))); err != nil {
+				t.Fatal(err)
+			}
+			var p, g, e, mc Matrix
+			n.Probs(x, &p)
+			n.GradNorms(x, &g)
+			n.GradEmbed(x, &e)
+			n.MCProbs(x, &mc, rand.New(rand.NewPCG(2, 2)))
+			grad := make([]float64, len(n.params))
+			n.Gradient(x, y, grad)
+			outs := [][]float64{slices.Clone(n.params), p.Data, g.Data, e.Data, mc.Data, grad}
+			if ref == nil {
+				ref = outs
+				continue
+			}
+			for i := range outs {
+				closeSlices(t, fmt.Sprintf("%s %s output %d", spec.Kind, k.name, i), outs[i], ref[i], 1e-12)
+			}
+		}
+	}
+}
+
+// BenchmarkLinear times the linear kernel in use on the first layer of the
+// tutorial's network over a chunk of rows.
+func BenchmarkLinear(b *testing.B) {
+	for _, ld := range []int{chunkRows, 96} {
+		b.Run(fmt.Sprint(ld), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 1))
+			src, w, bias := randSlice(rng, 20*ld), randSlice(rng, 32*20), randSlice(rng, 32)
+			dst := make([]float64, 32*ld)
+			for b.Loop() {
+				kern.linear(dst, src, w, bias, 32, 20, ld, true)
+			}
+			b.ReportMetric(2*32*20*float64(ld)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
 	}
 }

@@ -7,7 +7,9 @@
 // torch.optim.SGD and torch.optim.Adam) up to floating-point rounding. The matrix
 // kernels are hand-written and single-threaded, since albench already runs one
 // trial per core, and every hot path reuses buffers owned by the Net or Trainer, so
-// training and inference do not allocate in steady state.
+// training and inference do not allocate in steady state. On amd64 CPUs with
+// AVX2 and FMA the kernels run in assembly; Kernel names the kernel set in use,
+// since results are bit-identical per kernel set but not across sets.
 package nets
 
 import (
@@ -54,14 +56,18 @@ type Net struct {
 	ws work
 }
 
-// work is the scratch a forward or backward pass uses, grown on demand.
+// work is the scratch a forward or backward pass uses, grown on demand. Panels
+// are feature-major with ld lanes (see kernels.go).
 type work struct {
-	h    []Matrix  // h[l]: output of hidden layer l after activation and dropout
-	act  []Matrix  // act[l]: output of hidden layer l before dropout (dropout only)
-	mask []Matrix  // mask[l]: 0 or 1/(1−p) per unit (dropout only)
-	z    Matrix    // logits or probabilities of a chunk
-	d    [2]Matrix // back-propagated deltas, ping-ponged between layers
-	v    []float64 // per-row scratch
+	ld   int          // lanes of the current panels: the chunk's rows padded
+	x    []float64    // the input chunk, Inputs×ld
+	h    [][]float64  // h[l]: hidden layer l after activation and dropout
+	act  [][]float64  // act[l]: hidden layer l before dropout (dropout only)
+	mask [][]float64  // mask[l]: 0 or 1/(1−p) per unit and lane (dropout only)
+	z    []float64    // logits, then probabilities, Classes×ld
+	d    [2][]float64 // back-propagated deltas, ping-ponged between layers
+	v, u []float64    // per-lane scratch
+	wt   []float64    // a weight transposed, for back-propagation
 }
 
 // New returns a network of the given shape with all weights zero; call Init.
@@ -86,9 +92,9 @@ func New(spec Spec) (*Net, error) {
 		off += out
 	}
 	hidden := len(n.sizes) - 2
-	n.ws.h = make([]Matrix, hidden)
-	n.ws.act = make([]Matrix, hidden)
-	n.ws.mask = make([]Matrix, hidden)
+	n.ws.h = make([][]float64, hidden)
+	n.ws.act = make([][]float64, hidden)
+	n.ws.mask = make([][]float64, hidden)
 	return n, nil
 }
 

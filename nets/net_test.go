@@ -28,6 +28,18 @@ var (
 	specs   = map[string]nets.Spec{"relu": relu, "tanh": tanh, "logreg": logreg, "dropout": dropout}
 )
 
+// forEachKernel runs f as a subtest under every kernel set this binary can run
+// on this CPU, so that each set meets every exact property.
+func forEachKernel(t *testing.T, f func(t *testing.T)) {
+	defer nets.SetKernel(nets.Kernel())
+	for _, k := range nets.Kernels() {
+		if err := nets.SetKernel(k); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(k, f)
+	}
+}
+
 func newNet(t testing.TB, spec nets.Spec, seed uint64) *nets.Net {
 	t.Helper()
 	n, err := nets.New(spec)
@@ -194,7 +206,9 @@ func TestCloneAndCopyFrom(t *testing.T) {
 
 // TestForwardMatchesNaive compares Probs, Loss and Embed with a textbook forward
 // pass, on more rows than one chunk.
-func TestForwardMatchesNaive(t *testing.T) {
+func TestForwardMatchesNaive(t *testing.T) { forEachKernel(t, testForwardMatchesNaive) }
+
+func testForwardMatchesNaive(t *testing.T) {
 	for name, spec := range specs {
 		t.Run(name, func(t *testing.T) {
 			n := newNet(t, spec, 3)
@@ -232,7 +246,9 @@ func TestForwardMatchesNaive(t *testing.T) {
 // TestRowsAreIndependent: a row's outputs are bit-for-bit the same whatever rows
 // it is computed with, so a strategy's scores do not depend on the pool's size
 // or order.
-func TestRowsAreIndependent(t *testing.T) {
+func TestRowsAreIndependent(t *testing.T) { forEachKernel(t, testRowsAreIndependent) }
+
+func testRowsAreIndependent(t *testing.T) {
 	for name, spec := range specs {
 		n := newNet(t, spec, 2)
 		x := randMatrix(rand.New(rand.NewPCG(3, 3)), 7, spec.Inputs)
@@ -257,7 +273,9 @@ func TestRowsAreIndependent(t *testing.T) {
 }
 
 // TestProbsStable: huge logits must give probabilities, not NaN.
-func TestProbsStable(t *testing.T) {
+func TestProbsStable(t *testing.T) { forEachKernel(t, testProbsStable) }
+
+func testProbsStable(t *testing.T) {
 	n := newNet(t, logreg, 1)
 	for i := range n.Params() {
 		n.Params()[i] *= 1e6
@@ -286,7 +304,9 @@ func bruteGrad(n *nets.Net, x []float64, y int) []float64 {
 	return g
 }
 
-func TestGradNormsMatchBruteForce(t *testing.T) {
+func TestGradNormsMatchBruteForce(t *testing.T) { forEachKernel(t, testGradNormsMatchBruteForce) }
+
+func testGradNormsMatchBruteForce(t *testing.T) {
 	for name, spec := range specs {
 		t.Run(name, func(t *testing.T) {
 			n := newNet(t, spec, 5)
@@ -319,6 +339,10 @@ func sumSq(v []float64) float64 {
 }
 
 func TestGradEmbedIsLastLayerGradientAtPrediction(t *testing.T) {
+	forEachKernel(t, testGradEmbedIsLastLayerGradientAtPrediction)
+}
+
+func testGradEmbedIsLastLayerGradientAtPrediction(t *testing.T) {
 	for name, spec := range specs {
 		t.Run(name, func(t *testing.T) {
 			n := newNet(t, spec, 7)
@@ -350,7 +374,9 @@ func TestGradEmbedIsLastLayerGradientAtPrediction(t *testing.T) {
 	}
 }
 
-func TestMCProbs(t *testing.T) {
+func TestMCProbs(t *testing.T) { forEachKernel(t, testMCProbs) }
+
+func testMCProbs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
 	x := randMatrix(rng, 150, 5)
 	var p, q nets.Matrix
@@ -410,7 +436,9 @@ func TestMCProbs(t *testing.T) {
 }
 
 // TestNoAllocations: in steady state, inference and training reuse their buffers.
-func TestNoAllocations(t *testing.T) {
+func TestNoAllocations(t *testing.T) { forEachKernel(t, testNoAllocations) }
+
+func testNoAllocations(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	x := randMatrix(rng, 300, 5)
 	y := randLabels(rng, 300, 3)

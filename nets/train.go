@@ -74,6 +74,23 @@ func NewTrainer(spec TrainSpec) (*Trainer, error) {
 	return &Trainer{spec: spec, adam: spec.Optimizer == "adam"}, nil
 }
 
+// Clone returns an independent copy of t: the same settings and the same
+// optimizer state (Adam's moments and step count, SGD's momentum buffer, the
+// shape of the net it is bound to), with its own scratch. Training a clone and t
+// from copies of the same net gives bit-identical results, so a caller can train
+// a shared prefix once and branch from it.
+func (t *Trainer) Clone() *Trainer {
+	return &Trainer{
+		spec:  t.spec,
+		adam:  t.adam,
+		sizes: slices.Clone(t.sizes),
+		steps: t.steps,
+		m:     slices.Clone(t.m),
+		v:     slices.Clone(t.v),
+		grad:  make([]float64, len(t.grad)),
+	}
+}
+
 // Reset forgets the optimizer state: momentum buffers, Adam's moments and step
 // count, and the shape of the net it was sized for.
 func (t *Trainer) Reset() {
@@ -197,7 +214,7 @@ func (t *Trainer) gradient(n *Net, x []float64, rows int, y []int, rng *rand.Ran
 		w := n.params
 		g := t.grad[:len(w)]
 		for i, v := range w {
-			g[i] += wd * v
+			g[i] += float64(wd * v)
 		}
 	}
 	return loss
@@ -218,20 +235,15 @@ func (t *Trainer) step(n *Net) {
 	g := t.grad[:len(w)]
 	t.steps++
 	if t.adam {
-		m, v := t.m[:len(w)], t.v[:len(w)]
 		stepSize := lr / (1 - math.Pow(beta1, float64(t.steps)))
 		bc2 := math.Sqrt(1 - math.Pow(beta2, float64(t.steps)))
-		for i, gi := range g {
-			m[i] = m[i]*beta1 + gi*(1-beta1)
-			v[i] = v[i]*beta2 + gi*gi*(1-beta2)
-			w[i] -= stepSize * (m[i] / (math.Sqrt(v[i])/bc2 + adamEps))
-		}
+		kern.adam(w, g, t.m[:len(w)], t.v[:len(w)], stepSize, bc2)
 		return
 	}
 	mu := t.spec.Momentum
 	if mu == 0 {
 		for i, gi := range g {
-			w[i] -= lr * gi
+			w[i] -= float64(lr * gi)
 		}
 		return
 	}
@@ -241,8 +253,8 @@ func (t *Trainer) step(n *Net) {
 		if first {
 			b[i] = gi
 		} else {
-			b[i] = mu*b[i] + gi
+			b[i] = float64(mu*b[i]) + gi
 		}
-		w[i] -= lr * b[i]
+		w[i] -= float64(lr * b[i])
 	}
 }

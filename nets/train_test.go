@@ -65,7 +65,9 @@ func wantParams(t *testing.T, n *nets.Net, a float64) {
 // Step 1: p = (½, ½), g = ∓½, buffer = g, a = 0.1·½ = 0.05.
 // Step 2: logits ±0.1, so ∂ℓ/∂z₀ = −s with s = σ(−0.2); g = −s + 0.1·0.05;
 // buffer = 0.9·(−½) + g; a = 0.05 − 0.1·buffer = 0.0945 + 0.1·s.
-func TestSGDByHand(t *testing.T) {
+func TestSGDByHand(t *testing.T) { forEachKernel(t, testSGDByHand) }
+
+func testSGDByHand(t *testing.T) {
 	n, x, y := tiny(t)
 	tr := newTrainer(t, nets.TrainSpec{Optimizer: "sgd", LR: 0.1, Momentum: 0.9, WeightDecay: 0.1, Epochs: 1})
 	loss, err := tr.Epoch(n, x, y, nil)
@@ -85,7 +87,9 @@ func TestSGDByHand(t *testing.T) {
 // a₁ = 0.01·½/(½ + 1e−8).
 // Step 2: logits ±2a₁, g₀ = −s with s = σ(−4a₁); m = 0.9·(−0.05) − 0.1s,
 // v = 0.999·0.00025 + 0.001s², a₂ = a₁ − (0.01/0.19)·m/(√v/√(1−0.999²) + 1e−8).
-func TestAdamByHand(t *testing.T) {
+func TestAdamByHand(t *testing.T) { forEachKernel(t, testAdamByHand) }
+
+func testAdamByHand(t *testing.T) {
 	n, x, y := tiny(t)
 	tr := newTrainer(t, nets.TrainSpec{Optimizer: "adam", LR: 0.01, Epochs: 1})
 	tr.Epoch(n, x, y, nil)
@@ -105,7 +109,9 @@ func TestAdamByHand(t *testing.T) {
 }
 
 // TestTorchGolden replays PyTorch's SGD and Adam steps on a fixed tiny MLP.
-func TestTorchGolden(t *testing.T) {
+func TestTorchGolden(t *testing.T) { forEachKernel(t, testTorchGolden) }
+
+func testTorchGolden(t *testing.T) {
 	raw, err := os.ReadFile("testdata/torch_golden.json")
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +185,9 @@ func accuracy(n *nets.Net, x *nets.Matrix, y []int) float64 {
 	return float64(right) / float64(len(y))
 }
 
-func TestTrainingSeparates(t *testing.T) {
+func TestTrainingSeparates(t *testing.T) { forEachKernel(t, testTrainingSeparates) }
+
+func testTrainingSeparates(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	x, y := blobs(rng, 200, 4)
 	tx, ty := blobs(rng, 400, 4)
@@ -224,7 +232,9 @@ func TestTrainingSeparates(t *testing.T) {
 // TestDivergenceIsAnError: cross-entropy gradients are bounded, so a huge step
 // alone only makes the loss large; lr 1e6 with weight decay 1e-4 multiplies the
 // weights by about −99 per step (1 − lr·λ) until they overflow.
-func TestDivergenceIsAnError(t *testing.T) {
+func TestDivergenceIsAnError(t *testing.T) { forEachKernel(t, testDivergenceIsAnError) }
+
+func testDivergenceIsAnError(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	x, y := blobs(rng, 50, 4)
 	for name, spec := range map[string]nets.Spec{
@@ -256,7 +266,9 @@ func TestDivergenceIsAnError(t *testing.T) {
 
 // TestEpochLoss: an epoch reports the mean loss over its samples before their
 // update; with a negligible step that is the loss of the whole set.
-func TestEpochLoss(t *testing.T) {
+func TestEpochLoss(t *testing.T) { forEachKernel(t, testEpochLoss) }
+
+func testEpochLoss(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 3))
 	x, y := blobs(rng, 100, 5)
 	for i := range y {
@@ -276,7 +288,9 @@ func TestEpochLoss(t *testing.T) {
 
 // TestShuffling: mini-batches depend only on the stream; a full batch draws
 // nothing from it.
-func TestShuffling(t *testing.T) {
+func TestShuffling(t *testing.T) { forEachKernel(t, testShuffling) }
+
+func testShuffling(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	x, y := blobs(rng, 100, 5)
 	fit := func(spec nets.TrainSpec, seed uint64) (*nets.Net, *rand.Rand) {
@@ -315,5 +329,47 @@ func TestTrainerShapeIsFixedUntilReset(t *testing.T) {
 	tr.Reset()
 	if _, err := tr.Epoch(newNet(t, logreg, 1), x, y, nil); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestTrainerClone: a clone carries the optimizer state (moments, step count,
+// momentum buffer), so training it and the original further from copies of the
+// same net gives the same bits, and neither disturbs the other.
+func TestTrainerClone(t *testing.T) { forEachKernel(t, testTrainerClone) }
+
+func testTrainerClone(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	x, y := blobs(rng, 40, 5)
+	for _, ts := range []nets.TrainSpec{
+		{Optimizer: "adam", LR: 0.01, WeightDecay: 1e-3, Epochs: 3},
+		{Optimizer: "sgd", LR: 0.05, Momentum: 0.9, Epochs: 3},
+		{Optimizer: "adam", LR: 0.01, Epochs: 2, BatchSize: 16},
+	} {
+		n := newNet(t, dropout, 1)
+		tr := newTrainer(t, ts)
+		if _, err := tr.Fit(n, x, y, rand.New(rand.NewPCG(1, 1))); err != nil {
+			t.Fatal(err)
+		}
+		n2, tr2 := n.Clone(), tr.Clone()
+		fresh := newTrainer(t, ts) // no state: must diverge from the clone
+		n3 := n.Clone()
+
+		if _, err := tr.Fit(n, x, y, rand.New(rand.NewPCG(2, 2))); err != nil {
+			t.Fatal(err)
+		}
+		// The original trained first: had they shared state, the clone would
+		// now start from moved moments.
+		if _, err := tr2.Fit(n2, x, y, rand.New(rand.NewPCG(2, 2))); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fresh.Fit(n3, x, y, rand.New(rand.NewPCG(2, 2))); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(n.Params(), n2.Params()) {
+			t.Errorf("%+v: clone and original trained to different weights", ts)
+		}
+		if slices.Equal(n.Params(), n3.Params()) {
+			t.Errorf("%+v: a fresh trainer matched the clone: the state was not exercised", ts)
+		}
 	}
 }

@@ -31,7 +31,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 const topUsage = `albench runs and reports active-learning benchmarks.
 
 Usage:
-  albench run [-j N] [-out DIR] [-shard I/N|auto] [-force] CONFIG
+  albench run [-j N] [-out DIR] [-shard I/N|auto] [-force] [-kernel K] CONFIG
   albench validate CONFIG
   albench list [strategies|sources]
   albench report DIR
@@ -88,7 +88,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) int {
 func isUsage(err error) bool {
 	var u usageError
 	var ce experiments.Errors
-	return errors.As(err, &u) || errors.As(err, &ce) || errors.Is(err, harness.ErrConfigChanged)
+	return errors.As(err, &u) || errors.As(err, &ce) || errors.Is(err, harness.ErrConfigChanged) || errors.Is(err, harness.ErrKernelChanged)
 }
 
 // newFlags returns a FlagSet that reports mistakes as errors and prints nothing

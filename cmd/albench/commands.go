@@ -13,18 +13,20 @@ import (
 	"albench/experiments"
 	"albench/experiments/datasets"
 	"albench/harness"
+	"albench/nets"
 	"albench/results"
 	"albench/strategies"
 )
 
 func cmdRun(ctx context.Context, stdout, stderr io.Writer, args []string) error {
-	const synopsis = "albench run [-j N] [-out DIR] [-shard I/N|auto] [-force] CONFIG"
+	const synopsis = "albench run [-j N] [-out DIR] [-shard I/N|auto] [-force] [-kernel K] CONFIG"
 	fs := newFlags("run")
 	jobs := fs.Int("j", 0, "trials run at once (0: the number of CPUs)")
 	out := fs.String("out", "", "output folder (default results/<config name>)")
 	shard := fs.String("shard", "", "run every N-th job starting at I: I/N, or auto (Slurm array or Kubernetes Indexed Job)")
 	force := fs.Bool("force", false, "reuse an output folder written by a different config, discarding its trials")
 	quiet := fs.Bool("q", false, "no progress lines")
+	kernel := fs.String("kernel", "", "numeric kernel: "+strings.Join(nets.Kernels(), ", ")+" (default: the fastest this CPU has, "+nets.Kernel()+"); results are byte-identical for a given kernel")
 	pos, err := parse(fs, synopsis, stdout, args)
 	if err != nil {
 		return err
@@ -35,6 +37,11 @@ func cmdRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	}
 	if *jobs < 0 {
 		return usagef("albench run: -j must be >= 0 (got %d)", *jobs)
+	}
+	if *kernel != "" {
+		if err := nets.SetKernel(*kernel); err != nil {
+			return usagef("albench run: -kernel: %v", err)
+		}
 	}
 	sh, err := harness.ParseShard(*shard, os.Getenv)
 	if err != nil {

@@ -1,6 +1,6 @@
 // Command albench runs and reports active-learning benchmarks.
 //
-//	albench run [-j N] [-out DIR] [-shard I/N|auto] [-force] CONFIG
+//	albench run [-j N] [-out DIR] [-shard I/N|auto] [-force] [-kernel K] CONFIG
 //	albench validate CONFIG
 //	albench list [strategies|sources]
 //	albench report DIR

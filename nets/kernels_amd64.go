@@ -1,0 +1,165 @@
+//go:build amd64 && !purego
+
+package nets
+
+import "math"
+
+// The AVX2 kernel set: four float64 lanes per vector and fused multiply-adds,
+// in assembly (kernels_amd64.s), chosen at init when the CPU and the operating
+// system support AVX2 and FMA. Build with -tags purego to leave it out.
+//
+// Go 1.26's simd/archsimd (GOEXPERIMENT=simd) was tried first: its compiler
+// spilled the eight accumulators of the blocked loops to the stack and ran no
+// faster than the portable kernels, so the blocks are written by hand here and
+// only the loops around them are Go. The scalar remainders use math.FMA, which
+// rounds exactly as the vector instruction does, so a lane's result does not
+// depend on whether it fell in a vector block.
+
+//go:noescape
+func linear4AVX2(dst, src, w, bias *float64, nin, ld int, relu bool)
+
+//go:noescape
+func linear1AVX2(dst, src, w, bias *float64, nin, ld int, relu bool)
+
+//go:noescape
+func outer24AVX2(gw, d, a *float64, ld, nin int)
+
+//go:noescape
+func adamAVX2(w, grad, m, v *float64, n int, c *[7]float64)
+
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+
+func xgetbv0() (eax uint32)
+
+func init() {
+	if hasAVX2FMA() {
+		register(&avx2)
+	}
+}
+
+// hasAVX2FMA reports whether the CPU has AVX2 and FMA and the operating system
+// saves the YMM registers (Intel SDM vol. 1, 14.3: CPUID.1:ECX.OSXSAVE, AVX and
+// FMA, XCR0 bits 1 and 2, CPUID.(7,0):EBX.AVX2).
+func hasAVX2FMA() bool {
+	maxID, _, _, _ := cpuid(0, 0)
+	if maxID < 7 {
+		return false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
+	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
+		return false
+	}
+	if xgetbv0()&6 != 6 {
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	return ebx7&(1<<5) != 0
+}
+
+var avx2 = kernelSet{
+	name:   "avx2-fma",
+	linear: linearAVX2,
+	outer:  outerAVX2,
+	sumSq:  sumSqFMA,
+	adam:   adamVec,
+}
+
+// zeros stands in for a nil bias.
+var zeros [4]float64
+
+// linearAVX2 is linear (see kernelSet): four outputs at a time in assembly,
+// eight lanes per block, then one output at a time, sixteen lanes per block.
+func linearAVX2(dst, src, w, bias []float64, nout, nin, ld int, relu bool) {
+	if nout == 0 || ld == 0 {
+		return
+	}
+	checkLinear(dst, src, w, bias, nout, nin, ld)
+	if nin == 0 {
+		linearGo(dst, src, w, bias, nout, nin, ld, relu) // the bias alone: nothing to fuse
+		return
+	}
+	o := 0
+	for ; o+3 < nout; o += 4 {
+		b := &zeros[0]
+		if bias != nil {
+			b = &bias[o]
+		}
+		linear4AVX2(&dst[o*ld], &src[0], &w[o*nin], b, nin, ld, relu)
+	}
+	for ; o < nout; o++ {
+		b := &zeros[0]
+		if bias != nil {
+			b = &bias[o]
+		}
+		linear1AVX2(&dst[o*ld], &src[0], &w[o*nin], b, nin, ld, relu)
+	}
+}
+
+// outerAVX2 is outer (see kernelSet): blocks of two outputs by four inputs in
+// assembly, the rest with math.FMA in the same lane partial sums.
+func outerAVX2(gw, d, a []float64, nout, nin, ld int) {
+	checkOuter(gw, d, a, nout, nin, ld)
+	if ld == 0 {
+		outerGo(gw, d, a, nout, nin, ld)
+		return
+	}
+	j := 0
+	for ; j+1 < nout; j += 2 {
+		p := 0
+		for ; p+3 < nin; p += 4 {
+			outer24AVX2(&gw[j*nin+p], &d[j*ld], &a[p*ld], ld, nin)
+		}
+		for ; p < nin; p++ {
+			gw[j*nin+p] = dotFMA(d[j*ld:j*ld+ld], a[p*ld:p*ld+ld])
+			gw[(j+1)*nin+p] = dotFMA(d[(j+1)*ld:(j+1)*ld+ld], a[p*ld:p*ld+ld])
+		}
+	}
+	for ; j < nout; j++ {
+		for p := 0; p < nin; p++ {
+			gw[j*nin+p] = dotFMA(d[j*ld:j*ld+ld], a[p*ld:p*ld+ld])
+		}
+	}
+}
+
+// dotFMA is Σ x[i]·y[i] in outer's lane partial sums with fused multiply-adds,
+// bit-identical to a vector block of outer24AVX2.
+func dotFMA(x, y []float64) float64 {
+	y = y[:len(x)]
+	var s0, s1, s2, s3 float64
+	for i := 0; i+3 < len(x); i += 4 {
+		s0 = math.FMA(x[i], y[i], s0)
+		s1 = math.FMA(x[i+1], y[i+1], s1)
+		s2 = math.FMA(x[i+2], y[i+2], s2)
+		s3 = math.FMA(x[i+3], y[i+3], s3)
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// sumSqFMA is sumSq (see kernelSet) with fused multiply-adds.
+func sumSqFMA(dst, a []float64, n, ld int) {
+	checkSumSq(dst, a, n, ld)
+	dst = dst[:ld]
+	clear(dst)
+	for p := 0; p < n; p++ {
+		r := a[p*ld : p*ld+ld]
+		r = r[:len(dst)]
+		for i, v := range r {
+			dst[i] = math.FMA(v, v, dst[i])
+		}
+	}
+}
+
+// adamVec is Adam's update with adamAVX2 on the largest multiple of four
+// parameters and adamGo on the rest; both round every operation separately, in
+// the same order, so the result is bit-identical to adamGo's.
+func adamVec(w, g, m, v []float64, stepSize, bc2 float64) {
+	n := len(w)
+	g, m, v = g[:n], m[:n], v[:n]
+	k := n &^ 3
+	if k > 0 {
+		c := [7]float64{beta1, 1 - beta1, beta2, 1 - beta2, stepSize, bc2, adamEps}
+		adamAVX2(&w[0], &g[0], &m[0], &v[0], k, &c)
+	}
+	adamGo(w[k:], g[k:], m[k:], v[k:], stepSize, bc2)
+}
