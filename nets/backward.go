@@ -103,14 +103,7 @@ func (n *Net) deriv(d, h []float64) {
 		}
 		return
 	}
-	// relu outputs are +0 or positive (max(−0, 0) is +0), so h > 0 exactly when
-	// h's bits are not all zero; masking with the bits avoids a branch that
-	// random signs would mispredict half the time.
-	for i, v := range h {
-		b := math.Float64bits(v)
-		keep := -((b | -b) >> 63) // all ones if b ≠ 0, else zero
-		d[i] = math.Float64frombits(math.Float64bits(d[i]) & keep)
-	}
+	kern.reluMask(d, h)
 }
 
 // GradNorms sets out (resized to x.Rows×Classes) to the norm of the gradient of

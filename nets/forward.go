@@ -11,26 +11,73 @@ import (
 // the pool size. A multiple of lanes.
 const chunkRows = 64
 
+// splitMix64 advances a SplitMix64 state and returns its next output (Steele,
+// Lea & Flood 2014).
+func splitMix64(state *uint64) uint64 {
+	*state += 0x9e3779b97f4a7c15
+	z := *state
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
+}
+
 // drawMasks draws inverted-dropout masks for rows samples into panels of ld
 // lanes: row by row, and within a row hidden layer by hidden layer and unit by
-// unit, a unit is dropped (mask 0) when rng.Float64() < p and kept (mask
-// 1/(1−p)) otherwise. Drawing row by row makes the masks of a sample independent
-// of how rows are grouped into chunks. Padding lanes get 0.
+// unit, a unit is dropped (mask 0) with probability p and kept (mask 1/(1−p))
+// otherwise. Each row takes one draw of rng to seed a SplitMix64 sequence; each
+// 64-bit output of that decides two units, low half first: a unit is dropped when
+// its 32-bit half u satisfies u < ⌊p·2³²⌋, a probability within 2⁻³² of p.
+// Random bits are the cost of dropout training, so none are wasted.
+// Drawing row by row makes the masks of a sample independent of how rows are
+// grouped into chunks. Padding lanes get 0.
 func (n *Net) drawMasks(rows, ld int, rng *rand.Rand) {
 	p := n.spec.Dropout
 	scale := 1 / (1 - p)
+	thr := uint32(math.MaxUint32)
+	if t := p * (1 << 32); t < math.MaxUint32 {
+		thr = uint32(t)
+	}
 	for l := range n.ws.mask {
 		n.ws.mask[l] = grow(n.ws.mask[l], n.sizes[l+1]*ld)
 		clear(n.ws.mask[l])
 	}
-	for i := 0; i < rows; i++ {
+	// keepOrDrop[(u − thr) >> 63 over 64 bits] is the mask: index 1 when u < thr.
+	// A table instead of a branch: at small p the branch is mispredicted often.
+	keepOrDrop := [2]float64{scale, 0}
+	units := 0
+	for l := range n.ws.mask {
+		units += n.sizes[l+1]
+	}
+	// Masks are drawn row by row but stored four lanes at a time: a panel's lanes
+	// are ld apart per unit, and one strided store per unit and row thrashes the
+	// cache.
+	n.ws.mtmp = grow(n.ws.mtmp, 4*units)
+	tmp := n.ws.mtmp
+	for i0 := 0; i0 < rows; i0 += 4 {
+		clear(tmp)
+		for r := 0; r < 4 && i0+r < rows; r++ {
+			// One draw of rng per row seeds a SplitMix64 sequence for its units:
+			// the row's masks still depend on rng alone, in row order, and the
+			// inlined generator costs a fraction of rng's per bit.
+			state := rng.Uint64()
+			var bits uint64
+			left := 0 // 32-bit halves of bits not used yet
+			for u := 0; u < units; u++ {
+				if left == 0 {
+					bits, left = splitMix64(&state), 2
+				}
+				v := bits & math.MaxUint32
+				bits >>= 32
+				left--
+				tmp[4*u+r] = keepOrDrop[(v-uint64(thr))>>63&1]
+			}
+		}
+		u := 0
 		for l, m := range n.ws.mask {
 			for j := 0; j < n.sizes[l+1]; j++ {
-				if rng.Float64() < p {
-					m[j*ld+i] = 0
-				} else {
-					m[j*ld+i] = scale
-				}
+				d, t := m[j*ld+i0:j*ld+i0+4], tmp[4*u:4*u+4]
+				d[0], d[1], d[2], d[3] = t[0], t[1], t[2], t[3] // no memmove call for 32 bytes
+				u++
 			}
 		}
 	}
@@ -62,11 +109,7 @@ func (n *Net) hidden(x []float64, rows int, dropout bool) []float64 {
 			}
 		}
 		if dropout {
-			m := n.ws.mask[l][:len(dst)]
-			hd := n.ws.h[l][:len(dst)]
-			for i, v := range dst {
-				hd[i] = v * m[i]
-			}
+			kern.mul(n.ws.h[l][:len(dst)], dst, n.ws.mask[l])
 		}
 		a = n.ws.h[l]
 	}

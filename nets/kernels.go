@@ -55,6 +55,14 @@ type kernelSet struct {
 	// sumSq sets dst[i] = Σ_p a[p·ld + i]² for i < ld, in order of p.
 	sumSq func(dst, a []float64, n, ld int)
 
+	// reluMask zeroes d[i] where h[i] is +0: the derivative of relu applied to
+	// deltas, given relu's outputs h (which are +0, positive or NaN). Exact, so
+	// every implementation gives the same bits.
+	reluMask func(d, h []float64)
+
+	// mul sets dst[i] = a[i]·b[i] (applying dropout masks). Exact per element.
+	mul func(dst, a, b []float64)
+
 	// adam applies Adam's update elementwise (see Trainer.step); every
 	// implementation rounds each operation the same way, so it is bit-identical
 	// across sets.
@@ -63,11 +71,33 @@ type kernelSet struct {
 
 // portable is the plain-Go kernel set, available everywhere.
 var portable = kernelSet{
-	name:   "portable",
-	linear: linearGo,
-	outer:  outerGo,
-	sumSq:  sumSqGo,
-	adam:   adamGo,
+	name:     "portable",
+	linear:   linearGo,
+	outer:    outerGo,
+	sumSq:    sumSqGo,
+	adam:     adamGo,
+	reluMask: reluMaskGo,
+	mul:      mulGo,
+}
+
+// reluMaskGo is reluMask. relu outputs are +0 or positive (max(−0, 0) is +0), so
+// h > 0 exactly when h's bits are not all zero; masking with the bits avoids a
+// branch that random signs would mispredict half the time.
+func reluMaskGo(d, h []float64) {
+	h = h[:len(d)]
+	for i, v := range h {
+		b := math.Float64bits(v)
+		keep := -((b | -b) >> 63) // all ones if b ≠ 0, else zero
+		d[i] = math.Float64frombits(math.Float64bits(d[i]) & keep)
+	}
+}
+
+// mulGo is mul.
+func mulGo(dst, a, b []float64) {
+	a, b = a[:len(dst)], b[:len(dst)]
+	for i := range dst {
+		dst[i] = a[i] * b[i]
+	}
 }
 
 // available lists the kernel sets this binary and CPU can run, the preferred

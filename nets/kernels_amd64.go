@@ -27,6 +27,12 @@ func outer24AVX2(gw, d, a *float64, ld, nin int)
 //go:noescape
 func adamAVX2(w, grad, m, v *float64, n int, c *[7]float64)
 
+//go:noescape
+func reluMaskAVX2(d, h *float64, n int)
+
+//go:noescape
+func mulAVX2(dst, a, b *float64, n int)
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv0() (eax uint32)
@@ -63,6 +69,22 @@ var avx2 = kernelSet{
 	outer:  outerAVX2,
 	sumSq:  sumSqFMA,
 	adam:   adamVec,
+	reluMask: func(d, h []float64) {
+		h = h[:len(d)]
+		n := len(d) &^ 3
+		if n > 0 {
+			reluMaskAVX2(&d[0], &h[0], n)
+		}
+		reluMaskGo(d[n:], h[n:])
+	},
+	mul: func(dst, a, b []float64) {
+		a, b = a[:len(dst)], b[:len(dst)]
+		n := len(dst) &^ 3
+		if n > 0 {
+			mulAVX2(&dst[0], &a[0], &b[0], n)
+		}
+		mulGo(dst[n:], a[n:], b[n:])
+	},
 }
 
 // zeros stands in for a nil bias.

@@ -410,3 +410,51 @@ adamloop:
 adamdone:
 	VZEROUPPER
 	RET
+
+// func reluMaskAVX2(d, h *float64, n int)
+// d[i] = h[i] ≠ 0 ? d[i] : 0 for i < n, n a multiple of 4. The comparison is
+// unordered-or-not-equal, so a NaN in h keeps its delta, as reluMaskGo does.
+TEXT ·reluMaskAVX2(SB), NOSPLIT, $0-24
+	MOVQ d+0(FP), DI
+	MOVQ h+8(FP), SI
+	MOVQ n+16(FP), CX
+	VXORPD Y15, Y15, Y15
+	SHLQ $3, CX
+	XORQ BX, BX
+
+rmloop:
+	CMPQ    BX, CX
+	JGE     rmdone
+	VMOVUPD (SI)(BX*1), Y0
+	VCMPPD  $4, Y15, Y0, Y1 // NEQ_UQ: all ones where h ≠ 0 or NaN
+	VANDPD  (DI)(BX*1), Y1, Y2
+	VMOVUPD Y2, (DI)(BX*1)
+	ADDQ    $32, BX
+	JMP     rmloop
+
+rmdone:
+	VZEROUPPER
+	RET
+
+// func mulAVX2(dst, a, b *float64, n int)
+// dst[i] = a[i]·b[i] for i < n, n a multiple of 4.
+TEXT ·mulAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), CX
+	SHLQ $3, CX
+	XORQ BX, BX
+
+mulloop:
+	CMPQ    BX, CX
+	JGE     muldone
+	VMOVUPD (SI)(BX*1), Y0
+	VMULPD  (DX)(BX*1), Y0, Y0
+	VMOVUPD Y0, (DI)(BX*1)
+	ADDQ    $32, BX
+	JMP     mulloop
+
+muldone:
+	VZEROUPPER
+	RET

@@ -315,3 +315,47 @@ func BenchmarkLinear(b *testing.B) {
 		})
 	}
 }
+
+// TestElementwiseKernelsExact checks reluMask and mul of every kernel set against
+// their definitions bit for bit, on lengths with and without a vector remainder
+// and with the special values relu can see.
+func TestElementwiseKernelsExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, k := range available {
+		for _, n := range []int{0, 1, 3, 4, 7, 64, 67} {
+			d := make([]float64, n)
+			h := make([]float64, n)
+			a := make([]float64, n)
+			b := make([]float64, n)
+			for i := range n {
+				d[i], a[i], b[i] = rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()
+				switch i % 4 {
+				case 0:
+					h[i] = 0
+				case 1:
+					h[i] = math.NaN()
+				default:
+					h[i] = rng.Float64() + 1e-300
+				}
+			}
+			got := slices.Clone(d)
+			k.reluMask(got, h)
+			for i := range n {
+				want := d[i]
+				if h[i] == 0 {
+					want = 0
+				}
+				if math.Float64bits(got[i]) != math.Float64bits(want) {
+					t.Fatalf("%s: reluMask n=%d [%d]: got %v, want %v (h %v)", k.name, n, i, got[i], want, h[i])
+				}
+			}
+			dst := make([]float64, n)
+			k.mul(dst, a, b)
+			for i := range n {
+				if math.Float64bits(dst[i]) != math.Float64bits(a[i]*b[i]) {
+					t.Fatalf("%s: mul n=%d [%d]: got %v, want %v", k.name, n, i, dst[i], a[i]*b[i])
+				}
+			}
+		}
+	}
+}

@@ -64,6 +64,7 @@ type work struct {
 	h    [][]float64  // h[l]: hidden layer l after activation and dropout
 	act  [][]float64  // act[l]: hidden layer l before dropout (dropout only)
 	mask [][]float64  // mask[l]: 0 or 1/(1−p) per unit and lane (dropout only)
+	mtmp []float64    // the masks of 4 rows, unit-major, before they go to mask
 	z    []float64    // logits, then probabilities, Classes×ld
 	d    [2][]float64 // back-propagated deltas, ping-ponged between layers
 	v, u []float64    // per-lane scratch
