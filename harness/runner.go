@@ -169,9 +169,6 @@ var ErrKernelChanged = errors.New("the output folder was written with a differen
 // merge know what was run.
 const ConfigFile = "config.yaml"
 
-// errIncomplete stops assembling a folder that lacks some trials.
-var errIncomplete = errors.New("incomplete")
-
 // ErrConfigChanged refuses a folder written by a different config.
 var ErrConfigChanged = errors.New("the output folder was written by a different config")
 
@@ -336,49 +333,62 @@ func Assemble(dir string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	// The records of the whole grid are alive from here on; collect garbage more
-	// eagerly than the default so the peak stays near them rather than at twice
-	// their size.
+	// Two passes over the stored trials in trials.csv order, never holding the
+	// grid: the first streams trials.csv and timings.csv, the second the analysis.
+	// The analysis keeps a little per trial (its accuracy curve, for AULC and
+	// labels-to-target); collect garbage eagerly meanwhile, so the peak stays near
+	// that rather than at twice it.
 	defer debug.SetGCPercent(debug.SetGCPercent(25))
-	// Read the trials in trials.csv order, streaming their timings to timings.csv
-	// and keeping only the records, which the analysis needs.
 	keys := gridKeys(man.Datasets, man.Strategies, man.Seeds)
 	slices.SortFunc(keys, func(a, b TrialKey) int {
 		return cmp.Or(cmp.Compare(a.Dataset, b.Dataset), cmp.Compare(a.Strategy, b.Strategy), cmp.Compare(a.Seed, b.Seed))
 	})
-	var recs []results.Record
-	complete := true
-	err = results.WriteFileAtomic(filepath.Join(dir, "timings.csv"), func(w io.Writer) error {
-		tw := results.NewTimingsWriter(w)
-		tr := trialReader{dir: dir}
-		for _, k := range keys {
-			r, ok, err := tr.read(k)
-			if err != nil {
+	tr := trialReader{dir: dir}
+	for _, k := range keys {
+		if !tr.exists(k) {
+			return false, nil
+		}
+	}
+	err = results.WriteFileAtomic(filepath.Join(dir, "trials.csv"), func(tw io.Writer) error {
+		return results.WriteFileAtomic(filepath.Join(dir, "timings.csv"), func(mw io.Writer) error {
+			trials, timings := results.NewTrialsWriter(tw), results.NewTimingsWriter(mw)
+			for _, k := range keys {
+				r, _, err := tr.read(k)
+				if err != nil {
+					return err
+				}
+				trials.Write(r.Records)
+				timings.Write(r.Timings)
+			}
+			if err := trials.Flush(); err != nil {
 				return err
 			}
-			if !ok {
-				complete = false
-				return errIncomplete
-			}
-			for _, rec := range r.Records {
-				// Share the key's strings: decoding gave every row its own copies.
-				rec.Dataset, rec.Strategy = k.Dataset, k.Strategy
-				recs = append(recs, rec)
-			}
-			tw.Write(r.Timings)
-		}
-		return tw.Flush()
+			return timings.Flush()
+		})
 	})
-	if !complete {
-		return false, nil
-	}
 	if err != nil {
 		return false, err
 	}
-	if err := results.WriteFileAtomic(filepath.Join(dir, "trials.csv"), func(w io.Writer) error { return results.WriteTrials(w, recs) }); err != nil {
-		return false, err
+	var readErr error
+	recs := func(yield func(results.Record) bool) {
+		for _, k := range keys {
+			r, _, err := tr.read(k)
+			if err != nil {
+				readErr = err
+				return
+			}
+			for _, rec := range r.Records {
+				if !yield(rec) {
+					return
+				}
+			}
+		}
 	}
-	return true, results.WriteAll(dir, recs, reportMeta(man, text))
+	err = results.WriteAllSorted(dir, recs, reportMeta(man, text))
+	if readErr != nil {
+		return false, readErr
+	}
+	return true, err
 }
 
 // reportMeta describes the run for the report, from its manifest.

@@ -69,6 +69,12 @@ type trialReader struct {
 	r   TrialResult
 }
 
+// exists reports whether the trial of key k is stored.
+func (tr *trialReader) exists(k TrialKey) bool {
+	_, err := os.Stat(filepath.Join(tr.dir, trialsDir, k.fileName()))
+	return err == nil
+}
+
 // read returns the stored trial of key k; ok is false when there is none. The
 // result is valid until the next read. A stored file that does not parse, or
 // holds another trial, is an error naming it.

@@ -2,6 +2,7 @@ package results
 
 import (
 	"fmt"
+	"iter"
 	"math"
 	"slices"
 	"time"
@@ -100,15 +101,22 @@ type trial struct {
 // problems (a repeated round, n_labeled not increasing over rounds, two
 // skyline rows for one seed) are errors.
 func Analyze(recs []Record, meta Meta) (*Analysis, error) {
-	if !(meta.Target >= 0 && meta.Target <= 1) {
-		return nil, fmt.Errorf("results: target %v outside [0, 1]", meta.Target)
-	}
 	sorted := recs
 	if !slices.IsSortedFunc(recs, CompareRecords) {
-		// Sort a copy: the caller's order is theirs. Runs hand over sorted records,
-		// so a large grid is not held twice.
+		// Sort a copy: the caller's order is theirs.
 		sorted = slices.Clone(recs)
 		SortRecords(sorted)
+	}
+	return AnalyzeSorted(slices.Values(sorted), meta)
+}
+
+// AnalyzeSorted is Analyze for records that come in trials.csv order
+// (CompareRecords), one at a time: it never holds them all, only each trial's
+// curve, so a large grid can be analysed while it is read. Records out of order
+// are an error.
+func AnalyzeSorted(recs iter.Seq[Record], meta Meta) (*Analysis, error) {
+	if !(meta.Target >= 0 && meta.Target <= 1) {
+		return nil, fmt.Errorf("results: target %v outside [0, 1]", meta.Target)
 	}
 	a := &Analysis{
 		Baseline: meta.baseline(),
@@ -119,39 +127,52 @@ func Analyze(recs []Record, meta Meta) (*Analysis, error) {
 	var datasets, strategies []string
 	var seeds []int
 	var prev Record
-	// One flat array per metric, each trial a sub-slice of it: a grid of many
-	// small trials costs a few large allocations instead of four per trial.
-	nLabeled := make([]int, len(sorted))
-	acc := make([]float64, len(sorted))
-	macroF1 := make([]float64, len(sorted))
-	loss := make([]float64, len(sorted))
-	start := 0
-	for i, r := range sorted {
-		k := trialKey{r.Dataset, r.Strategy, r.Seed}
-		t := a.trials[k]
-		if t == nil {
-			t = &trial{}
-			a.trials[k] = t
-			start = i
-		} else {
-			if r.Round == prev.Round {
-				if r.Strategy == Skyline {
-					return nil, fmt.Errorf("results: %s: two skyline rows for seed %d", r.Dataset, r.Seed)
-				}
-				return nil, fmt.Errorf("results: %s/%s seed %d: two rows for round %d", r.Dataset, r.Strategy, r.Seed, r.Round)
-			}
-			if r.NLabeled <= prev.NLabeled {
-				return nil, fmt.Errorf("results: %s/%s seed %d: n_labeled %d at round %d does not grow from %d",
-					r.Dataset, r.Strategy, r.Seed, r.NLabeled, r.Round, prev.NLabeled)
+	var cur []Record // the rows of the trial being read
+	// flush stores the current trial in two exactly sized allocations.
+	flush := func() {
+		if len(cur) == 0 {
+			return
+		}
+		n := len(cur)
+		ints, fs := make([]int, n), make([]float64, 3*n)
+		for i, r := range cur {
+			ints[i], fs[i], fs[n+i], fs[2*n+i] = r.NLabeled, r.Accuracy, r.MacroF1, r.LogLoss
+		}
+		a.trials[trialKey{cur[0].Dataset, cur[0].Strategy, cur[0].Seed}] = &trial{
+			nLabeled: ints, acc: fs[:n:n], macroF1: fs[n : 2*n : 2*n], loss: fs[2*n:],
+		}
+		cur = cur[:0]
+	}
+	first := true
+	var err error
+	for r := range recs {
+		if !first {
+			if c := CompareRecords(prev, r); c > 0 {
+				err = fmt.Errorf("results: records out of order: %s/%s seed %d round %d after %s/%s seed %d round %d",
+					r.Dataset, r.Strategy, r.Seed, r.Round, prev.Dataset, prev.Strategy, prev.Seed, prev.Round)
+				break
 			}
 		}
-		nLabeled[i], acc[i], macroF1[i], loss[i] = r.NLabeled, r.Accuracy, r.MacroF1, r.LogLoss
-		// Full slice expressions: a trial can never grow into the next one's rows.
-		t.nLabeled = nLabeled[start : i+1 : i+1]
-		t.acc = acc[start : i+1 : i+1]
-		t.macroF1 = macroF1[start : i+1 : i+1]
-		t.loss = loss[start : i+1 : i+1]
-		if i == 0 || r.Dataset != prev.Dataset {
+		sameTrial := !first && r.Dataset == prev.Dataset && r.Strategy == prev.Strategy && r.Seed == prev.Seed
+		if sameTrial {
+			if r.Round == prev.Round {
+				if r.Strategy == Skyline {
+					err = fmt.Errorf("results: %s: two skyline rows for seed %d", r.Dataset, r.Seed)
+				} else {
+					err = fmt.Errorf("results: %s/%s seed %d: two rows for round %d", r.Dataset, r.Strategy, r.Seed, r.Round)
+				}
+				break
+			}
+			if r.NLabeled <= prev.NLabeled {
+				err = fmt.Errorf("results: %s/%s seed %d: n_labeled %d at round %d does not grow from %d",
+					r.Dataset, r.Strategy, r.Seed, r.NLabeled, r.Round, prev.NLabeled)
+				break
+			}
+		} else {
+			flush()
+		}
+		cur = append(cur, r)
+		if first || r.Dataset != prev.Dataset {
 			datasets = append(datasets, r.Dataset)
 		}
 		if r.Strategy != Skyline && !slices.Contains(strategies, r.Strategy) {
@@ -160,8 +181,12 @@ func Analyze(recs []Record, meta Meta) (*Analysis, error) {
 		if !slices.Contains(seeds, r.Seed) {
 			seeds = append(seeds, r.Seed)
 		}
-		prev = r
+		prev, first = r, false
 	}
+	if err != nil {
+		return nil, err
+	}
+	flush()
 	slices.Sort(strategies)
 	slices.Sort(seeds)
 	a.Datasets = displayOrder(meta.Datasets, datasets)

@@ -24,14 +24,34 @@ func FormatFloat(v float64) string { return strconv.FormatFloat(v, 'f', 6, 64) }
 // in place.
 func WriteTrials(w io.Writer, recs []Record) error {
 	SortRecords(recs)
+	tw := NewTrialsWriter(w)
+	tw.Write(recs)
+	return tw.Flush()
+}
+
+// TrialsWriter streams trials.csv, so a large grid need not be held in memory.
+// The caller gives the rows in CompareRecords order.
+type TrialsWriter struct{ cw *csv.Writer }
+
+// NewTrialsWriter writes the header of trials.csv to w.
+func NewTrialsWriter(w io.Writer) *TrialsWriter {
 	cw := csv.NewWriter(w)
 	cw.Write(TrialsHeader)
+	return &TrialsWriter{cw}
+}
+
+// Write writes rows.
+func (tw *TrialsWriter) Write(recs []Record) {
 	for _, r := range recs {
-		cw.Write([]string{r.Dataset, r.Strategy, strconv.Itoa(r.Seed), strconv.Itoa(r.Round), strconv.Itoa(r.NLabeled),
+		tw.cw.Write([]string{r.Dataset, r.Strategy, strconv.Itoa(r.Seed), strconv.Itoa(r.Round), strconv.Itoa(r.NLabeled),
 			FormatFloat(r.Accuracy), FormatFloat(r.MacroF1), FormatFloat(r.LogLoss)})
 	}
-	cw.Flush()
-	return cw.Error()
+}
+
+// Flush writes what is buffered and reports the first error.
+func (tw *TrialsWriter) Flush() error {
+	tw.cw.Flush()
+	return tw.cw.Error()
 }
 
 // ReadTrials parses trials.csv. Errors name the line.

@@ -2,8 +2,10 @@ package results
 
 import (
 	"io"
+	"iter"
 	"os"
 	"path/filepath"
+	"runtime"
 )
 
 // WriteAll analyses recs and writes into dir: curves.csv, summary.csv,
@@ -18,6 +20,21 @@ func WriteAll(dir string, recs []Record, meta Meta) error {
 	if err != nil {
 		return err
 	}
+	return write(dir, a, meta)
+}
+
+// WriteAllSorted is WriteAll for records streamed in trials.csv order (see
+// AnalyzeSorted), so that a large grid is never held in memory whole.
+func WriteAllSorted(dir string, recs iter.Seq[Record], meta Meta) error {
+	a, err := AnalyzeSorted(recs, meta)
+	if err != nil {
+		return err
+	}
+	return write(dir, a, meta)
+}
+
+// write writes the files of an analysis into dir.
+func write(dir string, a *Analysis, meta Meta) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -34,6 +51,10 @@ func WriteAll(dir string, recs []Record, meta Meta) error {
 			return err
 		}
 	}
+	// Rendering allocates large canvases; collect what the analysis left first, so
+	// a large grid's garbage is not still around when they come (one GC of a few
+	// milliseconds).
+	runtime.GC()
 	if err := WriteFigures(dir, a); err != nil {
 		return err
 	}
