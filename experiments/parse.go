@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"albench/internal/suggest"
 	"bytes"
 	"errors"
 	"fmt"
@@ -981,13 +982,7 @@ func unknownKey(key string, known []string) string {
 // unknownName says a name of some kind is unknown and suggests the nearest known
 // one by edit distance, or lists them all when none is near.
 func unknownName(kind, name string, known []string) string {
-	best, bestD := "", math.MaxInt
-	for _, k := range known {
-		if d := editDistance(strings.ToLower(name), k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	if bestD <= max(1, len(name)/3) {
+	if best := suggest.Nearest(name, known); best != "" {
 		return fmt.Sprintf("unknown %s (did you mean %s?)", kind, best)
 	}
 	return fmt.Sprintf("unknown %s (known: %s)", kind, strings.Join(known, ", "))
@@ -1000,26 +995,4 @@ func sourceNames() []string {
 		names = append(names, s.Name)
 	}
 	return names
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

@@ -1,6 +1,7 @@
 package strategies
 
 import (
+	"albench/internal/suggest"
 	"errors"
 	"fmt"
 	"math"
@@ -255,7 +256,7 @@ func Check(name string, params map[string]any, caps Capabilities) []Problem {
 	s := lookup(name)
 	if s == nil {
 		msg := "unknown strategy"
-		if g := suggest(name, Names()); g != "" {
+		if g := suggest.Nearest(name, Names()); g != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", g)
 		} else {
 			msg += " (known: " + strings.Join(Names(), ", ") + ")"
@@ -326,7 +327,7 @@ func unknownParam(s *spec, k string) string {
 		names[i] = p.Name
 	}
 	msg := "unknown parameter of " + s.info.Name
-	if g := suggest(k, names); g != "" {
+	if g := suggest.Nearest(k, names); g != "" {
 		return msg + fmt.Sprintf(" (did you mean %s?)", g)
 	}
 	return msg + " (known: " + strings.Join(names, ", ") + ")"
@@ -387,38 +388,4 @@ func show(v any) string {
 		return "nothing"
 	}
 	return fmt.Sprint(v)
-}
-
-// suggest returns the candidate closest to s in edit distance, if it is close enough
-// to be a plausible typo: at most 2 edits, or a third of s's length if longer.
-func suggest(s string, candidates []string) string {
-	best, bestD := "", max(2, len(s)/3)+1
-	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(s), c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, counted in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

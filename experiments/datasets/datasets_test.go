@@ -181,13 +181,3 @@ func TestBuildNeedsRNGForGenerators(t *testing.T) {
 	Build("make_moons", nil, ".", nil)
 }
 
-func TestEditDistance(t *testing.T) {
-	for _, tc := range []struct {
-		a, b string
-		want int
-	}{{"", "", 0}, {"abc", "", 3}, {"kitten", "sitting", 3}, {"noise", "nosie", 2}, {"flip_y", "flip_y", 0}} {
-		if got := editDistance(tc.a, tc.b); got != tc.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
-		}
-	}
-}

@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"albench/internal/suggest"
 	"fmt"
 	"math"
 	"slices"
@@ -153,50 +154,13 @@ func (p *params) rejectUnknown(known []Param) {
 	}
 }
 
-// nearest suggests a known name for k: the one k abbreviates (n_clusters for
-// n_clusters_per_class), else the closest in edit distance if it is close enough
-// to be a plausible typo (at most a third of the name's length, or 2).
+// nearest suggests a known name for k (suggest.Nearest).
 func nearest(k string, known []Param) string {
-	var prefixed []string
-	for _, q := range known {
-		if len(k) >= 3 && strings.HasPrefix(q.Name, k) {
-			prefixed = append(prefixed, q.Name)
-		}
+	names := make([]string, len(known))
+	for i, q := range known {
+		names[i] = q.Name
 	}
-	if len(prefixed) == 1 {
-		return prefixed[0]
-	}
-	best, bestD := "", math.MaxInt
-	for _, q := range known {
-		if d := editDistance(k, q.Name); d < bestD {
-			best, bestD = q.Name, d
-		}
-	}
-	if bestD <= max(2, len(best)/3) {
-		return best
-	}
-	return ""
-}
-
-// editDistance is the Levenshtein distance between a and b, counted in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return suggest.Nearest(k, names)
 }
 
 // asInt accepts any Go integer type (yaml.v3 decodes big values to int64/uint64).
