@@ -180,4 +180,3 @@ func TestBuildNeedsRNGForGenerators(t *testing.T) {
 	}()
 	Build("make_moons", nil, ".", nil)
 }
-
