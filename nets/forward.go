@@ -91,7 +91,7 @@ func (n *Net) hidden(x []float64, rows int, dropout bool) []float64 {
 	ld := pad(rows)
 	n.ws.ld = ld
 	n.ws.x = grow(n.ws.x, n.spec.Inputs*ld)
-	transposeIn(n.ws.x, x, rows, n.spec.Inputs, ld)
+	kern.transposeIn(n.ws.x, x, rows, n.spec.Inputs, ld)
 	a := n.ws.x
 	for l := range n.ws.h {
 		in, out := n.sizes[l], n.sizes[l+1]
@@ -139,8 +139,16 @@ func (n *Net) output(a []float64, ld int) []float64 {
 // A logit equal to the maximum contributes exp(0) = 1 without calling exp, which
 // for two classes halves the exps.
 func softmax(z []float64, rows, c, ld int, y []int, out []float64, loss float64) float64 {
+	if c == 2 {
+		return softmax2(z, rows, ld, y, out, loss)
+	}
+	return softmaxRows(z, 0, rows, c, ld, y, out, loss)
+}
+
+// softmaxRows is softmax on the lanes from..to−1.
+func softmaxRows(z []float64, from, to, c, ld int, y []int, out []float64, loss float64) float64 {
 	z = z[:c*ld]
-	for i := 0; i < rows; i++ {
+	for i := from; i < to; i++ {
 		m := z[i]
 		for k := 1; k < c; k++ {
 			if v := z[k*ld+i]; v > m {
@@ -178,6 +186,61 @@ func softmax(z []float64, rows, c, ld int, y []int, out []float64, loss float64)
 			}
 		}
 		if y != nil {
+			loss += math.Log(s) - (zy - m)
+		}
+	}
+	return loss
+}
+
+// softmax2 is softmax for two classes, computing what softmaxRows computes
+// with the same operations in the same order but without branching on which
+// logit is the larger, a coin toss that the branch predictor loses half the
+// time, twice a row. With m finite, the larger logit t has z_t − m = +0 and so
+// e_t = 1, and only the other one, o, may need exp; each e is then selected by
+// the bits of t. A row with an infinite or NaN maximum, where z_t − m is NaN, goes
+// to softmaxRows.
+func softmax2(z []float64, rows, ld int, y []int, out []float64, loss float64) float64 {
+	z = z[:2*ld]
+	z0s, z1s := z[:rows], z[ld:ld+rows]
+	if out != nil {
+		out = out[:2*rows]
+	}
+	if y != nil {
+		y = y[:rows]
+	}
+	const one = 0x3ff0000000000000 // the bits of 1.0
+	for i, z0 := range z0s {
+		z1 := z1s[i]
+		var t uint64 // 1 when z1 > z0 (softmaxRows's m = z1), else 0
+		if z1 > z0 {
+			t = 1
+		}
+		sel := -t // all ones when t = 1
+		b0, b1 := math.Float64bits(z0), math.Float64bits(z1)
+		mb := b0 ^ (b0^b1)&sel // z_t
+		if mb&(0x7ff<<52) == 0x7ff<<52 {
+			loss = softmaxRows(z, i, i+1, 2, ld, y, out, loss)
+			continue
+		}
+		m, zo := math.Float64frombits(mb), math.Float64frombits(b0^b1^mb)
+		eo := 1.0
+		if d := zo - m; d != 0 { // NaN included
+			eo = math.Exp(d)
+		}
+		ob := math.Float64bits(eo)
+		e0 := math.Float64frombits(one ^ (one^ob)&sel) // 1 when t = 0, else eo
+		e1 := math.Float64frombits(ob ^ (one^ob)&sel)  // eo when t = 0, else 1
+		s := 0.0
+		s += e0
+		s += e1
+		if out != nil {
+			r := out[2*i : 2*i+2 : 2*i+2]
+			r[0], r[1] = e0/s, e1/s
+		} else {
+			z0s[i], z1s[i] = e0/s, e1/s
+		}
+		if y != nil {
+			zy := [2]float64{z0, z1}[y[i]]
 			loss += math.Log(s) - (zy - m)
 		}
 	}

@@ -67,17 +67,23 @@ type kernelSet struct {
 	// implementation rounds each operation the same way, so it is bit-identical
 	// across sets.
 	adam func(w, g, m, v []float64, stepSize, bc2 float64)
+
+	// transposeIn sets dst (cols×ld, feature-major) to the rows×cols row-major
+	// x, dst[p·ld + i] = x[i·cols + p], with the padding lanes rows ≤ i < ld
+	// zero. Data movement only, so every implementation gives the same bits.
+	transposeIn func(dst, x []float64, rows, cols, ld int)
 }
 
 // portable is the plain-Go kernel set, available everywhere.
 var portable = kernelSet{
-	name:     "portable",
-	linear:   linearGo,
-	outer:    outerGo,
-	sumSq:    sumSqGo,
-	adam:     adamGo,
-	reluMask: reluMaskGo,
-	mul:      mulGo,
+	name:        "portable",
+	linear:      linearGo,
+	outer:       outerGo,
+	sumSq:       sumSqGo,
+	adam:        adamGo,
+	reluMask:    reluMaskGo,
+	mul:         mulGo,
+	transposeIn: transposeInGo,
 }
 
 // reluMaskGo is reluMask. relu outputs are +0 or positive (max(−0, 0) is +0), so
@@ -325,10 +331,10 @@ func colSums(s, a []float64, n, ld int) {
 	}
 }
 
-// transposeIn sets dst (cols×ld, feature-major) to the rows×cols row-major x,
-// with the padding lanes rows..ld−1 zero. Four rows at a time, so that each
-// write fills four adjacent lanes.
-func transposeIn(dst, x []float64, rows, cols, ld int) {
+// transposeInGo is the portable transposeIn (see kernelSet): four rows at a
+// time, so that each write fills four adjacent lanes.
+func transposeInGo(dst, x []float64, rows, cols, ld int) {
+	checkTransposeIn(dst, x, rows, cols, ld)
 	dst = dst[:cols*ld]
 	x = x[:rows*cols]
 	i := 0
@@ -343,7 +349,13 @@ func transposeIn(dst, x []float64, rows, cols, ld int) {
 			d[0], d[1], d[2], d[3] = v, r1[p], r2[p], r3[p]
 		}
 	}
-	for ; i < ld; i++ {
+	transposeInTail(dst, x, i, rows, cols, ld)
+}
+
+// transposeInTail does transposeIn's work for the lanes from..ld−1: the rows
+// left over from a kernel's blocks, then the zero padding.
+func transposeInTail(dst, x []float64, from, rows, cols, ld int) {
+	for i := from; i < ld; i++ {
 		if i < rows {
 			for p, v := range x[i*cols : i*cols+cols] {
 				dst[p*ld+i] = v
@@ -353,6 +365,12 @@ func transposeIn(dst, x []float64, rows, cols, ld int) {
 				dst[p*ld+i] = 0
 			}
 		}
+	}
+}
+
+func checkTransposeIn(dst, x []float64, rows, cols, ld int) {
+	if rows < 0 || cols < 0 || ld < rows || len(dst) < cols*ld || len(x) < rows*cols {
+		panic(fmt.Sprintf("nets: transposeIn of %d×%d into ld %d out of range", rows, cols, ld))
 	}
 }
 

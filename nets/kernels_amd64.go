@@ -33,6 +33,9 @@ func reluMaskAVX2(d, h *float64, n int)
 //go:noescape
 func mulAVX2(dst, a, b *float64, n int)
 
+//go:noescape
+func transposeIn4AVX2(dst, x *float64, blocks, cols, ld int)
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv0() (eax uint32)
@@ -85,13 +88,25 @@ var avx2 = kernelSet{
 		}
 		mulGo(dst[n:], a[n:], b[n:])
 	},
+	transposeIn: transposeInAVX2,
+}
+
+// transposeInAVX2 is transposeIn (see kernelSet): blocks of four rows in
+// assembly, the rows left over and the padding in Go.
+func transposeInAVX2(dst, x []float64, rows, cols, ld int) {
+	checkTransposeIn(dst, x, rows, cols, ld)
+	blocks := rows / 4
+	if blocks > 0 && cols > 0 {
+		transposeIn4AVX2(&dst[0], &x[0], blocks, cols, ld)
+	}
+	transposeInTail(dst, x, 4*blocks, rows, cols, ld)
 }
 
 // zeros stands in for a nil bias.
 var zeros [4]float64
 
 // linearAVX2 is linear (see kernelSet): four outputs at a time in assembly,
-// eight lanes per block, then one output at a time, sixteen lanes per block.
+// then one at a time.
 func linearAVX2(dst, src, w, bias []float64, nout, nin, ld int, relu bool) {
 	if nout == 0 || ld == 0 {
 		return

@@ -30,7 +30,10 @@ TEXT ·xgetbv0(SB), NOSPLIT, $0-4
 // Four outputs (weight rows w, w+nin, w+2nin, w+3nin; dst rows dst, dst+ld,
 // dst+2ld, dst+3ld) over all ld lanes: twelve lanes per block (twelve
 // accumulators, enough independent chains to cover the multiply-add latency on
-// two ports), then four.
+// two ports), then eight (eight chains, still enough), then four. Sixteen
+// lanes left go as two blocks of eight rather than twelve and a four-lane
+// block, whose four chains would wait on the multiply-add latency. Every lane
+// gets the same operations in the same order whichever block it falls in.
 TEXT ·linear4AVX2(SB), NOSPLIT, $0-49
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
@@ -48,7 +51,9 @@ l4b12:
 	MOVQ R9, AX
 	SUBQ BX, AX
 	CMPQ AX, $96
-	JLT  l4b4
+	JLT  l4b8
+	CMPQ AX, $128
+	JEQ  l4b8
 	VBROADCASTSD 0(R8), Y0
 	VBROADCASTSD 8(R8), Y3
 	VBROADCASTSD 16(R8), Y6
@@ -142,6 +147,84 @@ l4w12:
 	VMOVUPD Y11, 64(R12)
 	ADDQ    $96, BX
 	JMP     l4b12
+
+l4b8:
+	MOVQ R9, AX
+	SUBQ BX, AX
+	CMPQ AX, $64
+	JLT  l4b4
+	VBROADCASTSD 0(R8), Y0
+	VBROADCASTSD 8(R8), Y2
+	VBROADCASTSD 16(R8), Y4
+	VBROADCASTSD 24(R8), Y6
+	VMOVAPD Y0, Y1
+	VMOVAPD Y2, Y3
+	VMOVAPD Y4, Y5
+	VMOVAPD Y6, Y7
+	LEAQ (SI)(BX*1), R12
+	MOVQ DX, R13
+	LEAQ (DX)(R11*2), R14
+	MOVQ CX, AX
+
+l4r8:
+	TESTQ AX, AX
+	JEQ   l4s8
+	VMOVUPD 0(R12), Y8
+	VMOVUPD 32(R12), Y9
+	VBROADCASTSD (R13), Y10
+	VFMADD231PD Y8, Y10, Y0
+	VFMADD231PD Y9, Y10, Y1
+	VBROADCASTSD (R13)(R11*1), Y11
+	VFMADD231PD Y8, Y11, Y2
+	VFMADD231PD Y9, Y11, Y3
+	VBROADCASTSD (R14), Y12
+	VFMADD231PD Y8, Y12, Y4
+	VFMADD231PD Y9, Y12, Y5
+	VBROADCASTSD (R14)(R11*1), Y13
+	VFMADD231PD Y8, Y13, Y6
+	VFMADD231PD Y9, Y13, Y7
+	ADDQ R9, R12
+	ADDQ $8, R13
+	ADDQ $8, R14
+	DECQ AX
+	JMP  l4r8
+
+l4s8:
+	TESTQ R10, R10
+	JEQ   l4w8
+	VXORPD Y15, Y15, Y15
+	VMAXPD Y0, Y15, Y0
+	VMAXPD Y1, Y15, Y1
+	VMAXPD Y2, Y15, Y2
+	VMAXPD Y3, Y15, Y3
+	VMAXPD Y4, Y15, Y4
+	VMAXPD Y5, Y15, Y5
+	VMAXPD Y6, Y15, Y6
+	VMAXPD Y7, Y15, Y7
+	VADDPD Y15, Y0, Y0
+	VADDPD Y15, Y1, Y1
+	VADDPD Y15, Y2, Y2
+	VADDPD Y15, Y3, Y3
+	VADDPD Y15, Y4, Y4
+	VADDPD Y15, Y5, Y5
+	VADDPD Y15, Y6, Y6
+	VADDPD Y15, Y7, Y7
+
+l4w8:
+	LEAQ    (DI)(BX*1), R12
+	VMOVUPD Y0, 0(R12)
+	VMOVUPD Y1, 32(R12)
+	ADDQ    R9, R12
+	VMOVUPD Y2, 0(R12)
+	VMOVUPD Y3, 32(R12)
+	ADDQ    R9, R12
+	VMOVUPD Y4, 0(R12)
+	VMOVUPD Y5, 32(R12)
+	ADDQ    R9, R12
+	VMOVUPD Y6, 0(R12)
+	VMOVUPD Y7, 32(R12)
+	ADDQ    $64, BX
+	JMP     l4b8
 
 l4b4:
 	CMPQ BX, R9
@@ -456,5 +539,68 @@ mulloop:
 	JMP     mulloop
 
 muldone:
+	VZEROUPPER
+	RET
+
+// func transposeIn4AVX2(dst, x *float64, blocks, cols, ld int)
+//
+// dst[p·ld + i] = x[i·cols + p] for i < 4·blocks, p < cols: rows four at a
+// time, columns two at a time. Two 128-bit loads of rows i and i+2 make
+// [x(i,p), x(i,p+1) | x(i+2,p), x(i+2,p+1)], two of rows i+1 and i+3 the like,
+// and an unpack of the low and of the high halves gives the four lanes of
+// columns p and p+1; an odd last column is assembled from scalar loads.
+TEXT ·transposeIn4AVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ blocks+16(FP), CX
+	MOVQ cols+24(FP), R9
+	MOVQ ld+32(FP), R10
+	SHLQ $3, R9           // row stride of x in bytes
+	SHLQ $3, R10          // panel row stride of dst in bytes
+	LEAQ (R10)(R10*1), R11 // two panel rows
+	MOVQ R9, DX
+	ANDQ $~15, DX         // bytes of x's rows in whole column pairs
+
+tiblock:
+	TESTQ CX, CX
+	JEQ   tidone
+	LEAQ  (SI)(R9*1), R12 // row i+1
+	LEAQ  (SI)(R9*2), R13 // row i+2
+	LEAQ  (R13)(R9*1), R14 // row i+3
+	MOVQ  DI, AX          // dst at column p, lane i
+	XORQ  BX, BX          // byte offset of column p in a row
+
+tipair:
+	CMPQ        BX, DX
+	JGE         tiodd
+	VMOVUPD     (SI)(BX*1), X0
+	VINSERTF128 $1, (R13)(BX*1), Y0, Y0
+	VMOVUPD     (R12)(BX*1), X1
+	VINSERTF128 $1, (R14)(BX*1), Y1, Y1
+	VUNPCKLPD   Y1, Y0, Y2
+	VUNPCKHPD   Y1, Y0, Y3
+	VMOVUPD     Y2, (AX)
+	VMOVUPD     Y3, (AX)(R10*1)
+	ADDQ        $16, BX
+	ADDQ        R11, AX
+	JMP         tipair
+
+tiodd:
+	CMPQ        BX, R9
+	JGE         tinext
+	VMOVSD      (SI)(BX*1), X0
+	VMOVHPD     (R12)(BX*1), X0, X0
+	VMOVSD      (R13)(BX*1), X1
+	VMOVHPD     (R14)(BX*1), X1, X1
+	VINSERTF128 $1, X1, Y0, Y0
+	VMOVUPD     Y0, (AX)
+
+tinext:
+	LEAQ (SI)(R9*4), SI
+	ADDQ $32, DI
+	DECQ CX
+	JMP  tiblock
+
+tidone:
 	VZEROUPPER
 	RET

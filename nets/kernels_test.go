@@ -120,11 +120,19 @@ func checkOuterKernel(t *testing.T, k *kernelSet, rng *rand.Rand, nout, nin, ld 
 func TestReluKeepsNaN(t *testing.T) {
 	for _, k := range available {
 		src := []float64{math.NaN(), math.Inf(1), math.Inf(-1), math.Copysign(0, -1), -1, 2, 0, 3}
-		w := []float64{1}
-		got := make([]float64, len(src))
-		k.linear(got, src, w, nil, 1, 1, 8, true)
-		if !math.IsNaN(got[0]) || !math.IsInf(got[1], 1) || got[2] != 0 || got[4] != 0 || got[5] != 2 {
-			t.Errorf("%s: relu of %v = %v", k.name, src, got)
+		for _, nout := range []int{1, 4, 5} { // the one- and four-output kernels
+			w := make([]float64, nout)
+			for o := range w {
+				w[o] = 1
+			}
+			all := make([]float64, nout*len(src))
+			k.linear(all, src, w, nil, nout, 1, 8, true)
+			for o := range nout {
+				got := all[o*8 : o*8+8]
+				if !math.IsNaN(got[0]) || !math.IsInf(got[1], 1) || got[2] != 0 || math.Signbit(got[3]) || got[4] != 0 || got[5] != 2 {
+					t.Errorf("%s: relu of %v = %v (output %d of %d)", k.name, src, got, o, nout)
+				}
+			}
 		}
 	}
 }
@@ -194,10 +202,11 @@ func TestKernelRounding(t *testing.T) {
 			return c + float64(a*b)
 		}
 		rng := rand.New(rand.NewPCG(5, 6))
-		for _, ld := range []int{4, 8, 12, 28} {
-			for _, nout := range []int{1, 2, 3, 4, 5, 7, 10} {
+		for _, ld := range []int{4, 8, 12, 16, 20, 28, 40, 52, 64} {
+			for _, nout := range []int{1, 2, 3, 4, 5, 6, 7, 10} {
 				for _, nin := range []int{1, 3, 4, 5, 8, 9} {
 					src, w, bias := randSlice(rng, nin*ld), randSlice(rng, nout*nin), randSlice(rng, nout)
+					relu := (nout+nin)%2 == 0 // both epilogues of every block
 					want := make([]float64, nout*ld)
 					for o := 0; o < nout; o++ {
 						for i := 0; i < ld; i++ {
@@ -205,13 +214,16 @@ func TestKernelRounding(t *testing.T) {
 							for r := 0; r < nin; r++ {
 								s = madd(w[o*nin+r], src[r*ld+i], s)
 							}
-							want[o*ld+i] = max(s, 0)
+							if relu {
+								s = max(s, 0)
+							}
+							want[o*ld+i] = s
 						}
 					}
 					got := make([]float64, nout*ld)
-					k.linear(got, src, w, bias, nout, nin, ld, true)
+					k.linear(got, src, w, bias, nout, nin, ld, relu)
 					if !slices.Equal(got, want) {
-						t.Fatalf("%s: linear %d×%d, ld %d: not the contract's bits", k.name, nout, nin, ld)
+						t.Fatalf("%s: linear %d×%d, ld %d, relu %v: not the contract's bits", k.name, nout, nin, ld, relu)
 					}
 
 					d := randSlice(rng, nout*ld)
@@ -358,4 +370,133 @@ func TestElementwiseKernelsExact(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestTransposeInExact checks every kernel set's transposeIn against its
+// definition bit for bit: row counts with and without a remainder of four,
+// every column count up to 70 (odd ones leave a column outside the vector
+// pairs), panels wider than the rows, special values (−0, NaN with a payload),
+// padding lanes zeroed over garbage, and nothing written past the panel.
+func TestTransposeInExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	specials := []float64{math.Copysign(0, -1), math.Float64frombits(0x7ff8_0000_dead_beef), math.Inf(-1)}
+	garbage := math.Float64frombits(0xfff4_0000_0bad_f00d)
+	for _, k := range available {
+		for _, rows := range []int{0, 1, 3, 4, 5, 7, 8, 13, 64, 66} {
+			for cols := 1; cols <= 70; cols++ {
+				for _, ld := range []int{pad(rows), pad(rows) + 4, rows + 1} {
+					x := randSlice(rng, rows*cols)
+					for i := range x {
+						if i%11 == 3 {
+							x[i] = specials[i%len(specials)]
+						}
+					}
+					const spare = 5
+					dst := make([]float64, cols*ld+spare)
+					for i := range dst {
+						dst[i] = garbage
+					}
+					k.transposeIn(dst[:cols*ld], x, rows, cols, ld)
+					for p := range cols {
+						for i := range ld {
+							want := 0.0
+							if i < rows {
+								want = x[i*cols+p]
+							}
+							if got := dst[p*ld+i]; math.Float64bits(got) != math.Float64bits(want) {
+								t.Fatalf("%s: transposeIn %d×%d, ld %d: dst[%d·ld+%d] = %v, want %v", k.name, rows, cols, ld, p, i, got, want)
+							}
+						}
+					}
+					for i, v := range dst[cols*ld:] {
+						if math.Float64bits(v) != math.Float64bits(garbage) {
+							t.Fatalf("%s: transposeIn %d×%d, ld %d wrote %v past the panel at +%d", k.name, rows, cols, ld, v, i)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestSoftmax2MatchesGeneral: the two-class softmax selects instead of
+// branching but must give softmaxRows's bits exactly, into out or in place,
+// with and without the loss, on ties, signed zeros, huge gaps, infinities and
+// NaNs (which take the general path row by row, in order).
+func TestSoftmax2MatchesGeneral(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	nan := math.Float64frombits(0x7ff8_0000_0000_beef)
+	specials := []float64{0, math.Copysign(0, -1), 1, -1, 700, -800, math.Inf(1), math.Inf(-1), nan, 1e-300, 3}
+	const rows, ld = 70, 72
+	for trial := range 50 {
+		z := make([]float64, 2*ld)
+		for i := range rows {
+			for k := range 2 {
+				v := 5 * rng.NormFloat64()
+				if trial > 0 && rng.IntN(3) == 0 {
+					v = specials[rng.IntN(len(specials))]
+				}
+				z[k*ld+i] = v
+			}
+		}
+		y := make([]int, rows)
+		for i := range y {
+			y[i] = rng.IntN(2)
+		}
+		same := func(what string, got, want []float64) {
+			t.Helper()
+			for i := range want {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("trial %d %s[%d]: softmax2 %v, general %v (logits %v)", trial, what, i, got[i], want[i], z)
+				}
+			}
+		}
+		for _, labels := range [][]int{nil, y} {
+			outG, out2 := make([]float64, 2*rows), make([]float64, 2*rows)
+			lossG := softmaxRows(slices.Clone(z), 0, rows, 2, ld, labels, outG, 0.5)
+			loss2 := softmax2(slices.Clone(z), rows, ld, labels, out2, 0.5)
+			same("out", out2, outG)
+			same("loss", []float64{loss2}, []float64{lossG})
+
+			zG, z2 := slices.Clone(z), slices.Clone(z)
+			lossG = softmaxRows(zG, 0, rows, 2, ld, labels, nil, 0.5)
+			loss2 = softmax2(z2, rows, ld, labels, nil, 0.5)
+			same("z", z2, zG)
+			same("loss in place", []float64{loss2}, []float64{lossG})
+		}
+	}
+}
+
+// BenchmarkTransposeIn times each kernel set's transposeIn on a chunk of the
+// tutorial's inputs (64 rows of 20 features) and on a ragged last chunk.
+func BenchmarkTransposeIn(b *testing.B) {
+	for _, k := range available {
+		for _, rows := range []int{chunkRows, 50} {
+			b.Run(fmt.Sprintf("%s/%d", k.name, rows), func(b *testing.B) {
+				x := randSlice(rand.New(rand.NewPCG(1, 1)), rows*20)
+				dst := make([]float64, 20*pad(rows))
+				for b.Loop() {
+					k.transposeIn(dst, x, rows, 20, pad(rows))
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkSoftmax times softmax into a row-major output on a chunk of
+// two-class logits, by the general loop and by softmax2.
+func BenchmarkSoftmax(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	z := randSlice(rng, 2*chunkRows)
+	out := make([]float64, 2*chunkRows)
+	b.Run("general", func(b *testing.B) {
+		for b.Loop() {
+			softmaxRows(z, 0, chunkRows, 2, chunkRows, nil, out, 0)
+		}
+	})
+	b.Run("two-class", func(b *testing.B) {
+		for b.Loop() {
+			softmax2(z, chunkRows, chunkRows, nil, out, 0)
+		}
+	})
 }
