@@ -300,3 +300,25 @@ func TestResumeWithAnotherKernelIsRefused(t *testing.T) {
 		t.Fatalf("forced run kept trials of the other kernel: %+v", sum)
 	}
 }
+
+// TestReportRebuildsTheRunsFiles checks that `albench report` (Report), which
+// has only trials.csv, writes the very files the run wrote.
+func TestReportRebuildsTheRunsFiles(t *testing.T) {
+	cfg, raw := load(t, tiny)
+	dir := t.TempDir()
+	runTo(t, cfg, raw, dir, Options{Jobs: 2})
+	files := []string{"curves.csv", "summary.csv", "ranks.csv", "pairwise.csv", "report.md", "figures/grid.png", "figures/delta_aulc.svg"}
+	before := map[string][]byte{}
+	for _, f := range files {
+		before[f] = read(t, filepath.Join(dir, f))
+		os.Remove(filepath.Join(dir, f))
+	}
+	if err := Report(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !bytes.Equal(before[f], read(t, filepath.Join(dir, f))) {
+			t.Errorf("%s rebuilt from trials.csv differs from the run's", f)
+		}
+	}
+}

@@ -378,7 +378,9 @@ func Assemble(dir string) (bool, error) {
 				return
 			}
 			for _, rec := range r.Records {
-				if !yield(rec) {
+				// Analyse what trials.csv holds, so `albench report` rebuilds
+				// the same files.
+				if !yield(results.AsStored(rec)) {
 					return
 				}
 			}

@@ -20,6 +20,18 @@ var TimingsHeader = []string{"dataset", "strategy", "seed", "round", "train_ms",
 // decimals, so the same value always gives the same bytes.
 func FormatFloat(v float64) string { return strconv.FormatFloat(v, 'f', 6, 64) }
 
+// AsStored returns r with its metrics rounded as trials.csv stores them, so that
+// an analysis of records in memory equals one of the file read back (what
+// `albench report` does) to the bit.
+func AsStored(r Record) Record {
+	round := func(v float64) float64 {
+		x, _ := strconv.ParseFloat(FormatFloat(v), 64)
+		return x
+	}
+	r.Accuracy, r.MacroF1, r.LogLoss = round(r.Accuracy), round(r.MacroF1), round(r.LogLoss)
+	return r
+}
+
 // WriteTrials writes records as trials.csv, sorted by CompareRecords. recs is sorted
 // in place.
 func WriteTrials(w io.Writer, recs []Record) error {
