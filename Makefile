@@ -3,7 +3,7 @@ GO      ?= go
 ALBENCH := bin/albench
 JOBS    ?= 0
 
-.PHONY: all build bench tutorial synthetic test test-short lint perf compare fuzz clean
+.PHONY: all build bench tutorial synthetic test test-short lint perf compare reference clean
 
 all: build
 
@@ -47,3 +47,9 @@ clean:
 ## compare: albench vs PyTorch side by side (needs python3-torch python3-sklearn); not part of make test
 compare:
 	bash compare/compare.sh
+
+## reference: refresh the committed reference report (docs/reference) from make bench
+reference: bench
+	rm -rf docs/reference && mkdir -p docs/reference/figures
+	cp results/bench/report.md docs/reference/
+	cp results/bench/figures/*.png docs/reference/figures/
