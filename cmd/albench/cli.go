@@ -16,7 +16,7 @@ import (
 // Exit codes.
 const (
 	exitOK     = 0
-	exitFailed = 1 // a trial or I/O failed
+	exitFailed = 1 // a trial or I/O failed, or the run was interrupted
 	exitUsage  = 2 // bad usage or config
 )
 
@@ -39,7 +39,7 @@ Usage:
   albench data [-dataset NAME] [-seed S] [-out FILE] CONFIG
 
 Run 'albench COMMAND -help' for a command's flags.
-Exit codes: 0 done, 1 a trial or I/O failed, 2 bad usage or config.
+Exit codes: 0 done, 1 a trial or I/O failed or interrupted, 2 bad usage or config.
 `
 
 type command struct {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -58,9 +57,8 @@ func cmdRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	sum, err := harness.Run(ctx, cfg, text, opts)
 	if err != nil {
 		if ctx.Err() != nil {
-			fmt.Fprintf(stderr, "albench run: interrupted; %d of %d trials are stored in %s. Run the same command again to resume.\n",
+			return fmt.Errorf("interrupted; %d of %d trials are stored in %s. Run the same command again to resume",
 				sum.Skipped+sum.Done, sum.Total, sum.Dir)
-			return usageError{errors.New("albench run: interrupted")}
 		}
 		return err
 	}

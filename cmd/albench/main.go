@@ -7,7 +7,7 @@
 //	albench merge OUT SHARD_DIR...
 //	albench data [-dataset NAME] [-seed S] [-out FILE] CONFIG
 //
-// Exit codes: 0 done, 1 a trial or I/O failed, 2 bad usage or config.
+// Exit codes: 0 done, 1 a trial or I/O failed or interrupted, 2 bad usage or config.
 package main
 
 import (

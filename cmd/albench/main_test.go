@@ -148,3 +148,56 @@ func TestKill9ResumesByteIdentical(t *testing.T) {
 		}
 	}
 }
+
+// TestInterruptStopsCleanlyAndResumes sends SIGINT to a running albench: it must
+// exit 1 with a line saying how to resume, keep what finished, and the same
+// command must then finish the grid.
+func TestInterruptStopsCleanlyAndResumes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("subprocess test")
+	}
+	path := writeConfig(t, small)
+	out := filepath.Join(t.TempDir(), "out")
+	cmd := exec.Command(os.Args[0], "run", "-q", "-j", "2", "-out", out, path)
+	cmd.Env = append(os.Environ(), "ALBENCH_MAIN=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if ents, _ := os.ReadDir(filepath.Join(out, "trials.d")); len(ents) >= 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("no trials stored in 30s")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	if _, statErr := os.Stat(filepath.Join(out, "trials.csv")); statErr == nil {
+		t.Skip("the run finished before the signal arrived")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != exitFailed {
+		t.Fatalf("exit %d (%v), want 1; stderr:\n%s", code, err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "Run the same command again to resume") {
+		t.Errorf("no resume hint:\n%s", stderr.String())
+	}
+	if code, _, serr := albench(t, "run", "-q", "-j", "2", "-out", out, path); code != 0 {
+		t.Fatalf("resume: exit %d\n%s", code, serr)
+	}
+}
+
+func TestUnwritableOutputExits1(t *testing.T) {
+	path := writeConfig(t, small)
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o644)
+	code, _, stderr := albench(t, "run", "-q", "-out", filepath.Join(file, "out"), path)
+	if code != exitFailed || !strings.Contains(stderr, "not a directory") {
+		t.Fatalf("exit %d, stderr %q; want 1 and the I/O error", code, stderr)
+	}
+}
