@@ -78,6 +78,9 @@ func (s *badge) Select(ctx context.Context, q Query) ([]int, error) {
 				continue
 			}
 			s.d2[i] = math.Min(s.d2[i], sqDist(s.g.Row(i), c))
+			if math.IsNaN(s.d2[i]) {
+				s.d2[i] = 0 // a NaN embedding ranks last, like a duplicate, and keeps total a number
+			}
 			total += s.d2[i]
 		}
 		pick = s.draw(total, q)

@@ -25,7 +25,7 @@ import (
 // pick, never a pool × pool distance matrix.
 type coreset struct {
 	emb     nets.Matrix
-	minDist []float64 // squared distance of each unlabeled row to its nearest centre; −1 once picked
+	minDist []float64 // squared distance of each unlabeled row to its nearest centre (NaN sticks); −1 once picked
 }
 
 func (*coreset) Name() string { return "coreset" }
@@ -53,9 +53,14 @@ func (s *coreset) Select(ctx context.Context, q Query) ([]int, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		// A NaN distance (from a NaN or infinite embedding) ranks below every
+		// number, as in topK, so such a row is picked last rather than never.
 		best := -1
 		for i, d := range s.minDist {
-			if d >= 0 && (best < 0 || d > s.minDist[best]) {
+			if d < 0 {
+				continue // picked
+			}
+			if best < 0 || d > s.minDist[best] || (math.IsNaN(s.minDist[best]) && !math.IsNaN(d)) {
 				best = i
 			}
 		}

@@ -453,3 +453,43 @@ func withRand(q Query) Query {
 	q.Rand = rand.New(rand.NewPCG(9, 9))
 	return q
 }
+
+func TestCoresetNaNEmbeddingsRankLast(t *testing.T) {
+	// Row 2's embedding is NaN, so its distance to every centre is NaN. Like a NaN
+	// score in topK it ranks below every number: picked last, not a panic once only
+	// NaN rows remain.
+	nan := math.NaN()
+	pool := matrix([]float64{0}, []float64{1}, []float64{2}, []float64{3})
+	u := []float64{0.5, 0.5}
+	m := &tableModel{pool: pool, probs: [][]float64{u, u, u, u},
+		emb: [][]float64{{0, 0}, {1, 0}, {nan, 0}, {0, 3}}}
+	q := Query{Pool: pool, Unlabeled: []int{1, 2, 3}, Labeled: []int{0}, Labels: []int{0},
+		Classes: 2, Model: m, Batch: 3}
+	if got := selectOnce(t, "coreset", nil, q); !slices.Equal(got, []int{3, 1, 2}) {
+		t.Errorf("coreset picked %v, want [3 1 2] (the NaN row last)", got)
+	}
+	// Every embedding NaN: every distance ties at NaN, so the lowest rows.
+	m.emb = [][]float64{{nan}, {nan}, {nan}, {nan}}
+	if got := selectOnce(t, "coreset", nil, q); !slices.Equal(got, []int{1, 2, 3}) {
+		t.Errorf("coreset on NaN embeddings picked %v, want [1 2 3]", got)
+	}
+}
+
+func TestBadgeNaNRowIsNotDrawn(t *testing.T) {
+	// Row 4's gradient embedding is NaN. It must not spoil the draw for the other
+	// rows: the batch is still the longest gradient (3) and then two rows drawn by
+	// D², which never takes both of the duplicates 0 and 1 nor the NaN row.
+	nan := math.NaN()
+	pool := matrix([]float64{0}, []float64{1}, []float64{2}, []float64{3}, []float64{4})
+	u := []float64{0.5, 0.5}
+	m := &tableModel{pool: pool, probs: [][]float64{u, u, u, u, u},
+		gemb: [][]float64{{1, 0}, {1, 0}, {-1, 0}, {0, 5}, {nan, 0}}}
+	for seed := range uint64(20) {
+		q := Query{Pool: pool, Unlabeled: seq(0, 5), Classes: 2, Model: m, Batch: 3,
+			Rand: rand.New(rand.NewPCG(seed, 3))}
+		got := selectOnce(t, "badge", nil, q)
+		if got[0] != 3 || slices.Contains(got, 4) || (slices.Contains(got, 0) && slices.Contains(got, 1)) {
+			t.Errorf("seed %d: badge picked %v, want 3 then two of 0–2, not both duplicates 0 and 1", seed, got)
+		}
+	}
+}
