@@ -141,15 +141,38 @@ func TestClassificationClustersSitOnHypercubeVertices(t *testing.T) {
 	if len(seen) != 4 {
 		t.Errorf("the 4 classes share vertices: %v", seen)
 	}
-	// On a random polytope the centroids shrink toward the origin.
+	// On a random polytope the centroids shrink toward the origin: centroid j is
+	// the vertex scaled by u_j per cluster and v_a per axis, so every class mean
+	// lies inside the hypercube and |μ_j[0]|/|μ_j[1]| = v_0/v_1 for every class.
+	// (The overall column means are near 0 on the hypercube too, so they cannot
+	// tell the two apart.)
 	d = mustBuild(t, "make_classification", map[string]any{
 		"n_samples": 4000, "n_features": 2, "n_informative": 2, "n_redundant": 0,
 		"n_classes": 4, "n_clusters_per_class": 1, "flip_y": 0, "class_sep": sep, "hypercube": false,
 	}, 5)
-	for a := range 2 {
-		if m, _ := meanStd(column(d, a)); math.Abs(m) > sep {
-			t.Errorf("polytope: mean of column %d = %g outside ±%g", a, m, sep)
+	var ratios, first []float64
+	for c := range 4 {
+		var sum [2]float64
+		cnt := 0
+		for i, y := range d.Y {
+			if y == c {
+				sum[0] += d.X[2*i]
+				sum[1] += d.X[2*i+1]
+				cnt++
+			}
 		}
+		m0, m1 := sum[0]/float64(cnt), sum[1]/float64(cnt)
+		if math.Abs(m0) > sep-0.3 || math.Abs(m1) > sep-0.3 {
+			t.Errorf("polytope: class %d mean (%.3f, %.3f) not inside the hypercube ±%g", c, m0, m1, sep)
+		}
+		ratios = append(ratios, math.Abs(m0)/math.Abs(m1))
+		first = append(first, math.Abs(m0))
+	}
+	if lo, hi := slices.Min(ratios), slices.Max(ratios); hi-lo > 0.15 {
+		t.Errorf("polytope: |μ[0]|/|μ[1]| over classes %v, want one axis scale for all", ratios)
+	}
+	if lo, hi := slices.Min(first), slices.Max(first); hi-lo < 0.5 {
+		t.Errorf("polytope: |μ[0]| over classes %v, want a scale of its own per cluster", first)
 	}
 }
 
@@ -250,10 +273,20 @@ func TestClassificationShiftAndScale(t *testing.T) {
 		"n_samples": 2000, "n_features": 5, "n_informative": 1, "n_redundant": 0,
 		"n_clusters_per_class": 1, "shift": nil, "scale": nil, "shuffle": false,
 	}, 2)
+	// Useless columns are (z + shift)·scale: std = scale, mean = shift·scale.
+	shifted, scaled := false, false
 	for j := 1; j < 5; j++ {
-		if _, s := meanStd(column(d, j)); s < 0.9 || s > 101*1.1 {
+		m, s := meanStd(column(d, j))
+		if s < 0.9 || s > 101*1.1 {
 			t.Errorf("column %d std %.3f outside the range of random scales", j, s)
 		}
+		// With 2000 rows, |mean| > 0.3·std is a 13σ event without a shift, and
+		// four scales all below 2 have odds 1e-8.
+		shifted = shifted || math.Abs(m) > 0.3*s
+		scaled = scaled || s > 2
+	}
+	if !shifted || !scaled {
+		t.Errorf("null shift and scale: random shift drawn %v, random scale drawn %v; want both", shifted, scaled)
 	}
 }
 
@@ -271,6 +304,19 @@ func TestClassificationManyInformativeFeatures(t *testing.T) {
 	}
 	if len(seen) != 16 {
 		t.Errorf("16 vertices of the 4-cube drawn without replacement: only %d distinct", len(seen))
+	}
+	// In 35 dimensions the last 30 coordinates alone are distinct, the rest bits.
+	last := map[string]bool{}
+	for _, row := range hypercube(64, 35, newRNG(2)) {
+		for _, v := range row {
+			if v != 0 && v != 1 {
+				t.Fatalf("vertex coordinate %v, want 0 or 1", v)
+			}
+		}
+		last[fmt.Sprint(row[5:])] = true
+	}
+	if len(last) != 64 {
+		t.Errorf("64 vertices of the 35-cube: only %d distinct in the last 30 coordinates", len(last))
 	}
 }
 
