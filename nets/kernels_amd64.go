@@ -22,6 +22,12 @@ func linear4AVX2(dst, src, w, bias *float64, nin, ld int, relu bool)
 func linear1AVX2(dst, src, w, bias *float64, nin, ld int, relu bool)
 
 //go:noescape
+func linear4AVX512(dst, src, w, bias *float64, nin, ld int, relu bool)
+
+//go:noescape
+func linear1AVX512(dst, src, w, bias *float64, nin, ld int, relu bool)
+
+//go:noescape
 func outer24AVX2(gw, d, a *float64, ld, nin int)
 
 //go:noescape
@@ -43,7 +49,28 @@ func xgetbv0() (eax uint32)
 func init() {
 	if hasAVX2FMA() {
 		register(&avx2)
+		useAVX512 = hasAVX512F()
 	}
+}
+
+// useAVX512 makes linearAVX2 run its lanes eight to a ZMM register. The fused
+// multiply-adds per lane are the same, in the same order, so the bits are the
+// same and the kernel set keeps its name; only the speed differs. Set at init
+// when the CPU and the operating system support AVX-512F; tests turn it off to
+// compare both paths.
+var useAVX512 bool
+
+// hasAVX512F reports whether the CPU has AVX-512F and the operating system
+// saves the ZMM registers and opmasks (Intel SDM vol. 1, 15.2:
+// CPUID.(7,0):EBX.AVX512F, XCR0 bits 1, 2, 5, 6 and 7). It assumes
+// hasAVX2FMA, which has checked OSXSAVE.
+func hasAVX512F() bool {
+	const xcr0ZMM = 1<<1 | 1<<2 | 1<<5 | 1<<6 | 1<<7
+	if xgetbv0()&xcr0ZMM != xcr0ZMM {
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	return ebx7&(1<<16) != 0
 }
 
 // hasAVX2FMA reports whether the CPU has AVX2 and FMA and the operating system
@@ -106,7 +133,7 @@ func transposeInAVX2(dst, x []float64, rows, cols, ld int) {
 var zeros [4]float64
 
 // linearAVX2 is linear (see kernelSet): four outputs at a time in assembly,
-// then one at a time.
+// then one at a time, with eight lanes per vector where useAVX512 allows.
 func linearAVX2(dst, src, w, bias []float64, nout, nin, ld int, relu bool) {
 	if nout == 0 || ld == 0 {
 		return
@@ -116,20 +143,24 @@ func linearAVX2(dst, src, w, bias []float64, nout, nin, ld int, relu bool) {
 		linearGo(dst, src, w, bias, nout, nin, ld, relu) // the bias alone: nothing to fuse
 		return
 	}
+	linear4, linear1 := linear4AVX2, linear1AVX2
+	if useAVX512 {
+		linear4, linear1 = linear4AVX512, linear1AVX512
+	}
 	o := 0
 	for ; o+3 < nout; o += 4 {
 		b := &zeros[0]
 		if bias != nil {
 			b = &bias[o]
 		}
-		linear4AVX2(&dst[o*ld], &src[0], &w[o*nin], b, nin, ld, relu)
+		linear4(&dst[o*ld], &src[0], &w[o*nin], b, nin, ld, relu)
 	}
 	for ; o < nout; o++ {
 		b := &zeros[0]
 		if bias != nil {
 			b = &bias[o]
 		}
-		linear1AVX2(&dst[o*ld], &src[0], &w[o*nin], b, nin, ld, relu)
+		linear1(&dst[o*ld], &src[0], &w[o*nin], b, nin, ld, relu)
 	}
 }
 
