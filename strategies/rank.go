@@ -142,6 +142,8 @@ func entropy(p []float64) float64 {
 	for _, v := range p {
 		if v > 0 {
 			h -= v * math.Log(v)
+		} else if v != v {
+			return v // NaN in, NaN out: the ranker puts it last, as for the other scores
 		}
 	}
 	return h

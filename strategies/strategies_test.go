@@ -493,3 +493,14 @@ func TestBadgeNaNRowIsNotDrawn(t *testing.T) {
 		}
 	}
 }
+
+// TestEntropyOfNaNRowRanksLast checks that a row of NaN probabilities scores NaN
+// (ranked last), not 0, which would tie with one-hot rows and win on the lowest row.
+func TestEntropyOfNaNRowRanksLast(t *testing.T) {
+	if h := entropy([]float64{math.NaN(), math.NaN()}); !math.IsNaN(h) {
+		t.Fatalf("entropy of a NaN row = %v, want NaN", h)
+	}
+	if h := entropy([]float64{1, 0}); h != 0 {
+		t.Fatalf("entropy of a one-hot row = %v, want 0", h)
+	}
+}
