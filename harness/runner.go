@@ -101,15 +101,16 @@ type job struct {
 	dataset, strategy, seed int
 }
 
-// jobs lists the grid in a fixed order: per dataset, per seed, the skyline and then
-// each strategy. Jobs of one (dataset, seed) are adjacent so their shared setup is
-// built once and dropped soon after, keeping memory bounded by the jobs in flight.
-func jobs(cfg *experiments.Config) []job {
+// grid lists the jobs of a grid in its one fixed order: per dataset, per seed, the
+// skyline and then each strategy. Sharding and assembly both rely on it. Jobs of
+// one (dataset, seed) are adjacent so their shared setup is built once and dropped
+// soon after, keeping memory bounded by the jobs in flight.
+func grid(datasets, strategies int, seeds []int) []job {
 	var out []job
-	for d := range cfg.Datasets {
-		for _, seed := range cfg.Seeds {
+	for d := range datasets {
+		for _, seed := range seeds {
 			out = append(out, job{d, -1, seed})
-			for s := range cfg.Strategies {
+			for s := range strategies {
 				out = append(out, job{d, s, seed})
 			}
 		}
@@ -117,15 +118,20 @@ func jobs(cfg *experiments.Config) []job {
 	return out
 }
 
-// gridKeys lists the keys of a grid in the order of jobs.
+// jobs lists the config's grid.
+func jobs(cfg *experiments.Config) []job {
+	return grid(len(cfg.Datasets), len(cfg.Strategies), cfg.Seeds)
+}
+
+// gridKeys lists the keys of a grid given by names (from a manifest), in the
+// order of grid.
 func gridKeys(datasets, strategies []string, seeds []int) []TrialKey {
-	var out []TrialKey
-	for _, d := range datasets {
-		for _, seed := range seeds {
-			out = append(out, TrialKey{d, results.Skyline, seed})
-			for _, s := range strategies {
-				out = append(out, TrialKey{d, s, seed})
-			}
+	js := grid(len(datasets), len(strategies), seeds)
+	out := make([]TrialKey, len(js))
+	for i, j := range js {
+		out[i] = TrialKey{Dataset: datasets[j.dataset], Strategy: results.Skyline, Seed: j.seed}
+		if j.strategy >= 0 {
+			out[i].Strategy = strategies[j.strategy]
 		}
 	}
 	return out
