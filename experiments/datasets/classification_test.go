@@ -110,6 +110,20 @@ func TestClassificationFlipRate(t *testing.T) {
 	}
 }
 
+// classMean2 is the mean of class c's points in a two-feature dataset.
+func classMean2(d *Dataset, c int) [2]float64 {
+	var sum [2]float64
+	cnt := 0
+	for i, y := range d.Y {
+		if y == c {
+			sum[0] += d.X[2*i]
+			sum[1] += d.X[2*i+1]
+			cnt++
+		}
+	}
+	return [2]float64{sum[0] / float64(cnt), sum[1] / float64(cnt)}
+}
+
 func TestClassificationClustersSitOnHypercubeVertices(t *testing.T) {
 	const sep = 5.0
 	d := mustBuild(t, "make_classification", map[string]any{
@@ -118,18 +132,10 @@ func TestClassificationClustersSitOnHypercubeVertices(t *testing.T) {
 	}, 5)
 	seen := map[[2]float64]bool{}
 	for c := range 4 {
-		var sum [2]float64
-		cnt := 0
-		for i, y := range d.Y {
-			if y == c {
-				sum[0] += d.X[2*i]
-				sum[1] += d.X[2*i+1]
-				cnt++
-			}
-		}
+		mean := classMean2(d, c)
 		var vertex [2]float64
 		for a := range 2 {
-			m := sum[a] / float64(cnt)
+			m := mean[a]
 			// Each coordinate of z·A has variance ≤ n_informative = 2; 1000 samples.
 			if math.Abs(math.Abs(m)-sep) > 0.3 {
 				t.Errorf("class %d mean[%d] = %.3f, want ±%g", c, a, m, sep)
@@ -152,16 +158,8 @@ func TestClassificationClustersSitOnHypercubeVertices(t *testing.T) {
 	}, 5)
 	var ratios, first []float64
 	for c := range 4 {
-		var sum [2]float64
-		cnt := 0
-		for i, y := range d.Y {
-			if y == c {
-				sum[0] += d.X[2*i]
-				sum[1] += d.X[2*i+1]
-				cnt++
-			}
-		}
-		m0, m1 := sum[0]/float64(cnt), sum[1]/float64(cnt)
+		mean := classMean2(d, c)
+		m0, m1 := mean[0], mean[1]
 		if math.Abs(m0) > sep-0.3 || math.Abs(m1) > sep-0.3 {
 			t.Errorf("polytope: class %d mean (%.3f, %.3f) not inside the hypercube ±%g", c, m0, m1, sep)
 		}
