@@ -1,6 +1,7 @@
 package nets
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -128,8 +129,17 @@ func resize(s []float64, n int) []float64 {
 
 // Fit runs Epochs passes of Epoch and returns the loss of the last pass.
 func (t *Trainer) Fit(n *Net, x *Matrix, y []int, rng *rand.Rand) (float64, error) {
+	return t.FitContext(context.Background(), n, x, y, rng)
+}
+
+// FitContext is Fit that checks ctx before every epoch and returns its error once
+// it is done, so a cancelled run does not wait for a long fit to finish.
+func (t *Trainer) FitContext(ctx context.Context, n *Net, x *Matrix, y []int, rng *rand.Rand) (float64, error) {
 	var loss float64
 	for e := 0; e < t.spec.Epochs; e++ {
+		if err := ctx.Err(); err != nil {
+			return loss, err
+		}
 		var err error
 		if loss, err = t.Epoch(n, x, y, rng); err != nil {
 			return loss, fmt.Errorf("epoch %d: %w", e+1, err)

@@ -1,0 +1,478 @@
+package svm
+
+import (
+	"context"
+	"math"
+)
+
+// Alpha status of one dual variable, as libsvm's Solver keeps it.
+const (
+	atLower int8 = iota // α ≤ 0
+	atUpper             // α ≥ C
+	isFree              // 0 < α < C
+)
+
+// tau replaces a non-positive curvature in the two-variable subproblem (libsvm's TAU).
+const tau = 1e-12
+
+// qMatrix gives rows of Q with Q_ij = y_i y_j K(x_i, x_j), stored as float32 like
+// libsvm's Qfloat, in the solver's current order of the variables.
+type qMatrix interface {
+	// getQ returns row i with entries [0, n) valid. The slice stays valid until the
+	// second call that follows (the solver never holds more than two rows).
+	getQ(i, n int) []float32
+	// swapIndex exchanges variables i and j in the matrix's order.
+	swapIndex(i, j int)
+}
+
+// solveResult is what one run of the solver reports.
+type solveResult struct {
+	rho    float64 // the decision function is Σ α_i y_i K(x_i, x) − rho
+	obj    float64 // the dual objective ½ αᵀQα − eᵀα at the solution
+	iter   int     // SMO iterations
+	capped bool    // stopped at libsvm's iteration cap max(10⁷, 100 l)
+}
+
+// solver is libsvm's SMO Solver for the C-SVC dual
+//
+//	min_α ½ αᵀQα − eᵀα   subject to   yᵀα = 0,  0 ≤ α_i ≤ C,
+//
+// with the second-order working-set selection of Fan, Chen & Lin (2005, JMLR 6,
+// "Working set selection using second order information for training SVM"),
+// shrinking with gradient reconstruction, and the stopping rule
+// max_{I_up} −y_i∇_i − min_{I_low} −y_j∇_j < eps. Its buffers are reused across runs.
+type solver struct {
+	l, activeSize int
+	y             []int8
+	g, gbar       []float64 // ∇f(α) and Ḡ_i = Σ_{α_j = C} C Q_ij
+	alpha         []float64
+	status        []int8
+	activeSet     []int
+	qd            []float64
+	c, eps        float64
+	unshrink      bool
+	q             qMatrix
+}
+
+func (s *solver) updateStatus(i int) {
+	switch {
+	case s.alpha[i] >= s.c:
+		s.status[i] = atUpper
+	case s.alpha[i] <= 0:
+		s.status[i] = atLower
+	default:
+		s.status[i] = isFree
+	}
+}
+
+// solve runs SMO on l = len(y) variables. alpha holds the start (feasible: yᵀα = 0,
+// 0 ≤ α ≤ c) and receives the solution, both in the caller's order. g0 and gbar0,
+// when not nil, are ∇f and Ḡ at the start (caller's order); otherwise they are
+// computed from Q as libsvm does. qd[i] = Q_ii. q must be in the caller's order.
+// ctx is checked every 1000 iterations.
+func (s *solver) solve(ctx context.Context, y []int8, alpha, g0, gbar0, qd []float64,
+	q qMatrix, c, eps float64, shrinking bool) (solveResult, error) {
+	l := len(y)
+	s.l, s.c, s.eps, s.q, s.unshrink = l, c, eps, q, false
+	s.y = append(s.y[:0], y...)
+	s.alpha = append(s.alpha[:0], alpha...)
+	s.qd = append(s.qd[:0], qd...)
+	s.status = grow(s.status, l)
+	s.activeSet = grow(s.activeSet, l)
+	s.g = grow(s.g, l)
+	s.gbar = grow(s.gbar, l)
+	for i := range l {
+		s.updateStatus(i)
+		s.activeSet[i] = i
+	}
+	s.activeSize = l
+	if g0 != nil {
+		copy(s.g, g0)
+		copy(s.gbar, gbar0)
+	} else {
+		for i := range l {
+			s.g[i] = -1
+			s.gbar[i] = 0
+		}
+		for i := range l {
+			if s.status[i] == atLower {
+				continue
+			}
+			qi := q.getQ(i, l)
+			ai := s.alpha[i]
+			for j := range l {
+				s.g[j] += float64(ai * float64(qi[j]))
+			}
+			if s.status[i] == atUpper {
+				for j := range l {
+					s.gbar[j] += float64(c * float64(qi[j]))
+				}
+			}
+		}
+	}
+
+	maxIter := max(10000000, 100*l)
+	if l > math.MaxInt32/100 {
+		maxIter = math.MaxInt32
+	}
+	counter := min(l, 1000) + 1
+	iter := 0
+	for iter < maxIter {
+		if iter%1000 == 999 {
+			if err := ctx.Err(); err != nil {
+				return solveResult{}, err
+			}
+		}
+		counter--
+		if counter == 0 {
+			counter = min(l, 1000)
+			if shrinking {
+				s.doShrinking()
+			}
+		}
+		i, j, done := s.selectWorkingSet()
+		if done {
+			s.reconstructGradient()
+			s.activeSize = l
+			i, j, done = s.selectWorkingSet()
+			if done {
+				break
+			}
+			counter = 1 // shrink at the next iteration
+		}
+		iter++
+		s.update(i, j)
+	}
+	res := solveResult{iter: iter}
+	if iter >= maxIter {
+		if s.activeSize < l {
+			s.reconstructGradient()
+			s.activeSize = l
+		}
+		res.capped = true
+	}
+	res.rho = s.calculateRho()
+	var v float64
+	for i := range l {
+		v += float64(s.alpha[i] * (s.g[i] - 1))
+	}
+	res.obj = v / 2
+	for i := range l {
+		alpha[s.activeSet[i]] = s.alpha[i]
+	}
+	return res, nil
+}
+
+// update solves the two-variable subproblem on (i, j) analytically, clips it to the
+// box along the constraint line, and updates ∇f, the statuses and Ḡ.
+func (s *solver) update(i, j int) {
+	as := s.activeSize
+	qi := s.q.getQ(i, as)
+	qj := s.q.getQ(j, as)
+	c := s.c
+	oldAi, oldAj := s.alpha[i], s.alpha[j]
+	a := s.alpha
+	if s.y[i] != s.y[j] {
+		quad := s.qd[i] + s.qd[j] + 2*float64(qi[j])
+		if quad <= 0 {
+			quad = tau
+		}
+		delta := (-s.g[i] - s.g[j]) / quad
+		diff := a[i] - a[j]
+		a[i] += delta
+		a[j] += delta
+		if diff > 0 {
+			if a[j] < 0 {
+				a[j] = 0
+				a[i] = diff
+			}
+		} else if a[i] < 0 {
+			a[i] = 0
+			a[j] = -diff
+		}
+		if diff > 0 { // C_i − C_j = 0
+			if a[i] > c {
+				a[i] = c
+				a[j] = c - diff
+			}
+		} else if a[j] > c {
+			a[j] = c
+			a[i] = c + diff
+		}
+	} else {
+		quad := s.qd[i] + s.qd[j] - 2*float64(qi[j])
+		if quad <= 0 {
+			quad = tau
+		}
+		delta := (s.g[i] - s.g[j]) / quad
+		sum := a[i] + a[j]
+		a[i] -= delta
+		a[j] += delta
+		if sum > c {
+			if a[i] > c {
+				a[i] = c
+				a[j] = sum - c
+			}
+		} else if a[j] < 0 {
+			a[j] = 0
+			a[i] = sum
+		}
+		if sum > c {
+			if a[j] > c {
+				a[j] = c
+				a[i] = sum - c
+			}
+		} else if a[i] < 0 {
+			a[i] = 0
+			a[j] = sum
+		}
+	}
+	dai, daj := a[i]-oldAi, a[j]-oldAj
+	g := s.g[:as]
+	qi, qj = qi[:as], qj[:as]
+	for k := range g {
+		g[k] += float64(float64(qi[k])*dai) + float64(float64(qj[k])*daj)
+	}
+	ui, uj := s.status[i] == atUpper, s.status[j] == atUpper
+	s.updateStatus(i)
+	s.updateStatus(j)
+	l := s.l
+	if ui != (s.status[i] == atUpper) {
+		s.gbarAdd(s.q.getQ(i, l), ui)
+	}
+	if uj != (s.status[j] == atUpper) {
+		s.gbarAdd(s.q.getQ(j, l), uj)
+	}
+}
+
+// gbarAdd adds (or, when leaving the upper bound, subtracts) C·row to Ḡ.
+func (s *solver) gbarAdd(row []float32, leaving bool) {
+	c := s.c
+	if leaving {
+		c = -c
+	}
+	gb := s.gbar[:s.l]
+	row = row[:len(gb)]
+	for k := range gb {
+		gb[k] += float64(c * float64(row[k]))
+	}
+}
+
+// selectWorkingSet is WSS 2 of Fan, Chen & Lin (2005): i maximises −y_t∇_t over
+// I_up(α); j minimises the second-order decrease −b²/a over t ∈ I_low(α) with
+// b = −y_i∇_i + y_t∇_t > 0, a = Q_ii + Q_tt − 2 y_i y_t Q_it (τ when a ≤ 0).
+// done reports the stopping rule m(α) − M(α) < eps (or no j).
+func (s *solver) selectWorkingSet() (outI, outJ int, done bool) {
+	gmax, gmax2 := math.Inf(-1), math.Inf(-1)
+	gmaxIdx, gminIdx := -1, -1
+	objMin := math.Inf(1)
+	as := s.activeSize
+	for t := range as {
+		if s.y[t] == 1 {
+			if s.status[t] != atUpper && -s.g[t] >= gmax {
+				gmax = -s.g[t]
+				gmaxIdx = t
+			}
+		} else if s.status[t] != atLower && s.g[t] >= gmax {
+			gmax = s.g[t]
+			gmaxIdx = t
+		}
+	}
+	i := gmaxIdx
+	var qi []float32
+	if i != -1 {
+		qi = s.q.getQ(i, as)
+	}
+	for j := range as {
+		if s.y[j] == 1 {
+			if s.status[j] == atLower {
+				continue
+			}
+			gd := gmax + s.g[j]
+			if s.g[j] >= gmax2 {
+				gmax2 = s.g[j]
+			}
+			if gd > 0 {
+				quad := s.qd[i] + s.qd[j] - 2*float64(s.y[i])*float64(qi[j])
+				var od float64
+				if quad > 0 {
+					od = -(gd * gd) / quad
+				} else {
+					od = -(gd * gd) / tau
+				}
+				if od <= objMin {
+					gminIdx = j
+					objMin = od
+				}
+			}
+		} else {
+			if s.status[j] == atUpper {
+				continue
+			}
+			gd := gmax - s.g[j]
+			if -s.g[j] >= gmax2 {
+				gmax2 = -s.g[j]
+			}
+			if gd > 0 {
+				quad := s.qd[i] + s.qd[j] + 2*float64(s.y[i])*float64(qi[j])
+				var od float64
+				if quad > 0 {
+					od = -(gd * gd) / quad
+				} else {
+					od = -(gd * gd) / tau
+				}
+				if od <= objMin {
+					gminIdx = j
+					objMin = od
+				}
+			}
+		}
+	}
+	if gmax+gmax2 < s.eps || gminIdx == -1 {
+		return 0, 0, true
+	}
+	return gmaxIdx, gminIdx, false
+}
+
+// beShrunk reports whether a bounded variable cannot enter the working set soon
+// (its violation is beyond the current extremes gmax1 of I_up and gmax2 of I_low).
+func (s *solver) beShrunk(i int, gmax1, gmax2 float64) bool {
+	switch s.status[i] {
+	case atUpper:
+		if s.y[i] == 1 {
+			return -s.g[i] > gmax1
+		}
+		return -s.g[i] > gmax2
+	case atLower:
+		if s.y[i] == 1 {
+			return s.g[i] > gmax2
+		}
+		return s.g[i] > gmax1
+	}
+	return false
+}
+
+// doShrinking removes bounded variables unlikely to change from the active set;
+// once the gap is within 10·eps it reconstructs the gradient and unshrinks once.
+func (s *solver) doShrinking() {
+	gmax1, gmax2 := math.Inf(-1), math.Inf(-1)
+	for i := range s.activeSize {
+		if s.y[i] == 1 {
+			if s.status[i] != atUpper && -s.g[i] >= gmax1 {
+				gmax1 = -s.g[i]
+			}
+			if s.status[i] != atLower && s.g[i] >= gmax2 {
+				gmax2 = s.g[i]
+			}
+		} else {
+			if s.status[i] != atUpper && -s.g[i] >= gmax2 {
+				gmax2 = -s.g[i]
+			}
+			if s.status[i] != atLower && s.g[i] >= gmax1 {
+				gmax1 = s.g[i]
+			}
+		}
+	}
+	if !s.unshrink && gmax1+gmax2 <= s.eps*10 {
+		s.unshrink = true
+		s.reconstructGradient()
+		s.activeSize = s.l
+	}
+	for i := 0; i < s.activeSize; i++ {
+		if s.beShrunk(i, gmax1, gmax2) {
+			s.activeSize--
+			for s.activeSize > i {
+				if !s.beShrunk(s.activeSize, gmax1, gmax2) {
+					s.swapIndex(i, s.activeSize)
+					break
+				}
+				s.activeSize--
+			}
+		}
+	}
+}
+
+// swapIndex exchanges variables i and j everywhere.
+func (s *solver) swapIndex(i, j int) {
+	s.q.swapIndex(i, j)
+	s.y[i], s.y[j] = s.y[j], s.y[i]
+	s.g[i], s.g[j] = s.g[j], s.g[i]
+	s.status[i], s.status[j] = s.status[j], s.status[i]
+	s.alpha[i], s.alpha[j] = s.alpha[j], s.alpha[i]
+	s.activeSet[i], s.activeSet[j] = s.activeSet[j], s.activeSet[i]
+	s.gbar[i], s.gbar[j] = s.gbar[j], s.gbar[i]
+	s.qd[i], s.qd[j] = s.qd[j], s.qd[i]
+}
+
+// reconstructGradient recomputes ∇f of the inactive variables from Ḡ and the free
+// α, choosing the cheaper of the two loop orders as libsvm does.
+func (s *solver) reconstructGradient() {
+	l, as := s.l, s.activeSize
+	if as == l {
+		return
+	}
+	for j := as; j < l; j++ {
+		s.g[j] = s.gbar[j] - 1
+	}
+	nrFree := 0
+	for j := range as {
+		if s.status[j] == isFree {
+			nrFree++
+		}
+	}
+	if nrFree*l > 2*as*(l-as) {
+		for i := as; i < l; i++ {
+			qi := s.q.getQ(i, as)
+			gi := s.g[i]
+			for j := range as {
+				if s.status[j] == isFree {
+					gi += float64(s.alpha[j] * float64(qi[j]))
+				}
+			}
+			s.g[i] = gi
+		}
+	} else {
+		for i := range as {
+			if s.status[i] != isFree {
+				continue
+			}
+			qi := s.q.getQ(i, l)
+			ai := s.alpha[i]
+			for j := as; j < l; j++ {
+				s.g[j] += float64(ai * float64(qi[j]))
+			}
+		}
+	}
+}
+
+// calculateRho is libsvm's b: the mean of y_i∇_i over free α, or the midpoint of
+// the feasible interval [max lower, min upper] when no α is free.
+func (s *solver) calculateRho() float64 {
+	ub, lb := math.Inf(1), math.Inf(-1)
+	nrFree := 0
+	sumFree := 0.0
+	for i := range s.activeSize {
+		yg := float64(s.y[i]) * s.g[i]
+		switch s.status[i] {
+		case atUpper:
+			if s.y[i] == -1 {
+				ub = min(ub, yg)
+			} else {
+				lb = max(lb, yg)
+			}
+		case atLower:
+			if s.y[i] == 1 {
+				ub = min(ub, yg)
+			} else {
+				lb = max(lb, yg)
+			}
+		default:
+			nrFree++
+			sumFree += yg
+		}
+	}
+	if nrFree > 0 {
+		return sumFree / float64(nrFree)
+	}
+	return (ub + lb) / 2
+}
