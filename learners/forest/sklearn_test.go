@@ -1,0 +1,213 @@
+package forest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"albench/nets"
+)
+
+// fixture is one testdata/<dataset>.json written by testdata/gen_fixtures.py.
+type fixture struct {
+	Dataset string      `json:"dataset"`
+	Sklearn string      `json:"sklearn"`
+	Classes int         `json:"classes"`
+	XTrain  [][]float64 `json:"x_train"`
+	YTrain  []int       `json:"y_train"`
+	XTest   [][]float64 `json:"x_test"`
+	YTest   []int       `json:"y_test"`
+	Trees   []struct {
+		Criterion       string      `json:"criterion"`
+		MaxDepth        int         `json:"max_depth"`
+		MinSamplesLeaf  int         `json:"min_samples_leaf"`
+		NodeCount       int         `json:"node_count"`
+		Depth           int         `json:"depth"`
+		StructureUnique bool        `json:"structure_unique"`
+		Feature         []int       `json:"feature"`
+		Threshold       []float64   `json:"threshold"`
+		Left            []int       `json:"left"`
+		Right           []int       `json:"right"`
+		Proba           [][]float64 `json:"proba"`
+		Pred            []int       `json:"pred"`
+	} `json:"trees"`
+	Forests []struct {
+		Params struct {
+			Criterion       string `json:"criterion"`
+			MaxDepth        int    `json:"max_depth"`
+			MinSamplesLeaf  int    `json:"min_samples_leaf"`
+			MinSamplesSplit int    `json:"min_samples_split"`
+			MaxFeatures     any    `json:"max_features"`
+			Bootstrap       *bool  `json:"bootstrap"`
+		} `json:"params"`
+		NEstimators int       `json:"n_estimators"`
+		Seeds       []int     `json:"seeds"`
+		Accuracy    []float64 `json:"accuracy"`
+		MeanP1      []float64 `json:"mean_p1"`
+	} `json:"forests"`
+}
+
+func loadFixture(t *testing.T, name string) *fixture {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f fixture
+	if err := json.Unmarshal(raw, &f); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return &f
+}
+
+func toMatrix(rows [][]float64) *nets.Matrix {
+	m := nets.NewMatrix(len(rows), len(rows[0]))
+	for i, r := range rows {
+		copy(m.Row(i), r)
+	}
+	return m
+}
+
+// TestTreeMatchesSklearn grows one tree with every feature and no bootstrap, which
+// is DecisionTreeClassifier, and compares it with scikit-learn's on the cases where
+// 40 random_states of scikit-learn agree (see gen_fixtures.py): node count, depth,
+// held-out predictions and predict_proba, and, where scikit-learn's structure is
+// unique, every node's feature, threshold and children.
+func TestTreeMatchesSklearn(t *testing.T) {
+	cases := 0
+	for _, name := range []string{"breast_cancer", "iris", "moons"} {
+		fx := loadFixture(t, name)
+		xtr, xte := toMatrix(fx.XTrain), toMatrix(fx.XTest)
+		for _, tc := range fx.Trees {
+			cases++
+			p := Params{NEstimators: 1, Criterion: tc.Criterion, MaxDepth: tc.MaxDepth,
+				MinSamplesLeaf: tc.MinSamplesLeaf, MaxFeatures: "all", NoBootstrap: true}
+			for seed := range uint64(3) {
+				m, err := p.Fit(context.Background(), xtr, fx.YTrain, fx.Classes, rand.New(rand.NewPCG(seed, 9)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				id := func() string {
+					return fmt.Sprintf("%s %s max_depth %d min_samples_leaf %d seed %d", name, tc.Criterion, tc.MaxDepth, tc.MinSamplesLeaf, seed)
+				}
+				if len(m.nodes) != tc.NodeCount || m.depths[0] != tc.Depth {
+					t.Errorf("%s: %d nodes, depth %d; scikit-learn %d, %d", id(), len(m.nodes), m.depths[0], tc.NodeCount, tc.Depth)
+					continue
+				}
+				if tc.StructureUnique {
+					for j, nd := range m.nodes {
+						f := int(nd.feature)
+						if f < 0 {
+							f = -2 // scikit-learn's TREE_UNDEFINED
+						}
+						if f != tc.Feature[j] || int(nd.left) != tc.Left[j] || int(nd.right) != tc.Right[j] ||
+							(f >= 0 && nd.threshold != tc.Threshold[j]) {
+							t.Errorf("%s: node %d is (f %d, thr %v, %d, %d), scikit-learn (f %d, thr %v, %d, %d)", id(), j,
+								f, nd.threshold, nd.left, nd.right, tc.Feature[j], tc.Threshold[j], tc.Left[j], tc.Right[j])
+							break
+						}
+					}
+				}
+				var probs nets.Matrix
+				m.Probs(xte, &probs)
+				pred := make([]int, xte.Rows)
+				m.Predict(xte, pred)
+				for i := range xte.Rows {
+					if pred[i] != tc.Pred[i] {
+						t.Errorf("%s: test row %d predicted %d, scikit-learn %d", id(), i, pred[i], tc.Pred[i])
+						break
+					}
+					for c, v := range probs.Row(i) {
+						if v != tc.Proba[i][c] {
+							t.Errorf("%s: test row %d p(%d) = %v, scikit-learn %v", id(), i, c, v, tc.Proba[i][c])
+							break
+						}
+					}
+				}
+			}
+		}
+	}
+	if cases < 10 {
+		t.Fatalf("only %d tree cases in the fixtures", cases)
+	}
+}
+
+// TestForestMatchesSklearn compares the forest with RandomForestClassifier over 20
+// seeds each: the mean held-out accuracy and the mean predicted probability of class
+// 1 must agree within three standard errors of their difference,
+//
+//	|m_go − m_sk| ≤ 3·√(s_go²/20 + s_sk²/20) + 0.002,
+//
+// s the sample standard deviations over the seeds (a Welch-style bound).
+func TestForestMatchesSklearn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("6,000 trees per dataset")
+	}
+	for _, name := range []string{"breast_cancer", "moons"} {
+		fx := loadFixture(t, name)
+		xtr, xte := toMatrix(fx.XTrain), toMatrix(fx.XTest)
+		for _, fc := range fx.Forests {
+			p := Params{NEstimators: fc.NEstimators, Criterion: fc.Params.Criterion, MaxDepth: fc.Params.MaxDepth,
+				MinSamplesLeaf: fc.Params.MinSamplesLeaf, MinSamplesSplit: fc.Params.MinSamplesSplit}
+			switch v := fc.Params.MaxFeatures.(type) {
+			case string:
+				p.MaxFeatures = v
+			case float64:
+				p.MaxFeaturesFrac = v
+			}
+			if fc.Params.Bootstrap != nil {
+				p.NoBootstrap = !*fc.Params.Bootstrap
+			}
+			var acc, p1 []float64
+			var probs nets.Matrix
+			pred := make([]int, xte.Rows)
+			for _, seed := range fc.Seeds {
+				m, err := p.Fit(context.Background(), xtr, fx.YTrain, fx.Classes, rand.New(rand.NewPCG(uint64(seed), 2026)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				m.Probs(xte, &probs)
+				m.Predict(xte, pred)
+				hits, sum := 0, 0.0
+				for i := range xte.Rows {
+					if pred[i] == fx.YTest[i] {
+						hits++
+					}
+					sum += probs.Row(i)[1]
+				}
+				acc = append(acc, float64(hits)/float64(xte.Rows))
+				p1 = append(p1, sum/float64(xte.Rows))
+			}
+			for _, q := range []struct {
+				what     string
+				got, ref []float64
+			}{{"accuracy", acc, fc.Accuracy}, {"mean p(1)", p1, fc.MeanP1}} {
+				mg, sg := meanStd(q.got)
+				mr, sr := meanStd(q.ref)
+				n := float64(len(q.got))
+				bound := 3*math.Sqrt(sg*sg/n+sr*sr/n) + 0.002
+				t.Logf("%s %+v: %s %.4f ± %.4f, scikit-learn %.4f ± %.4f (bound %.4f)", name, fc.Params, q.what, mg, sg, mr, sr, bound)
+				if math.Abs(mg-mr) > bound {
+					t.Errorf("%s %+v: mean %s %.4f, scikit-learn %.4f: differ by more than %.4f", name, fc.Params, q.what, mg, mr, bound)
+				}
+			}
+		}
+	}
+}
+
+// meanStd is the mean and the sample standard deviation (n − 1) of v.
+func meanStd(v []float64) (mean, std float64) {
+	for _, x := range v {
+		mean += x
+	}
+	mean /= float64(len(v))
+	for _, x := range v {
+		std += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(std / float64(len(v)-1))
+}
