@@ -8,8 +8,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,37 +50,14 @@ type columnRef struct {
 }
 
 func parseCSVSource(p *params, dir string) (Shape, func(*rand.Rand) *Dataset) {
-	var path string
-	v, ok := p.lookup("path")
-	switch {
-	case !ok:
-		p.add("path", "is required", nil)
-	case v == nil:
-		p.addNull("path", "must be a file path")
-	default:
-		s, isStr := v.(string)
-		if !isStr || s == "" {
-			p.add("path", "must be a file path", v)
-		} else {
-			path = s
-		}
-	}
+	path := pathParam(p)
 	lab, labOK := readLabelParam(p, p.m)
 	ignore, ignoreOK := readIgnoreParam(p, p.m)
 	if path == "" || !labOK || !ignoreOK {
 		return Shape{}, nil
 	}
-	file := path
-	if !filepath.IsAbs(path) {
-		file = filepath.Join(dir, path)
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		p.probs = append(p.probs, Problem{Key: "path", Msg: "cannot read " + file + ": " + err.Error(), Got: path})
+	data, file, ok := readDataFile(p, dir, path)
+	if !ok {
 		return Shape{}, nil
 	}
 	d, probs := parseCSVIgnoring(data, file, lab, ignore)

@@ -234,7 +234,7 @@ func TestCSVIgnoreDropsColumnsUnread(t *testing.T) {
 	if _, err := Build("csv", map[string]any{"path": "mid.csv", "ignore": []any{}}, dir, nil); err == nil {
 		t.Error("ignore: [] dropped a column")
 	}
-	csvParams := Sources()[len(Sources())-1].Params
+	csvParams := sourceParams(t, "csv")
 	if k := slices.IndexFunc(csvParams, func(p Param) bool { return p.Name == "ignore" }); k < 0 || csvParams[k].Default != "[]" {
 		t.Errorf("csv params %v lack ignore with default []", csvParams)
 	}

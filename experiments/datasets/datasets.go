@@ -1,6 +1,7 @@
 // Package datasets provides albench's labeled data: the real sets that ship with
-// scikit-learn (embedded), scikit-learn's synthetic generators with its parameter
-// names and defaults, and a CSV loader.
+// scikit-learn (embedded), the 32 further real and synthetic sets of the survey by
+// Zhan et al. (2021) (embedded, see zhan2021.go), scikit-learn's synthetic
+// generators with its parameter names and defaults, and CSV and LIBSVM loaders.
 //
 // A dataset entry of a config is a source name and a params map as decoded from
 // YAML. Check validates an entry without building big data and reports every
@@ -39,7 +40,8 @@ type Shape struct{ N, D, Classes int }
 // Key is relative to the params map: a parameter name ("n_informative"), followed
 // by "[i]" for element i of a list ("weights[1]", "centers[0][1]"), or "" for the
 // source itself. When File is set the problem lies inside that data file: Line is
-// its 1-based line and Col the 1-based CSV column (field) number; either is 0 when
+// its 1-based line and Col the 1-based CSV column (field) number, or in a LIBSVM
+// file the 1-based byte column of the offending text; either is 0 when
 // the problem concerns the whole file or the whole line. Got is the offending
 // value as written, or "" when there is none to show.
 type Problem struct {
@@ -103,7 +105,7 @@ type source struct {
 	random bool
 }
 
-var registry = []source{
+var registry = append([]source{
 	embeddedSource("iris", "Fisher's iris plants: 150 samples, 4 features, 3 classes (scikit-learn's load_iris)."),
 	embeddedSource("wine", "UCI wine recognition: 178 samples, 13 features, 3 classes (load_wine)."),
 	embeddedSource("breast_cancer", "UCI breast cancer Wisconsin (diagnostic): 569 samples, 30 features, 2 classes (load_breast_cancer)."),
@@ -114,7 +116,8 @@ var registry = []source{
 	blobsSource,
 	quantilesSource,
 	csvSource,
-}
+	libsvmSource,
+}, zhanSources()...)
 
 // Sources lists every source with its parameters, in a stable order.
 func Sources() []Source {

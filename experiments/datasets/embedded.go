@@ -9,9 +9,11 @@ import (
 )
 
 // The real datasets, exported from scikit-learn 1.2.1; data/SOURCES.md gives their
-// origin, citation, licence notes and checksums.
+// origin, citation, licence notes and checksums. data/zhan2021 holds the survey
+// sets (zhan2021.go), bzip2-compressed, with their own SOURCES.md and LICENSE.
 //
 //go:embed data/iris.csv data/wine.csv data/breast_cancer.csv data/digits.csv data/SOURCES.md
+//go:embed data/zhan2021/*.bz2 data/zhan2021/SOURCES.md data/zhan2021/LICENSE
 var dataFS embed.FS
 
 // classNames are sklearn's target_names for each embedded set (digits: "0".."9").
@@ -50,7 +52,9 @@ func loadEmbedded(name string) *Dataset {
 	return d
 }
 
-// Embedded returns the raw bytes of an embedded file: "iris.csv", ..., "SOURCES.md".
+// Embedded returns the raw bytes of an embedded file: "iris.csv", ..., "SOURCES.md",
+// "zhan2021/SOURCES.md", "zhan2021/LICENSE", or a survey set's compressed file
+// "zhan2021/NAME-svmstyle.txt.bz2".
 func Embedded(file string) ([]byte, error) { return dataFS.ReadFile("data/" + file) }
 
 func embeddedSource(name, doc string) source {
