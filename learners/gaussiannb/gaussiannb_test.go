@@ -196,7 +196,10 @@ func TestErrors(t *testing.T) {
 		"label":    func() error { _, err := Params{}.Fit(ctx, x, []int{0, 2}, 2, nil); return err },
 		"negative": func() error { _, err := Params{VarSmoothing: -3}.Fit(ctx, x, []int{0, 1}, 2, nil); return err },
 		"length":   func() error { _, err := Params{}.Fit(ctx, x, []int{0}, 2, nil); return err },
-		"nan":      func() error { _, err := Params{}.Fit(ctx, &nets.Matrix{Rows: 1, Cols: 1, Data: []float64{math.NaN()}}, []int{0}, 2, nil); return err },
+		"nan": func() error {
+			_, err := Params{}.Fit(ctx, &nets.Matrix{Rows: 1, Cols: 1, Data: []float64{math.NaN()}}, []int{0}, 2, nil)
+			return err
+		},
 	} {
 		if f() == nil {
 			t.Errorf("%s: no error", name)
