@@ -1,6 +1,7 @@
 package nets_test
 
 import (
+	"albench/learners"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -13,11 +14,11 @@ import (
 
 // The capabilities strategies ask for.
 var (
-	_ strategies.Model        = (*nets.Net)(nil)
-	_ strategies.Embedder     = (*nets.Net)(nil)
-	_ strategies.GradEmbedder = (*nets.Net)(nil)
-	_ strategies.GradNormer   = (*nets.Net)(nil)
-	_ strategies.MCSampler    = (*nets.Net)(nil)
+	_ strategies.Model      = (*nets.Net)(nil)
+	_ learners.Embedder     = (*nets.Net)(nil)
+	_ learners.GradEmbedder = (*nets.Net)(nil)
+	_ learners.GradNormer   = (*nets.Net)(nil)
+	_ learners.MCSampler    = (*nets.Net)(nil)
 )
 
 var (

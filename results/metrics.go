@@ -34,6 +34,33 @@ func Evaluate(probs []float64, classes int, y []int, cm []int) Scores {
 	if len(probs) != n*classes {
 		panic(fmt.Sprintf("results: %d probabilities for %d rows of %d classes", len(probs), n, classes))
 	}
+	return score(func(i int) int {
+		row := probs[i*classes : (i+1)*classes]
+		best := 0
+		for c := 1; c < classes; c++ {
+			if row[c] > row[best] {
+				best = c
+			}
+		}
+		return best
+	}, probs, classes, y, cm)
+}
+
+// EvaluatePredictions scores a model's own predictions (an SVM predicts by its sign
+// or one-vs-one votes, not by its Platt probabilities) against true labels, with the
+// formulas of Evaluate. probs, when not nil, gives the log-loss; without it LogLoss
+// is NaN: the model has no probabilities, and the cell stays empty.
+func EvaluatePredictions(pred []int, probs []float64, classes int, y []int, cm []int) Scores {
+	n := len(y)
+	if len(pred) != n || (probs != nil && len(probs) != n*classes) {
+		panic(fmt.Sprintf("results: %d predictions and %d probabilities for %d rows of %d classes", len(pred), len(probs), n, classes))
+	}
+	return score(func(i int) int { return pred[i] }, probs, classes, y, cm)
+}
+
+// score computes the metrics of predictions pred(i); probs may be nil.
+func score(pred func(i int) int, probs []float64, classes int, y []int, cm []int) Scores {
+	n := len(y)
 	if len(cm) < 3*classes {
 		cm = make([]int, 3*classes)
 	}
@@ -42,13 +69,7 @@ func Evaluate(probs []float64, classes int, y []int, cm []int) Scores {
 	var s Scores
 	correct := 0
 	for i, yi := range y {
-		row := probs[i*classes : (i+1)*classes]
-		best := 0
-		for c := 1; c < classes; c++ {
-			if row[c] > row[best] {
-				best = c
-			}
-		}
+		best := pred(i)
 		if best == yi {
 			correct++
 			tp[yi]++
@@ -56,7 +77,12 @@ func Evaluate(probs []float64, classes int, y []int, cm []int) Scores {
 			fp[best]++
 			fn[yi]++
 		}
-		s.LogLoss -= math.Log(math.Max(row[yi], LogLossEps))
+		if probs != nil {
+			s.LogLoss -= math.Log(math.Max(probs[i*classes+yi], LogLossEps))
+		}
+	}
+	if probs == nil {
+		s.LogLoss = math.NaN()
 	}
 	if n == 0 {
 		return s

@@ -18,13 +18,24 @@ var TimingsHeader = []string{"dataset", "strategy", "seed", "round", "train_ms",
 
 // FormatFloat prints a metric the one way trials.csv does: fixed-point with 6
 // decimals, so the same value always gives the same bytes.
-func FormatFloat(v float64) string { return strconv.FormatFloat(v, 'f', 6, 64) }
+//
+// NaN, a metric the model cannot give (the log-loss of a model without
+// probabilities), is an empty cell.
+func FormatFloat(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'f', 6, 64)
+}
 
 // AsStored returns r with its metrics rounded as trials.csv stores them, so that
 // an analysis of records in memory equals one of the file read back (what
 // `albench report` does) to the bit.
 func AsStored(r Record) Record {
 	round := func(v float64) float64 {
+		if math.IsNaN(v) {
+			return v
+		}
 		x, _ := strconv.ParseFloat(FormatFloat(v), 64)
 		return x
 	}
@@ -113,7 +124,9 @@ func ReadTrials(r io.Reader) ([]Record, error) {
 		rec.NLabeled = ints(row[4], "n_labeled")
 		rec.Accuracy = floats(row[5], "accuracy")
 		rec.MacroF1 = floats(row[6], "macro_f1")
-		rec.LogLoss = floats(row[7], "log_loss")
+		if rec.LogLoss = math.NaN(); row[7] != "" { // empty: the model has no probabilities
+			rec.LogLoss = floats(row[7], "log_loss")
+		}
 		if perr != nil {
 			return nil, perr
 		}

@@ -1,6 +1,7 @@
 package strategies
 
 import (
+	"albench/learners"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -13,11 +14,11 @@ import (
 
 // The real network offers every capability the strategies ask for.
 var (
-	_ Model        = (*nets.Net)(nil)
-	_ Embedder     = (*nets.Net)(nil)
-	_ GradEmbedder = (*nets.Net)(nil)
-	_ GradNormer   = (*nets.Net)(nil)
-	_ MCSampler    = (*nets.Net)(nil)
+	_ Model                 = (*nets.Net)(nil)
+	_ learners.Embedder     = (*nets.Net)(nil)
+	_ learners.GradEmbedder = (*nets.Net)(nil)
+	_ learners.GradNormer   = (*nets.Net)(nil)
+	_ learners.MCSampler    = (*nets.Net)(nil)
 )
 
 const (

@@ -1,6 +1,7 @@
 package strategies
 
 import (
+	"albench/learners"
 	"context"
 	"errors"
 	"math"
@@ -39,7 +40,7 @@ func (s *badge) Select(ctx context.Context, q Query) ([]int, error) {
 	if k == 0 {
 		return []int{}, nil
 	}
-	ge, ok := q.Model.(GradEmbedder)
+	ge, ok := q.Model.(learners.GradEmbedder)
 	if !ok {
 		return nil, errors.New("strategies: badge: the model does not provide gradient embeddings")
 	}

@@ -1,6 +1,7 @@
 package strategies
 
 import (
+	"albench/learners"
 	"context"
 	"errors"
 	"math"
@@ -35,7 +36,7 @@ func (s *bald) Select(ctx context.Context, q Query) ([]int, error) {
 	if k == 0 {
 		return []int{}, nil
 	}
-	mc, ok := q.Model.(MCSampler)
+	mc, ok := q.Model.(learners.MCSampler)
 	if !ok || !mc.HasDropout() {
 		return nil, errors.New("strategies: bald: the model has no dropout to sample (needs model.dropout > 0)")
 	}

@@ -1,6 +1,7 @@
 package strategies
 
 import (
+	"albench/learners"
 	"context"
 	"errors"
 	"math"
@@ -35,7 +36,7 @@ func (s *coreset) Select(ctx context.Context, q Query) ([]int, error) {
 	if k == 0 {
 		return []int{}, nil
 	}
-	em, ok := q.Model.(Embedder)
+	em, ok := q.Model.(learners.Embedder)
 	if !ok {
 		return nil, errors.New("strategies: coreset: the model does not provide penultimate-layer embeddings")
 	}

@@ -1,6 +1,7 @@
 package strategies
 
 import (
+	"albench/learners"
 	"context"
 	"errors"
 
@@ -29,11 +30,14 @@ func (s *egl) Select(ctx context.Context, q Query) ([]int, error) {
 	if k == 0 {
 		return []int{}, nil
 	}
-	gn, ok := q.Model.(GradNormer)
+	gn, ok := q.Model.(learners.GradNormer)
 	if !ok {
 		return nil, errors.New("strategies: egl: the model does not provide per-sample gradient norms")
 	}
 	p := s.probs(q)
+	if _, pooled := q.Model.(learners.PoolProber); pooled {
+		s.x.Gather(q.Pool, q.Unlabeled) // probs did not need the gathered rows
+	}
 	gn.GradNorms(&s.x, &s.norms)
 	checkShape("gradient norms", &s.norms, p.Rows, p.Cols)
 	s.scores = grow(s.scores, p.Rows)

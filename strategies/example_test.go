@@ -1,6 +1,7 @@
 package strategies_test
 
 import (
+	"albench/learners"
 	"fmt"
 
 	"albench/strategies"
@@ -8,7 +9,7 @@ import (
 
 // Check reports every problem of a strategy entry at once, for config validation.
 func ExampleCheck() {
-	caps := strategies.Capabilities{Embed: true} // an mlp without dropout
+	caps := learners.Capabilities{Probs: true, Embed: true} // an mlp without dropout
 	for _, p := range strategies.Check("bald", map[string]any{"samples": 0}, caps) {
 		fmt.Println(p)
 	}
@@ -40,4 +41,6 @@ func ExampleNew() {
 	// qbc
 	// committee (default 5)
 	// measure (default vote_entropy)
+	// members (default <nil>)
+	// bootstrap (default <nil>)
 }

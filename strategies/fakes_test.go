@@ -1,6 +1,7 @@
 package strategies
 
 import (
+	"albench/learners"
 	"context"
 	"fmt"
 	"math"
@@ -24,11 +25,11 @@ type tableModel struct {
 }
 
 var (
-	_ Model        = (*tableModel)(nil)
-	_ Embedder     = (*tableModel)(nil)
-	_ GradEmbedder = (*tableModel)(nil)
-	_ GradNormer   = (*tableModel)(nil)
-	_ MCSampler    = (*tableModel)(nil)
+	_ Model                 = (*tableModel)(nil)
+	_ learners.Embedder     = (*tableModel)(nil)
+	_ learners.GradEmbedder = (*tableModel)(nil)
+	_ learners.GradNormer   = (*tableModel)(nil)
+	_ learners.MCSampler    = (*tableModel)(nil)
 )
 
 func (m *tableModel) row(x []float64) int {

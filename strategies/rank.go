@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"albench/learners"
 	"albench/nets"
 )
 
@@ -118,19 +119,50 @@ func checkShape(what string, m *nets.Matrix, rows, cols int) {
 	}
 }
 
-// probScratch computes the model's probabilities on the unlabeled rows into reused buffers.
+// probScratch computes the model's probabilities (or decision values) on the
+// unlabeled rows into reused buffers.
 type probScratch struct {
 	x, p nets.Matrix
 }
 
-// probs gathers the unlabeled rows into s.x and returns the model's probabilities on them.
+// probs returns the model's probabilities on the unlabeled rows, asking the model
+// for pool rows directly when it can answer without a gathered copy.
 func (s *probScratch) probs(q Query) *nets.Matrix {
 	if q.Model == nil {
 		panic("strategies: query has no model")
 	}
-	s.x.Gather(q.Pool, q.Unlabeled)
-	q.Model.Probs(&s.x, &s.p)
+	if pp, ok := q.Model.(learners.PoolProber); ok {
+		pp.PoolProbs(q.Unlabeled, &s.p)
+	} else {
+		pr, ok := q.Model.(learners.Prober)
+		if !ok {
+			panic("strategies: the model has no probabilities (validation should have refused this strategy)")
+		}
+		s.x.Gather(q.Pool, q.Unlabeled)
+		pr.Probs(&s.x, &s.p)
+	}
 	checkShape("probabilities", &s.p, len(q.Unlabeled), q.Model.Classes())
+	return &s.p
+}
+
+// decisions returns the model's decision values on the unlabeled rows: one column
+// for two classes, one per class otherwise.
+func (s *probScratch) decisions(q Query) *nets.Matrix {
+	if pd, ok := q.Model.(learners.PoolDecider); ok {
+		pd.PoolDecision(q.Unlabeled, &s.p)
+	} else {
+		d, ok := q.Model.(learners.Decider)
+		if !ok {
+			panic("strategies: the model has neither probabilities nor decision values")
+		}
+		s.x.Gather(q.Pool, q.Unlabeled)
+		d.Decision(&s.x, &s.p)
+	}
+	want := q.Model.Classes()
+	if want == 2 {
+		want = 1
+	}
+	checkShape("decision values", &s.p, len(q.Unlabeled), want)
 	return &s.p
 }
 

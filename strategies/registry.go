@@ -2,6 +2,7 @@ package strategies
 
 import (
 	"albench/internal/suggest"
+	"albench/learners"
 	"errors"
 	"fmt"
 	"math"
@@ -12,14 +13,37 @@ import (
 // Capability names a model capability that a strategy needs.
 type Capability string
 
-// The capabilities a model may offer, each matching an interface of this package.
+// The capabilities a model may offer, each matching an interface of package learners.
 const (
-	CapProbs     Capability = "probs"      // Model: class probabilities (every model)
-	CapEmbed     Capability = "embed"      // Embedder: penultimate-layer embeddings
-	CapGradEmbed Capability = "grad_embed" // GradEmbedder: last-layer gradient embeddings
-	CapGradNorms Capability = "grad_norms" // GradNormer: per-sample gradient norms
-	CapMCDropout Capability = "mc_dropout" // MCSampler with HasDropout: MC-dropout passes
+	CapProbs     Capability = "probs"      // learners.Prober: class probabilities
+	CapDecision  Capability = "decision"   // learners.Decider: decision values
+	CapScores    Capability = "scores"     // probabilities or decision values, either will do
+	CapEmbed     Capability = "embed"      // learners.Embedder: penultimate-layer embeddings
+	CapGradEmbed Capability = "grad_embed" // learners.GradEmbedder: last-layer gradient embeddings
+	CapGradNorms Capability = "grad_norms" // learners.GradNormer: per-sample gradient norms
+	CapMCDropout Capability = "mc_dropout" // learners.MCSampler with HasDropout: MC-dropout passes
 )
+
+// has reports whether c offers capability n.
+func has(c learners.Capabilities, n Capability) bool {
+	switch n {
+	case CapProbs:
+		return c.Probs
+	case CapDecision:
+		return c.Decision
+	case CapScores:
+		return c.Probs || c.Decision
+	case CapEmbed:
+		return c.Embed
+	case CapGradEmbed:
+		return c.GradEmbed
+	case CapGradNorms:
+		return c.GradNorms
+	case CapMCDropout:
+		return c.MCDropout
+	}
+	panic("strategies: unknown capability " + string(n))
+}
 
 // Param documents one parameter of a strategy.
 type Param struct {
@@ -48,26 +72,6 @@ type Info struct {
 	Needs []Capability
 }
 
-// Capabilities says which optional capabilities the configured model offers; the
-// caller derives it from the model config (every model offers probabilities).
-type Capabilities struct {
-	Embed, GradEmbed, GradNorms, MCDropout bool
-}
-
-func (c Capabilities) has(n Capability) bool {
-	switch n {
-	case CapEmbed:
-		return c.Embed
-	case CapGradEmbed:
-		return c.GradEmbed
-	case CapGradNorms:
-		return c.GradNorms
-	case CapMCDropout:
-		return c.MCDropout
-	}
-	return true // CapProbs
-}
-
 // Problem is one thing wrong with a strategy entry of a config.
 type Problem struct {
 	// Key locates the problem relative to the entry: "name" or "params.committee".
@@ -87,16 +91,25 @@ func (p Problem) String() string {
 }
 
 // param is a Param with its range check; valid returns "" or what is wrong with v,
-// which already has the parameter's type.
+// which already has the parameter's type. A param whose values are not scalars
+// (qbc's members) has decode instead, returning the canonical value or problems with
+// keys relative to the param.
 type param struct {
 	Param
-	valid func(v any) string
+	valid  func(v any) string
+	decode func(v any) (any, []Problem)
 }
 
 type spec struct {
 	info   Info // Params filled from params
 	params []param
-	build  func(p map[string]any) Strategy
+	// needs, when set, gives the capabilities of the task or query model that the
+	// resolved params need (qbc's kl needs probabilities, its vote only predictions);
+	// otherwise info.Needs.
+	needs func(p map[string]any) []Capability
+	// check, when set, reports problems that involve several resolved params.
+	check func(p map[string]any) []Problem
+	build func(p map[string]any) Strategy
 }
 
 var probsOnly = []Capability{CapProbs}
@@ -123,9 +136,12 @@ var specs = []spec{
 		build: func(map[string]any) Strategy { return &uncertainty{name: "least_confidence", measure: leastConfidence} },
 	},
 	{
-		info: Info{Name: "margin", Summary: "the points with the smallest gap between the two most probable classes",
-			Formula: "argmin_x p(ŷ1|x) − p(ŷ2|x)", Paper: "Scheffer, Decomain & Wrobel 2001; Settles 2009 §3.1", Needs: probsOnly},
-		build: func(map[string]any) Strategy { return &uncertainty{name: "margin", measure: smallMargin} },
+		info: Info{Name: "margin", Summary: "the points with the smallest gap between the two most probable classes (or the smallest |f(x)| of a model with decision values only)",
+			Formula: "argmin_x p(ŷ1|x) − p(ŷ2|x); without probabilities argmin_x |f(x)| (two classes) or f_(1)(x) − f_(2)(x)",
+			Paper:   "Scheffer, Decomain & Wrobel 2001; Tong & Koller 2001; Settles 2009 §3.1", Needs: []Capability{CapScores}},
+		build: func(map[string]any) Strategy {
+			return &uncertainty{name: "margin", measure: smallMargin, decision: true}
+		},
 	},
 	{
 		info: Info{Name: "entropy", Summary: "the points of highest predictive entropy",
@@ -133,22 +149,34 @@ var specs = []spec{
 		build: func(map[string]any) Strategy { return &uncertainty{name: "entropy", measure: entropy} },
 	},
 	{
-		info: Info{Name: "qbc", Summary: "disagreement of a committee trained on bootstrap resamples of the labeled set",
+		info: Info{Name: "qbc", Summary: "disagreement of a committee: copies of the model on bootstrap resamples, or the listed members",
 			Formula: "vote_entropy: −Σ_y (V(y)/C) log(V(y)/C); kl: (1/C) Σ_c KL(p_c ‖ p̄)",
-			Paper:   "Seung et al. 1992; Abe & Mamitsuka 1998; Dagan & Engelson 1995; McCallum & Nigam 1998", Needs: probsOnly},
+			Paper:   "Seung et al. 1992; Abe & Mamitsuka 1998; Dagan & Engelson 1995; McCallum & Nigam 1998", Needs: []Capability{CapScores}},
 		params: []param{
-			{Param{"committee", 5, "number of committee members, each trained from scratch every round (≥ 2)"},
-				func(v any) string {
+			{Param: Param{"committee", 5, "number of committee members, each trained from scratch every round (≥ 2); ignored with members"},
+				valid: func(v any) string {
 					if v.(int) < 2 {
 						return "a committee needs at least 2 members"
 					}
 					return ""
 				}},
-			{Param{"measure", VoteEntropy, "disagreement measure: vote_entropy or kl"}, oneOf(VoteEntropy, KL)},
+			{Param: Param{"measure", VoteEntropy, "disagreement measure: vote_entropy or kl"}, valid: oneOf(VoteEntropy, KL)},
+			{Param: Param{"members", nil, "a list of model specs (same schema as model), one member each, e.g. [{kind: logreg, solver: lbfgs}, {kind: svm, kernel: linear}]; omitted: `committee` copies of the query model"},
+				decode: decodeMembers},
+			{Param: Param{"bootstrap", nil, "train each member on a bootstrap resample of the labeled set: true or false; omitted: true for copies of the model, false for listed members"},
+				decode: decodeBool},
 		},
-		build: func(p map[string]any) Strategy {
-			return &qbc{committee: p["committee"].(int), measure: p["measure"].(string)}
+		needs: func(p map[string]any) []Capability {
+			if p["members"] != nil {
+				return nil // the members are checked by decodeMembers
+			}
+			if p["measure"] == KL {
+				return probsOnly
+			}
+			return []Capability{CapScores}
 		},
+		check: checkMembers,
+		build: buildQBC,
 	},
 	{
 		info: Info{Name: "egl", Summary: "the points whose label would move the parameters most",
@@ -161,8 +189,8 @@ var specs = []spec{
 			Formula: "argmax_x H[(1/T) Σ_t p_t] − (1/T) Σ_t H[p_t]",
 			Paper:   "Houlsby et al. 2011; Gal, Islam & Ghahramani 2017", Needs: []Capability{CapProbs, CapMCDropout}},
 		params: []param{
-			{Param{"samples", 20, "number T of stochastic forward passes (≥ 1)"},
-				func(v any) string {
+			{Param: Param{"samples", 20, "number T of stochastic forward passes (≥ 1)"},
+				valid: func(v any) string {
 					if v.(int) < 1 {
 						return "must be at least 1"
 					}
@@ -187,10 +215,10 @@ var specs = []spec{
 		info: Info{Name: "density", Summary: "uncertainty weighted by mean cosine similarity to the pool",
 			Formula: "argmax_x φ(x) × max(0, (1/N) Σ_u cos(x,u))^β", Paper: "Settles & Craven 2008", Needs: probsOnly},
 		params: []param{
-			{Param{"base", "entropy", "base uncertainty φ: entropy, least_confidence or margin (as 1 − margin)"},
-				oneOf("entropy", "least_confidence", "margin")},
-			{Param{"beta", 1.0, "exponent β of the similarity term (≥ 0; 0 is the base alone)"},
-				func(v any) string {
+			{Param: Param{"base", "entropy", "base uncertainty φ: entropy, least_confidence or margin (as 1 − margin)"},
+				valid: oneOf("entropy", "least_confidence", "margin")},
+			{Param: Param{"beta", 1.0, "exponent β of the similarity term (≥ 0; 0 is the base alone)"},
+				valid: func(v any) string {
 					if f := v.(float64); !(f >= 0) || math.IsInf(f, 1) {
 						return "must be finite and at least 0"
 					}
@@ -240,6 +268,9 @@ func lookup(name string) *spec {
 
 // capabilityMsg says what a missing capability means in config terms.
 var capabilityMsg = map[Capability]string{
+	CapProbs:     "needs class probabilities, which the configured model lacks (an svm has them with probability: true)",
+	CapDecision:  "needs decision values, which the configured model lacks",
+	CapScores:    "needs class probabilities or decision values, which the configured model lacks",
 	CapEmbed:     "needs penultimate-layer embeddings, which the configured model lacks (use an mlp with a hidden layer)",
 	CapGradEmbed: "needs last-layer gradient embeddings, which the configured model lacks",
 	CapGradNorms: "needs per-sample gradient norms, which the configured model lacks",
@@ -252,7 +283,7 @@ var capabilityMsg = map[Capability]string{
 // float64, string); an int is accepted where a float is expected and an integral
 // float where an int is. Problems come in a stable order: name, then params by key,
 // then capabilities.
-func Check(name string, params map[string]any, caps Capabilities) []Problem {
+func Check(name string, params map[string]any, caps learners.Capabilities) []Problem {
 	s := lookup(name)
 	if s == nil {
 		msg := "unknown strategy"
@@ -277,6 +308,14 @@ func Check(name string, params map[string]any, caps Capabilities) []Problem {
 			continue
 		}
 		p := s.params[i]
+		if p.decode != nil {
+			_, sub := p.decode(v)
+			for _, q := range sub {
+				q.Key = join("params."+k, q.Key)
+				probs = append(probs, q)
+			}
+			continue
+		}
 		cv, ok := convert(v, p.Default)
 		if !ok {
 			probs = append(probs, Problem{Key: "params." + k, Msg: "must be " + typeName(p.Default), Got: show(v)})
@@ -286,12 +325,66 @@ func Check(name string, params map[string]any, caps Capabilities) []Problem {
 			probs = append(probs, Problem{Key: "params." + k, Msg: msg, Got: show(v)})
 		}
 	}
-	for _, n := range s.info.Needs {
-		if !caps.has(n) {
+	full := s.resolve(params)
+	if s.check != nil && len(probs) == 0 {
+		probs = s.check(full)
+	}
+	for _, n := range s.needsOf(full) {
+		if !has(caps, n) {
 			probs = append(probs, Problem{Key: "name", Msg: name + " " + capabilityMsg[n], Got: name})
 		}
 	}
 	return probs
+}
+
+// join appends a sub-key to a key: "params.members" + "[1].C".
+func join(key, sub string) string {
+	switch {
+	case sub == "":
+		return key
+	case sub[0] == '[':
+		return key + sub
+	}
+	return key + "." + sub
+}
+
+func (s *spec) needsOf(p map[string]any) []Capability {
+	if s.needs != nil {
+		return s.needs(p)
+	}
+	return s.info.Needs
+}
+
+// resolve returns params with defaults filled in, each value in its canonical type;
+// a value that does not decode counts as absent (Check reports it).
+func (s *spec) resolve(params map[string]any) map[string]any {
+	full := make(map[string]any, len(s.params))
+	for _, p := range s.params {
+		full[p.Name] = p.Default
+		v, given := params[p.Name]
+		if !given {
+			continue
+		}
+		if p.decode != nil {
+			if x, probs := p.decode(v); len(probs) == 0 {
+				full[p.Name] = x
+			}
+		} else if x, ok := convert(v, p.Default); ok && p.valid(x) == "" {
+			full[p.Name] = x
+		}
+	}
+	return full
+}
+
+// Resolve returns a strategy entry's params with every default filled in, in
+// canonical types (a trial's identity hashes them), or the problems Check reports
+// without the capability checks.
+func Resolve(name string, params map[string]any) (map[string]any, []Problem) {
+	all := learners.Capabilities{Probs: true, Decision: true, Embed: true, GradEmbed: true, GradNorms: true, MCDropout: true}
+	if probs := Check(name, params, all); len(probs) > 0 {
+		return nil, probs
+	}
+	return lookup(name).resolve(params), nil
 }
 
 // New returns a fresh strategy value for one trial, with params as decoded from YAML
@@ -299,23 +392,15 @@ func Check(name string, params map[string]any, caps Capabilities) []Problem {
 // missing model capabilities, which Select reports if the configuration slipped past
 // Check.
 func New(name string, params map[string]any) (Strategy, error) {
-	all := Capabilities{Embed: true, GradEmbed: true, GradNorms: true, MCDropout: true}
-	if probs := Check(name, params, all); len(probs) > 0 {
+	full, probs := Resolve(name, params)
+	if len(probs) > 0 {
 		errs := make([]error, len(probs))
 		for i, p := range probs {
 			errs[i] = fmt.Errorf("strategies: %s: %s", name, p)
 		}
 		return nil, errors.Join(errs...)
 	}
-	s := lookup(name)
-	full := make(map[string]any, len(s.params))
-	for _, p := range s.params {
-		full[p.Name] = p.Default
-		if v, ok := params[p.Name]; ok {
-			full[p.Name], _ = convert(v, p.Default)
-		}
-	}
-	return s.build(full), nil
+	return lookup(name).build(full), nil
 }
 
 func unknownParam(s *spec, k string) string {

@@ -1,6 +1,7 @@
 package strategies
 
 import (
+	"albench/learners"
 	"slices"
 	"strings"
 	"testing"
@@ -17,7 +18,7 @@ func TestRegistryOrderAndDocs(t *testing.T) {
 		}
 		for _, p := range info.Params {
 			switch p.Default.(type) {
-			case int, float64, string:
+			case int, float64, string, nil: // nil: no default value (qbc's members)
 			default:
 				t.Errorf("%s.%s: default %v (%T) is not int, float64 or string", info.Name, p.Name, p.Default, p.Default)
 			}
@@ -25,6 +26,9 @@ func TestRegistryOrderAndDocs(t *testing.T) {
 				t.Errorf("%s.%s has no doc", info.Name, p.Name)
 			}
 			// Every default passes its own check.
+			if p.Default == nil {
+				continue
+			}
 			if probs := Check(info.Name, map[string]any{p.Name: p.Default}, allCaps); len(probs) > 0 {
 				t.Errorf("%s.%s: default rejected: %v", info.Name, p.Name, probs)
 			}
@@ -39,19 +43,21 @@ func TestRegistryOrderAndDocs(t *testing.T) {
 	}
 }
 
-var allCaps = Capabilities{Embed: true, GradEmbed: true, GradNorms: true, MCDropout: true}
+var probsOnlyCaps = learners.Capabilities{Probs: true}
+
+var allCaps = learners.Capabilities{Probs: true, Decision: true, Embed: true, GradEmbed: true, GradNorms: true, MCDropout: true}
 
 func TestCheckProblems(t *testing.T) {
 	for _, c := range []struct {
 		name   string
 		params map[string]any
-		caps   Capabilities
+		caps   learners.Capabilities
 		want   []string // Problem.String() of each problem, in order
 	}{
-		{"margin", nil, Capabilities{}, nil},
-		{"qbc", map[string]any{"committee": 3, "measure": "kl"}, Capabilities{}, nil},
-		{"qbc", map[string]any{"committee": 4.0}, Capabilities{}, nil}, // an integral float is an integer
-		{"density", map[string]any{"beta": 2}, Capabilities{}, nil},    // an int is a number
+		{"margin", nil, probsOnlyCaps, nil},
+		{"qbc", map[string]any{"committee": 3, "measure": "kl"}, probsOnlyCaps, nil},
+		{"qbc", map[string]any{"committee": 4.0}, probsOnlyCaps, nil}, // an integral float is an integer
+		{"density", map[string]any{"beta": 2}, probsOnlyCaps, nil},    // an int is a number
 		{"bald", nil, allCaps, nil},
 
 		{"margn", nil, allCaps, []string{`name: unknown strategy (did you mean margin?) (got margn)`}},
@@ -60,7 +66,7 @@ func TestCheckProblems(t *testing.T) {
 			"name: unknown strategy (known: random, least_confidence, margin, entropy, qbc, egl, bald, coreset, badge, density) (got uncertainty_sampling_v2)"}},
 
 		{"qbc", map[string]any{"comittee": 5}, allCaps, []string{`params.comittee: unknown parameter of qbc (did you mean committee?) (got 5)`}},
-		{"qbc", map[string]any{"size": 5}, allCaps, []string{"params.size: unknown parameter of qbc (known: committee, measure) (got 5)"}},
+		{"qbc", map[string]any{"size": 5}, allCaps, []string{"params.size: unknown parameter of qbc (known: committee, measure, members, bootstrap) (got 5)"}},
 		{"entropy", map[string]any{"beta": 1}, allCaps, []string{"params.beta: entropy takes no parameters (got 1)"}},
 
 		{"qbc", map[string]any{"committee": "five"}, allCaps, []string{"params.committee: must be an integer (got five)"}},
@@ -75,13 +81,13 @@ func TestCheckProblems(t *testing.T) {
 		{"density", map[string]any{"beta": -0.5}, allCaps, []string{"params.beta: must be finite and at least 0 (got -0.5)"}},
 		{"density", map[string]any{"base": "bald"}, allCaps, []string{"params.base: must be one of entropy, least_confidence, margin (got bald)"}},
 
-		{"bald", nil, Capabilities{}, []string{"name: bald needs model.dropout > 0 (got bald)"}},
-		{"coreset", nil, Capabilities{}, []string{"name: coreset needs penultimate-layer embeddings, which the configured model lacks (use an mlp with a hidden layer) (got coreset)"}},
-		{"badge", nil, Capabilities{}, []string{"name: badge needs last-layer gradient embeddings, which the configured model lacks (got badge)"}},
-		{"egl", nil, Capabilities{}, []string{"name: egl needs per-sample gradient norms, which the configured model lacks (got egl)"}},
+		{"bald", nil, probsOnlyCaps, []string{"name: bald needs model.dropout > 0 (got bald)"}},
+		{"coreset", nil, probsOnlyCaps, []string{"name: coreset needs penultimate-layer embeddings, which the configured model lacks (use an mlp with a hidden layer) (got coreset)"}},
+		{"badge", nil, probsOnlyCaps, []string{"name: badge needs last-layer gradient embeddings, which the configured model lacks (got badge)"}},
+		{"egl", nil, probsOnlyCaps, []string{"name: egl needs per-sample gradient norms, which the configured model lacks (got egl)"}},
 
 		// Everything at once, in a stable order: params by key, then capabilities.
-		{"bald", map[string]any{"samples": -1, "sample": 3, "dropout": 0.1}, Capabilities{}, []string{
+		{"bald", map[string]any{"samples": -1, "sample": 3, "dropout": 0.1}, probsOnlyCaps, []string{
 			"params.dropout: unknown parameter of bald (known: samples) (got 0.1)",
 			`params.sample: unknown parameter of bald (did you mean samples?) (got 3)`,
 			"params.samples: must be at least 1 (got -1)",

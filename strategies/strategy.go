@@ -3,14 +3,16 @@
 // A strategy sees a Query — the pool, what is labeled so far, the trained model and
 // its own random stream — and returns the pool rows to label next. Strategies ask the
 // model for capabilities (probabilities, embeddings, gradient embeddings, MC-dropout
-// samples) through small interfaces; a strategy whose capability the configured model
-// lacks is rejected when the config is validated.
+// samples, decision values) through the small interfaces of package learners; a
+// strategy whose capability the configured model lacks is rejected when the config is
+// validated.
 package strategies
 
 import (
 	"context"
 	"math/rand/v2"
 
+	"albench/learners"
 	"albench/nets"
 )
 
@@ -36,9 +38,10 @@ type Query struct {
 	Labels  []int
 	// Classes is the number of classes of the dataset (the model's outputs).
 	Classes int
-	// Model is the model trained on the labeled set this round.
+	// Model is the model trained on the labeled set this round: the strategy's
+	// query model when its config entry has one, else the task model.
 	Model Model
-	// Fit trains a fresh model of the configured kind on (x, y), initialised from
+	// Fit trains a fresh model of the kind of Model on (x, y), initialised from
 	// rng, with the trial's training settings. Committees use it.
 	Fit func(ctx context.Context, x *nets.Matrix, y []int, rng *rand.Rand) (Model, error)
 	// Batch is the number of rows to return.
@@ -47,43 +50,8 @@ type Query struct {
 	Rand *rand.Rand
 }
 
-// Model is what every strategy may rely on: class probabilities.
-type Model interface {
-	// Classes is the number of outputs.
-	Classes() int
-	// Probs sets out (resized to x.Rows × Classes) to the softmax probabilities of
-	// each row of x, in evaluation mode (no dropout).
-	Probs(x, out *nets.Matrix)
-}
-
-// Embedder exposes the penultimate-layer representation (coreset).
-type Embedder interface {
-	EmbedDim() int
-	// Embed sets out (resized to x.Rows × EmbedDim) to the penultimate activations.
-	Embed(x, out *nets.Matrix)
-}
-
-// GradEmbedder exposes last-layer gradient embeddings at the predicted label (badge).
-type GradEmbedder interface {
-	GradEmbedDim() int
-	// GradEmbed sets out (resized to x.Rows × GradEmbedDim) to the gradient of the
-	// cross-entropy loss at the predicted label with respect to the last layer's
-	// weights (Ash et al. 2020): (p − e_ŷ) ⊗ h, h the penultimate embedding.
-	GradEmbed(x, out *nets.Matrix)
-}
-
-// GradNormer exposes per-sample gradient norms over all parameters (egl).
-type GradNormer interface {
-	// GradNorms sets out (resized to x.Rows × Classes) so that out(i, y) is
-	// ‖∇θ ℓ(x_i, y)‖₂ over every parameter, with ℓ the cross-entropy loss.
-	GradNorms(x, out *nets.Matrix)
-}
-
-// MCSampler exposes stochastic forward passes with dropout active (bald).
-type MCSampler interface {
-	// HasDropout reports whether the model has a dropout rate above zero.
-	HasDropout() bool
-	// MCProbs sets out (resized to x.Rows × Classes) to the softmax probabilities of
-	// one forward pass with fresh dropout masks drawn from rng.
-	MCProbs(x, out *nets.Matrix, rng *rand.Rand)
-}
+// Model is the trained model a strategy queries; its capabilities are the interfaces
+// of package learners that it implements (learners.Prober, learners.Decider,
+// learners.Embedder, ...). Registry entries declare which they need, so a strategy
+// only meets a model that has them.
+type Model = learners.Model

@@ -1,6 +1,11 @@
 package strategies
 
-import "context"
+import (
+	"context"
+	"math"
+
+	"albench/learners"
+)
 
 // random picks q.Batch rows uniformly without replacement from q.Rand: the baseline
 // every experiment compares against.
@@ -41,6 +46,11 @@ func (s *random) Select(ctx context.Context, q Query) ([]int, error) {
 type uncertainty struct {
 	name    string
 	measure func(p []float64) float64
+	// decision lets the strategy rank by decision values when the model has no
+	// probabilities (margin): the smallest |f(x)| for two classes, the smallest gap
+	// between the two largest one-vs-rest values otherwise, as google/active-
+	// learning's margin sampler does for an SVM.
+	decision bool
 	probScratch
 	scores []float64
 	rank   ranker
@@ -53,10 +63,39 @@ func (s *uncertainty) Select(ctx context.Context, q Query) ([]int, error) {
 	if k == 0 {
 		return []int{}, nil
 	}
+	if _, probs := q.Model.(learners.Prober); !probs && s.decision {
+		f := s.decisions(q)
+		s.scores = grow(s.scores, f.Rows)
+		for i := range s.scores {
+			s.scores[i] = decisionMargin(f.Row(i))
+		}
+		return s.rank.topK(q.Unlabeled, s.scores, k), nil
+	}
 	p := s.probs(q)
 	s.scores = grow(s.scores, p.Rows)
 	for i := range s.scores {
 		s.scores[i] = s.measure(p.Row(i))
 	}
 	return s.rank.topK(q.Unlabeled, s.scores, k), nil
+}
+
+// decisionMargin scores a row of decision values for margin sampling, larger
+// meaning closer to the boundary:
+//
+//	two classes:  −|f(x)|
+//	k classes:    −(f_(1)(x) − f_(2)(x))   the two largest one-vs-rest values
+func decisionMargin(f []float64) float64 {
+	if len(f) == 1 {
+		return -math.Abs(f[0])
+	}
+	first, second := math.Inf(-1), math.Inf(-1)
+	for _, v := range f {
+		switch {
+		case v > first:
+			first, second = v, first
+		case v > second:
+			second = v
+		}
+	}
+	return -(first - second)
 }
