@@ -1,0 +1,578 @@
+package svm
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+
+	"albench/nets"
+)
+
+// Session retrains an SVC on a growing labeled subset of a fixed pool, as an
+// active-learning trial does, warm-starting each two-class fit from the previous
+// one and keeping every pool and evaluation row's decision value up to date.
+//
+// A round of Fit with labeled = previous labeled + new rows:
+//
+//   - starts SMO from the previous α with the new rows at α = 0 (feasible, as
+//     yᵀα is unchanged), with the gradient ∇_i = y_i F(x_i) − 1 and
+//     Ḡ_i = y_i Σ_{α_j = C} C y_j K(x_j, x_i) read from maintained pool values,
+//     so nothing is recomputed over the old rows;
+//   - takes Q from a cache of kernel columns indexed by pool row, each column
+//     holding K(x_r, ·) over all pool rows and all rows of every eval matrix in
+//     float64 (the solver rounds them to float32 like libsvm's Qfloat, so it
+//     solves exactly the problem a cold Fit solves);
+//   - then updates F(x) = Σ_i α_i y_i K(x_i, x) over the pool and eval rows by
+//     Δα_i y_i K(x_i, ·) for each α that changed, O(changed α × (pool + eval)).
+//
+// The column cache holds min(pool rows, ⌊CacheMB·2²⁰ / (8·(pool + Σ eval rows))⌋)
+// columns (at least 2), least recently used evicted first; its slab is allocated
+// once by NewSession (the operating system backs it as columns are written).
+// A steady-state round allocates nothing without Probability.
+//
+// Two-class sessions warm start; with more classes each round is a cold Fit of
+// the gathered rows (one-vs-one, no maintained values). With Probability, Platt's
+// five cross-validation fits per round are cold fits on the gathered labeled
+// rows: a round then costs about five cold fits of 4/5 of the labeled set. With
+// GammaMode "scale" γ depends on the labeled rows and so changes every round: the
+// column cache is then flushed and F rebuilt from the SVs (O(SV·(pool+eval)·d)),
+// though SMO still starts from the previous α; pass a numeric Gamma (for example
+// computed once on the pool) to keep rounds cheap.
+type Session struct {
+	p       Params
+	pool    *nets.Matrix
+	eval    []*nets.Matrix
+	classes int
+	poolSq  []float64
+	poolQD  []float64
+	evalSq  [][]float64
+	evalOff []int // offset of eval k in a column
+
+	kern     kernel
+	haveKern bool
+
+	// column cache
+	colLen     int
+	slab       []float64
+	slotOf     []int32 // pool row → slot, −1 when not cached
+	owner      []int   // slot → pool row
+	prev, next []int   // circular LRU list over slots, sentinel nSlots
+	nSlots     int
+	used       int
+
+	// the previous round
+	labeled  []int
+	labels   []int
+	alpha    []float64 // per labeled position
+	fPool    []float64 // Σ α y K(x_i, pool row), no bias
+	fEval    [][]float64
+	gbarPool []float64 // Σ_{α = C} C y K(x_i, pool row)
+	mark     []bool
+
+	sol      solver
+	y        []int8
+	g, gb    []float64
+	qd       []float64
+	alphaNew []float64
+	q        warmQ
+	model    Model
+}
+
+// NewSession prepares a session over the rows of pool, keeping decision values
+// for pool rows and for the rows of every matrix in eval (for example the test
+// set). pool and eval must not change while the session is used.
+func (p Params) NewSession(pool *nets.Matrix, eval []*nets.Matrix, classes int) *Session {
+	n := pool.Rows
+	s := &Session{p: p, pool: pool, eval: eval, classes: classes}
+	s.poolSq = sqNorms(pool, nil)
+	s.colLen = n
+	for _, e := range eval {
+		if e.Cols != pool.Cols {
+			panic(fmt.Sprintf("svm: eval matrix has %d features, the pool %d", e.Cols, pool.Cols))
+		}
+		s.evalSq = append(s.evalSq, sqNorms(e, nil))
+		s.evalOff = append(s.evalOff, s.colLen)
+		s.colLen += e.Rows
+		s.fEval = append(s.fEval, make([]float64, e.Rows))
+	}
+	s.nSlots = min(n, int(p.cacheMB()*(1<<20)/(8*float64(max(s.colLen, 1)))))
+	s.nSlots = max(s.nSlots, min(n, 2))
+	s.slab = make([]float64, s.nSlots*s.colLen)
+	s.slotOf = make([]int32, n)
+	s.owner = make([]int, s.nSlots)
+	s.prev = make([]int, s.nSlots+1)
+	s.next = make([]int, s.nSlots+1)
+	s.poolQD = make([]float64, n)
+	s.labeled = make([]int, 0, n)
+	s.labels = make([]int, 0, n)
+	s.alpha = make([]float64, 0, n)
+	s.fPool = make([]float64, n)
+	s.gbarPool = make([]float64, n)
+	s.mark = make([]bool, n)
+	s.y = make([]int8, 0, n)
+	s.g = make([]float64, n)
+	s.gb = make([]float64, n)
+	s.qd = make([]float64, n)
+	s.alphaNew = make([]float64, n)
+	sv := &s.sol
+	sv.y, sv.alpha, sv.qd = make([]int8, 0, n), make([]float64, 0, n), make([]float64, 0, n)
+	sv.g, sv.gbar = make([]float64, n), make([]float64, n)
+	sv.status, sv.activeSet = make([]int8, n), make([]int, n)
+	s.q = warmQ{s: s, pos: make([]int, n), poolRow: make([]int, n), y: make([]int8, n)}
+	for b := range s.q.buf {
+		s.q.buf[b] = make([]float32, n)
+	}
+	m := &s.model
+	m.svRow, m.svTrain, m.svSq = make([]int, 0, n), make([]int, 0, n), make([]float64, 0, n)
+	m.pairs = make([]pair, 1)
+	m.pairs[0].sv, m.pairs[0].train, m.pairs[0].coef = make([]int, 0, n), make([]int, 0, n), make([]float64, 0, n)
+	m.present = make([]int, 0, 2)
+	s.flush()
+	return s
+}
+
+// flush empties the column cache.
+func (s *Session) flush() {
+	for r := range s.slotOf {
+		s.slotOf[r] = -1
+	}
+	s.used = 0
+	s.prev[s.nSlots], s.next[s.nSlots] = s.nSlots, s.nSlots
+}
+
+func (s *Session) lruDelete(h int) {
+	s.next[s.prev[h]] = s.next[h]
+	s.prev[s.next[h]] = s.prev[h]
+}
+
+func (s *Session) lruInsert(h int) {
+	t := s.nSlots
+	s.next[h] = t
+	s.prev[h] = s.prev[t]
+	s.next[s.prev[h]] = h
+	s.prev[t] = h
+}
+
+// column returns K(pool row r, ·) over the pool rows then each eval matrix's rows.
+// It stays valid until the next call.
+func (s *Session) column(r int) []float64 {
+	if sl := s.slotOf[r]; sl >= 0 {
+		s.lruDelete(int(sl))
+		s.lruInsert(int(sl))
+		return s.slab[int(sl)*s.colLen : (int(sl)+1)*s.colLen]
+	}
+	var sl int
+	if s.used < s.nSlots {
+		sl = s.used
+		s.used++
+	} else {
+		sl = s.next[s.nSlots]
+		s.lruDelete(sl)
+		s.slotOf[s.owner[sl]] = -1
+	}
+	s.owner[sl] = r
+	s.slotOf[r] = int32(sl)
+	s.lruInsert(sl)
+	col := s.slab[sl*s.colLen : (sl+1)*s.colLen]
+	xr, sr := s.pool.Row(r), s.poolSq[r]
+	for c := range s.pool.Rows {
+		col[c] = s.kern.eval(xr, s.pool.Row(c), sr, s.poolSq[c])
+	}
+	for k, e := range s.eval {
+		off := s.evalOff[k]
+		for c := range e.Rows {
+			col[off+c] = s.kern.eval(xr, e.Row(c), sr, s.evalSq[k][c])
+		}
+	}
+	return col
+}
+
+// warmQ is Q for the labeled rows of a session, in the solver's order, gathered
+// from the session's kernel columns into two row buffers (the solver holds at
+// most two rows at a time).
+type warmQ struct {
+	s       *Session
+	pos     []int  // solver position → labeled position
+	poolRow []int  // solver position → pool row
+	y       []int8 // solver order
+	buf     [2][]float32
+	tag     [2]int // solver position held, −1 none
+	n       [2]int // valid prefix
+	recent  int    // buffer used last
+}
+
+func (q *warmQ) reset(l int) {
+	for i := range l {
+		q.pos[i] = i
+		q.poolRow[i] = q.s.labeled[i]
+		q.y[i] = q.s.y[i]
+	}
+	q.tag = [2]int{-1, -1}
+}
+
+func (q *warmQ) getQ(i, n int) []float32 {
+	b := -1
+	switch i {
+	case q.tag[0]:
+		b = 0
+	case q.tag[1]:
+		b = 1
+	}
+	if b < 0 {
+		b = 1 - q.recent
+		q.tag[b], q.n[b] = i, 0
+	}
+	q.recent = b
+	if q.n[b] < n {
+		col := q.s.column(q.poolRow[i])
+		row, yi := q.buf[b], q.y[i]
+		for c := q.n[b]; c < n; c++ {
+			v := col[q.poolRow[c]]
+			if q.y[c] != yi {
+				v = -v
+			}
+			row[c] = float32(v)
+		}
+		q.n[b] = n
+	}
+	return q.buf[b][:n]
+}
+
+func (q *warmQ) swapIndex(i, j int) {
+	q.pos[i], q.pos[j] = q.pos[j], q.pos[i]
+	q.poolRow[i], q.poolRow[j] = q.poolRow[j], q.poolRow[i]
+	q.y[i], q.y[j] = q.y[j], q.y[i]
+	q.tag = [2]int{-1, -1}
+}
+
+// Fit trains on the pool rows labeled (distinct) with labels in [0, classes). When
+// the previous call's labeled rows and labels are a prefix of these, a two-class
+// fit warm starts (see Session); otherwise it starts from α = 0. rng is used as
+// by Params.Fit. The returned model belongs to the session and is overwritten by
+// the next Fit; its training rows are positions in labeled. For two classes it
+// offers PoolDecision and EvalDecision (and PoolProbs, EvalProbs).
+func (s *Session) Fit(ctx context.Context, labeled, labels []int, rng *rand.Rand) (*Model, error) {
+	if err := s.p.Validate(); err != nil {
+		return nil, err
+	}
+	if len(labeled) != len(labels) || len(labeled) == 0 {
+		return nil, fmt.Errorf("svm: %d labeled rows with %d labels", len(labeled), len(labels))
+	}
+	for k, r := range labeled {
+		if r < 0 || r >= s.pool.Rows || s.mark[r] {
+			for _, u := range labeled[:k] {
+				s.mark[u] = false
+			}
+			return nil, fmt.Errorf("svm: labeled row %d is out of the pool or repeated", r)
+		}
+		s.mark[r] = true
+		if c := labels[k]; c < 0 || c >= s.classes {
+			for _, u := range labeled[:k+1] {
+				s.mark[u] = false
+			}
+			return nil, fmt.Errorf("svm: label %d not in [0, %d)", c, s.classes)
+		}
+	}
+	for _, r := range labeled {
+		s.mark[r] = false
+	}
+	if s.classes != 2 {
+		x := nets.NewMatrix(0, s.pool.Cols)
+		x.Gather(s.pool, labeled)
+		return s.p.Fit(ctx, x, labels, s.classes, rng)
+	}
+	if s.p.Probability && rng == nil {
+		return nil, fmt.Errorf("svm: Probability needs an rng")
+	}
+
+	// Kernel: γ may depend on the labeled rows ("scale").
+	kern := kernel{kind: s.p.kernelKind(), gamma: s.gammaOf(labeled), coef0: s.p.Coef0, degree: s.p.degree()}
+	warm := s.haveKern && kern == s.kern && s.isPrefix(labeled, labels)
+	if !s.haveKern || kern != s.kern {
+		s.kern, s.haveKern = kern, true
+		s.flush()
+		for r := range s.pool.Rows {
+			xr := s.pool.Row(r)
+			s.poolQD[r] = kern.eval(xr, xr, s.poolSq[r], s.poolSq[r])
+		}
+	}
+	if !s.isPrefix(labeled, labels) {
+		s.labeled, s.labels, s.alpha = s.labeled[:0], s.labels[:0], s.alpha[:0]
+	}
+	if !warm {
+		// F and Ḡ are rebuilt from the α the solver starts from.
+		clear(s.fPool)
+		clear(s.gbarPool)
+		for _, f := range s.fEval {
+			clear(f)
+		}
+	}
+	l0, l := len(s.labeled), len(labeled)
+	s.labeled = append(s.labeled, labeled[l0:]...)
+	s.labels = append(s.labels, labels[l0:]...)
+	for range l - l0 {
+		s.alpha = append(s.alpha, 0)
+	}
+	s.y = s.y[:l]
+	npos := 0
+	for k, c := range labels {
+		s.y[k] = -1
+		if c == 0 {
+			s.y[k] = 1
+			npos++
+		}
+	}
+	m := &s.model
+	s.resetModel()
+	if npos == 0 || npos == l {
+		m.present = append(m.present, labels[0])
+		m.pairs = m.pairs[:0]
+		return m, nil
+	}
+	m.present = append(m.present, 0, 1)
+	m.pairs = m.pairs[:1]
+
+	c := s.p.c()
+	var g0, gb0 []float64
+	alpha := s.alphaNew[:l]
+	copy(alpha, s.alpha)
+	for k, r := range labeled {
+		s.qd[k] = s.poolQD[r]
+	}
+	if warm {
+		g0, gb0 = s.g[:l], s.gb[:l]
+		for k, r := range labeled {
+			yk := float64(s.y[k])
+			g0[k] = yk*s.fPool[r] - 1
+			gb0[k] = yk * s.gbarPool[r]
+		}
+	}
+	s.q.reset(l)
+	res, err := s.sol.solve(ctx, s.y, alpha, g0, gb0, s.qd[:l], &s.q, c, s.p.tol(), !s.p.NoShrinking)
+	if err != nil {
+		// The maintained values still match s.alpha: only a warm state is kept.
+		if !warm {
+			s.labeled, s.labels, s.alpha = s.labeled[:0], s.labels[:0], s.alpha[:0]
+		}
+		return nil, err
+	}
+
+	// Maintain F and Ḡ by the changes of α.
+	np := s.pool.Rows
+	for k, r := range labeled {
+		old := s.alpha[k]
+		if !warm {
+			old = 0
+		}
+		d := alpha[k] - old
+		if d == 0 {
+			continue
+		}
+		col := s.column(r)
+		yk := float64(s.y[k])
+		axpy(float64(d*yk), col[:np], s.fPool)
+		for e, f := range s.fEval {
+			axpy(float64(d*yk), col[s.evalOff[e]:s.evalOff[e]+len(f)], f)
+		}
+		if wasUp, isUp := old >= c, alpha[k] >= c; wasUp != isUp {
+			cy := c * yk
+			if wasUp {
+				cy = -cy
+			}
+			axpy(cy, col[:np], s.gbarPool)
+		}
+	}
+	copy(s.alpha, alpha)
+
+	pr := &m.pairs[0]
+	pr.ci, pr.cj = 0, 1
+	pr.rho, pr.obj, pr.iter, pr.capped = res.rho, res.obj, res.iter, res.capped
+	for _, cls := range []int8{1, -1} {
+		for k, r := range labeled {
+			if alpha[k] > 0 && s.y[k] == cls {
+				pr.sv = append(pr.sv, len(m.svTrain))
+				pr.train = append(pr.train, k)
+				pr.coef = append(pr.coef, float64(s.y[k])*alpha[k])
+				m.svTrain = append(m.svTrain, k)
+				m.svRow = append(m.svRow, r)
+				m.svSq = append(m.svSq, s.poolSq[r])
+			}
+		}
+	}
+	if s.p.Probability {
+		if err := s.fitProbability(ctx, labeled, rng); err != nil {
+			return nil, err
+		}
+	}
+	if res.capped {
+		return m, ErrIterationCap
+	}
+	return m, nil
+}
+
+// fitProbability fits Platt's sigmoid of the session's binary problem by cold
+// cross-validation fits, as Params.Fit does.
+func (s *Session) fitProbability(ctx context.Context, labeled []int, rng *rand.Rand) error {
+	var rows []int
+	var sy []int8
+	for _, cls := range []int8{1, -1} {
+		for k, r := range labeled {
+			if s.y[k] == cls {
+				rows = append(rows, r)
+				sy = append(sy, cls)
+			}
+		}
+	}
+	x := nets.NewMatrix(0, s.pool.Cols)
+	x.Gather(s.pool, rows)
+	var sol solver
+	pr := &s.model.pairs[0]
+	var err error
+	pr.probA, pr.probB, err = s.p.binaryProbability(ctx, x, sy, &s.kern, rng, &sol)
+	if err == ErrIterationCap {
+		err = nil
+	}
+	return err
+}
+
+// resetModel empties the session's model for a new round.
+func (s *Session) resetModel() {
+	m := &s.model
+	m.classes, m.kern, m.prob, m.x, m.sess = 2, s.kern, s.p.Probability, s.pool, s
+	m.present = m.present[:0]
+	m.svRow, m.svTrain, m.svSq = m.svRow[:0], m.svTrain[:0], m.svSq[:0]
+	m.pairs = m.pairs[:1]
+	pr := &m.pairs[0]
+	*pr = pair{sv: pr.sv[:0], train: pr.train[:0], coef: pr.coef[:0]}
+}
+
+// isPrefix reports whether the previous round's rows and labels start labeled.
+func (s *Session) isPrefix(labeled, labels []int) bool {
+	if len(s.labeled) > len(labeled) {
+		return false
+	}
+	for k, r := range s.labeled {
+		if labeled[k] != r || labels[k] != s.labels[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// gammaOf is γ for the labeled pool rows, as Params.gamma on the gathered rows.
+func (s *Session) gammaOf(labeled []int) float64 {
+	p := s.p
+	if p.Gamma > 0 {
+		return p.Gamma
+	}
+	nf := float64(s.pool.Cols)
+	if p.GammaMode == "auto" {
+		return 1 / nf
+	}
+	n := float64(len(labeled) * s.pool.Cols)
+	var sum float64
+	for _, r := range labeled {
+		for _, v := range s.pool.Row(r) {
+			sum += v
+		}
+	}
+	mean := sum / n
+	var ss float64
+	for _, r := range labeled {
+		for _, v := range s.pool.Row(r) {
+			d := v - mean
+			ss += float64(d * d)
+		}
+	}
+	if v := ss / n; v != 0 {
+		return 1 / (nf * v)
+	}
+	return 1
+}
+
+// axpy is y += a·x.
+func axpy(a float64, x, y []float64) {
+	x = x[:len(y)]
+	for i := range y {
+		y[i] += float64(a * x[i])
+	}
+}
+
+func (m *Model) sessionOnly() *Session {
+	if m.sess == nil {
+		panic("svm: maintained decision values exist only on a two-class session model")
+	}
+	return m.sess
+}
+
+// maintained returns scikit-learn's binary decision value from a maintained F.
+func (m *Model) maintained(f float64) float64 {
+	if len(m.pairs) == 0 {
+		return constantValue(m.present[0])
+	}
+	return -(f - m.pairs[0].rho)
+}
+
+// PoolDecision sets out[k] to the decision value (as Decision: positive ⇒ class
+// 1) of pool row rows[k], from the session's maintained values. It panics unless
+// the model is a two-class session's current model.
+func (m *Model) PoolDecision(rows []int, out []float64) {
+	s := m.sessionOnly()
+	if len(out) != len(rows) {
+		panic(fmt.Sprintf("svm: %d outputs for %d rows", len(out), len(rows)))
+	}
+	for k, r := range rows {
+		out[k] = m.maintained(s.fPool[r])
+	}
+}
+
+// EvalDecision sets out (length eval[k].Rows) to the decision values of the rows
+// of the session's eval matrix k, from the maintained values.
+func (m *Model) EvalDecision(k int, out []float64) {
+	s := m.sessionOnly()
+	f := s.fEval[k]
+	if len(out) != len(f) {
+		panic(fmt.Sprintf("svm: %d outputs for %d eval rows", len(out), len(f)))
+	}
+	for i, v := range f {
+		out[i] = m.maintained(v)
+	}
+}
+
+// PoolProbs sets out (len(rows) × 2) to the probabilities of pool rows rows, as
+// Probs from the maintained decision values. It panics unless HasProbs.
+func (m *Model) PoolProbs(rows []int, out *nets.Matrix) {
+	s := m.sessionOnly()
+	if !m.prob {
+		panic("svm: PoolProbs of a model fitted without Probability")
+	}
+	out.Resize(len(rows), 2)
+	m.dec = grow(m.dec, 1)
+	for k, r := range rows {
+		m.dec[0] = s.fPool[r] - m.rho0()
+		m.probsFromDec(m.dec, out.Row(k))
+	}
+}
+
+// EvalProbs sets out (eval[k].Rows × 2) to the probabilities of the rows of eval
+// matrix k from the maintained decision values. It panics unless HasProbs.
+func (m *Model) EvalProbs(k int, out *nets.Matrix) {
+	s := m.sessionOnly()
+	if !m.prob {
+		panic("svm: EvalProbs of a model fitted without Probability")
+	}
+	f := s.fEval[k]
+	out.Resize(len(f), 2)
+	m.dec = grow(m.dec, 1)
+	for i, v := range f {
+		m.dec[0] = v - m.rho0()
+		m.probsFromDec(m.dec, out.Row(i))
+	}
+}
+
+func (m *Model) rho0() float64 {
+	if len(m.pairs) == 0 {
+		return 0
+	}
+	return m.pairs[0].rho
+}

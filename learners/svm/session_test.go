@@ -1,0 +1,237 @@
+package svm
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"albench/nets"
+)
+
+// sessionTrial runs rounds of a session adding random pool rows, checking each
+// round against a cold Fit on the same rows: the dual objectives agree within
+// Tol, the maintained values equal a from-scratch Decision to 1e-9, and the warm
+// and cold test decision values agree within maxDiff (largest over the rows) and
+// meanDiff (mean over the rows), relative to max(|f|, 1). Both solutions are only
+// Tol-optimal (maximal KKT violation < Tol), so their values differ by a few Tol
+// on some rows; with a small Tol they agree closely.
+func sessionTrial(t *testing.T, p Params, pool, test *nets.Matrix, y []int, start, rounds, batch int,
+	maxDiff, meanDiff float64) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(7, 11))
+	order := rng.Perm(pool.Rows)
+	s := p.NewSession(pool, []*nets.Matrix{test}, 2)
+	ctx := context.Background()
+	var x nets.Matrix
+	var dec nets.Matrix
+	labels := make([]int, 0, pool.Rows)
+	poolDec := make([]float64, pool.Rows)
+	evalDec := make([]float64, test.Rows)
+	all := make([]int, pool.Rows)
+	for i := range all {
+		all[i] = i
+	}
+	var poolX nets.Matrix
+	warmIters, coldIters := 0, 0
+	trialWorst, trialMean := 0.0, 0.0
+	for round := range rounds {
+		n := min(start+round*batch, pool.Rows)
+		labeled := order[:n]
+		labels = labels[:0]
+		for _, r := range labeled {
+			labels = append(labels, y[r])
+		}
+		wm, err := s.Fit(ctx, labeled, labels, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x.Gather(pool, labeled)
+		cm, err := p.Fit(ctx, &x, labels, 2, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wm.NumPairs() != cm.NumPairs() {
+			t.Fatalf("round %d: %d pairs warm, %d cold", round, wm.NumPairs(), cm.NumPairs())
+		}
+		if cm.NumPairs() == 0 {
+			continue
+		}
+		wi, _ := wm.Iterations(0)
+		ci, _ := cm.Iterations(0)
+		warmIters += wi
+		coldIters += ci
+		wo, co := wm.Objective(0), cm.Objective(0)
+		if math.Abs(wo-co) > p.tol()*max(1, math.Abs(co)) {
+			t.Errorf("round %d (%d labels): objective warm %v, cold %v", round, n, wo, co)
+		}
+		// Maintained values against a from-scratch Decision of the same model.
+		wm.EvalDecision(0, evalDec)
+		wm.Decision(test, &dec)
+		for i, v := range evalDec {
+			if math.Abs(v-dec.Data[i]) > 1e-9*max(1, math.Abs(dec.Data[i])) {
+				t.Fatalf("round %d: eval row %d maintained %v, from scratch %v", round, i, v, dec.Data[i])
+			}
+		}
+		wm.PoolDecision(all, poolDec)
+		poolX.Gather(pool, all)
+		wm.Decision(&poolX, &dec)
+		for i, v := range poolDec {
+			if math.Abs(v-dec.Data[i]) > 1e-9*max(1, math.Abs(dec.Data[i])) {
+				t.Fatalf("round %d: pool row %d maintained %v, from scratch %v", round, i, v, dec.Data[i])
+			}
+		}
+		// Warm against cold decision values on the test rows.
+		cm.Decision(test, &dec)
+		worst, mean := 0.0, 0.0
+		for i, v := range evalDec {
+			e := relErr(v, dec.Data[i])
+			worst = max(worst, e)
+			mean += e / float64(len(evalDec))
+		}
+		if worst > maxDiff || mean > meanDiff {
+			t.Errorf("round %d: warm and cold test decisions differ by %.3g relative (mean %.3g)", round, worst, mean)
+		}
+		trialWorst, trialMean = max(trialWorst, worst), max(trialMean, mean)
+	}
+	t.Logf("SMO iterations over the trial: warm %d, cold %d; warm−cold test decisions: max %.3g, largest round mean %.3g",
+		warmIters, coldIters, trialWorst, trialMean)
+}
+
+func TestSessionMatchesColdBreastCancer(t *testing.T) {
+	f := loadFixture(t, "breast_cancer")
+	pool, test := toMatrix(f.XTrain), toMatrix(f.XTest)
+	sessionTrial(t, Params{GammaMode: "auto"}, pool, test, f.YTrain, 2, 60, 1, 1e-2, 1e-3)
+	sessionTrial(t, Params{Kernel: "linear", C: 0.5}, pool, test, f.YTrain, 5, 60, 3, 1e-2, 1e-3)
+	sessionTrial(t, Params{GammaMode: "auto", Tol: 1e-7}, pool, test, f.YTrain, 2, 60, 1, 1e-5, 1e-6)
+}
+
+func TestSessionMatchesColdMoons(t *testing.T) {
+	f := loadFixture(t, "moons")
+	pool, test := toMatrix(f.XTrain), toMatrix(f.XTest)
+	sessionTrial(t, Params{GammaMode: "auto", C: 10}, pool, test, f.YTrain, 1, 60, 2, 1e-2, 2e-3)
+	// scale: γ changes every round, the session rebuilds but still warm starts α.
+	sessionTrial(t, Params{}, pool, test, f.YTrain, 3, 30, 4, 1e-2, 1e-3)
+}
+
+func TestSessionNotPrefixStartsCold(t *testing.T) {
+	f := loadFixture(t, "moons")
+	pool, test := toMatrix(f.XTrain), toMatrix(f.XTest)
+	p := Params{GammaMode: "auto"}
+	s := p.NewSession(pool, []*nets.Matrix{test}, 2)
+	ctx := context.Background()
+	lab := func(rows []int) []int {
+		out := make([]int, len(rows))
+		for k, r := range rows {
+			out[k] = f.YTrain[r]
+		}
+		return out
+	}
+	a := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
+	if _, err := s.Fit(ctx, a, lab(a), nil); err != nil {
+		t.Fatal(err)
+	}
+	b := []int{20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33}
+	wm, err := s.Fit(ctx, b, lab(b), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var x nets.Matrix
+	x.Gather(pool, b)
+	cm, err := p.Fit(ctx, &x, lab(b), 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]float64, test.Rows)
+	wm.EvalDecision(0, out)
+	var dec nets.Matrix
+	cm.Decision(test, &dec)
+	for i := range out {
+		if relErr(out[i], dec.Data[i]) > 1e-9 {
+			t.Fatalf("row %d: %v after a non-prefix round, cold %v", i, out[i], dec.Data[i])
+		}
+	}
+	if wm.Objective(0) != cm.Objective(0) {
+		t.Errorf("non-prefix round objective %v, cold %v", wm.Objective(0), cm.Objective(0))
+	}
+}
+
+func TestSessionWarmRoundAllocatesNothing(t *testing.T) {
+	f := loadFixture(t, "breast_cancer")
+	pool, test := toMatrix(f.XTrain), toMatrix(f.XTest)
+	s := Params{GammaMode: "auto"}.NewSession(pool, []*nets.Matrix{test}, 2)
+	order := rand.New(rand.NewPCG(3, 4)).Perm(pool.Rows)
+	labels := make([]int, len(order))
+	for k, r := range order {
+		labels[k] = f.YTrain[r]
+	}
+	ctx := context.Background()
+	n := 100
+	for ; n < 150; n++ {
+		if _, err := s.Fit(ctx, order[:n], labels[:n], nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := make([]float64, test.Rows)
+	allocs := testing.AllocsPerRun(50, func() {
+		m, err := s.Fit(ctx, order[:n], labels[:n], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.EvalDecision(0, out)
+		n++
+	})
+	if allocs != 0 {
+		t.Errorf("a warm round allocates %v times", allocs)
+	}
+}
+
+func TestSessionProbabilityMatchesFit(t *testing.T) {
+	f := loadFixture(t, "breast_cancer")
+	pool, test := toMatrix(f.XTrain), toMatrix(f.XTest)
+	p := Params{GammaMode: "auto", Probability: true}
+	s := p.NewSession(pool, []*nets.Matrix{test}, 2)
+	rows := make([]int, 150)
+	for i := range rows {
+		rows[i] = 2 * i
+	}
+	labels := make([]int, len(rows))
+	for k, r := range rows {
+		labels[k] = f.YTrain[r]
+	}
+	ctx := context.Background()
+	wm, err := s.Fit(ctx, rows, labels, rand.New(rand.NewPCG(5, 5)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var x nets.Matrix
+	x.Gather(pool, rows)
+	cm, err := p.Fit(ctx, &x, labels, 2, rand.New(rand.NewPCG(5, 5)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wa, wb := wm.ProbAB(0)
+	ca, cb := cm.ProbAB(0)
+	if wa != ca || wb != cb {
+		t.Errorf("Platt (A, B) = (%v, %v) in the session, (%v, %v) by Fit", wa, wb, ca, cb)
+	}
+	var ep, cp nets.Matrix
+	wm.EvalProbs(0, &ep)
+	cm.Probs(test, &cp)
+	for i := range ep.Data {
+		if math.Abs(ep.Data[i]-cp.Data[i]) > 1e-9 {
+			t.Fatalf("probability %d: session %v, Fit %v", i, ep.Data[i], cp.Data[i])
+		}
+	}
+	all := []int{0, 1, 2, 3}
+	var pp nets.Matrix
+	wm.PoolProbs(all, &pp)
+	var px nets.Matrix
+	px.Gather(pool, all)
+	wm.Probs(&px, &cp)
+	for i := range pp.Data {
+		if math.Abs(pp.Data[i]-cp.Data[i]) > 1e-9 {
+			t.Fatalf("pool probability %d: maintained %v, from scratch %v", i, pp.Data[i], cp.Data[i])
+		}
+	}
+}
