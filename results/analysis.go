@@ -48,6 +48,9 @@ type Meta struct {
 	Baseline string
 	Elapsed  time.Duration // zero: not shown
 	Started  time.Time     // zero: not shown
+	// Partial, when not empty, says the report covers part of the grid (such as
+	// "36 of 72 trials; resume or merge first"); the report opens with it.
+	Partial string
 }
 
 func (m Meta) target() float64 {

@@ -75,6 +75,9 @@ func (r reporter) header(m Meta) {
 		name = "albench run"
 	}
 	r.p("# %s\n\n", name)
+	if m.Partial != "" {
+		r.p("> **Partial report:** %s\n\n", md(m.Partial))
+	}
 	if m.Description != "" {
 		r.p("%s\n\n", strings.TrimSpace(m.Description))
 	}
