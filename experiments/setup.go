@@ -19,12 +19,19 @@ type Setup struct {
 	// ClassNames.
 	Features, Classes int
 	ClassNames        []string
+	// FeatureNames names the columns when the data has names (a CSV header, the
+	// real data sets); nil for generated data.
+	FeatureNames []string
 	// PoolX holds the pool rows (len(PoolY) × Features, row-major); PoolY their labels.
 	PoolX []float64
 	PoolY []int
 	// TestX and TestY are the held-out test set, laid out like the pool.
 	TestX []float64
 	TestY []int
+	// PoolRows[i] and TestRows[i] are the rows of pool row i and test row i in the
+	// dataset as built: the data row of the file counted from 0, or the
+	// generator's sample index. queries.csv and `albench data` show them.
+	PoolRows, TestRows []int
 	// Initial lists the pool rows labeled at the start, in draw order.
 	Initial []int
 }
@@ -78,14 +85,19 @@ func Prepare(c *Config, d, seed int) (*Setup, error) {
 		Classes:    data.Classes,
 		ClassNames: data.ClassNames,
 	}
+	if len(data.FeatureNames) == data.D {
+		s.FeatureNames = data.FeatureNames
+	}
 	for i, y := range data.Y {
 		row := data.X[i*data.D : (i+1)*data.D]
 		if inTest[i] {
 			s.TestX = append(s.TestX, row...)
 			s.TestY = append(s.TestY, y)
+			s.TestRows = append(s.TestRows, i)
 		} else {
 			s.PoolX = append(s.PoolX, row...)
 			s.PoolY = append(s.PoolY, y)
+			s.PoolRows = append(s.PoolRows, i)
 		}
 	}
 	if pr.Standardize {
