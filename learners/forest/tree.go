@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"albench/internal/fmath"
 )
 
 // featureThreshold is scikit-learn's FEATURE_THRESHOLD: float32 values closer than
@@ -123,8 +125,14 @@ func fromOrderKey(u uint32) float32 {
 // subtree, then its right subtree), so a tree's node list can be compared with
 // tree_.feature and tree_.threshold.
 func (b *builder) grow(m *Model) int {
-	// The sample: bootstrap counts as weights (forest._parallel_build_trees), or all
-	// rows with weight 1; only rows of positive weight enter samples (Splitter.init).
+	b.sample()
+	return b.build(m)
+}
+
+// sample draws the tree's sample: bootstrap counts as weights
+// (forest._parallel_build_trees), or all rows with weight 1. Only rows of positive
+// weight enter samples (Splitter.init), and features starts as the identity.
+func (b *builder) sample() {
 	if b.s.bootstrap {
 		clear(b.counts)
 		for range b.n {
@@ -147,7 +155,10 @@ func (b *builder) grow(m *Model) int {
 	for f := range b.features {
 		b.features[f] = f
 	}
+}
 
+// build grows the tree of the current sample into m and returns its depth.
+func (b *builder) build(m *Model) int {
 	root := int32(len(m.nodes))
 	maxDepth := 0
 	first := true
@@ -220,14 +231,16 @@ func (b *builder) initNode(start, end int) {
 // the arithmetic of scikit-learn's Gini and Entropy criteria:
 //
 //	gini    = 1 − (Σ_k s_k²) / w²
-//	entropy = −Σ_{k: s_k>0} (s_k/w) · log₂(s_k/w),  log₂ x = ln x / ln 2.
+//	entropy = −Σ_{k: s_k>0} (s_k/w) · log₂(s_k/w),  log₂ x = ln x / ln 2,
+//
+// with ln from internal/fmath, so that the bits do not depend on the CPU.
 func (b *builder) impurity(sum []float64, w float64) float64 {
 	if b.s.entropy {
 		e := 0.0
 		for _, s := range sum {
 			if s > 0 {
 				p := s / w
-				e -= float64(p * (math.Log(p) / math.Ln2))
+				e -= float64(p * (fmath.Log(p) / math.Ln2))
 			}
 		}
 		return e
@@ -247,11 +260,11 @@ func (b *builder) children() (left, right float64) {
 		for c, sl := range b.sumLeft {
 			if sl > 0 {
 				p := sl / b.wLeft
-				left -= float64(p * (math.Log(p) / math.Ln2))
+				left -= float64(p * (fmath.Log(p) / math.Ln2))
 			}
 			if sr := b.sumTotal[c] - sl; sr > 0 {
 				p := sr / wRight
-				right -= float64(p * (math.Log(p) / math.Ln2))
+				right -= float64(p * (fmath.Log(p) / math.Ln2))
 			}
 		}
 		return left, right
