@@ -17,31 +17,25 @@ import (
 	"strconv"
 )
 
-// Defaults filled in by Parse for keys a config leaves out.
+// Defaults filled in by Parse for keys a config leaves out. The model's defaults
+// belong to its kind and live in the learners registry (learners.Resolve).
 const (
 	DefaultSeeds        = 10   // seeds 0..9
 	DefaultTarget       = 0.95 // labels-to-target fraction of the skyline
 	DefaultTestFraction = 0.3
+	DefaultSplit        = "stratified"
 	DefaultInitial      = 10
 	DefaultBatch        = 1
 	DefaultSampling     = "uniform"
-	DefaultKind         = "mlp"
-	DefaultActivation   = "relu"
-	DefaultOptimizer    = "sgd"
-	DefaultLR           = 0.01
-	DefaultEpochs       = 1
 )
-
-// DefaultHidden is the hidden-layer widths of an mlp whose config omits hidden:
-// the 20-32-16-2 network of the PyTorch tutorial.
-var DefaultHidden = []int{32, 16}
 
 // Config is one experiment: datasets × strategies × seeds under one protocol and model.
 // Parse fills in every default, so a parsed Config holds concrete values.
 type Config struct {
 	// Name labels the experiment; results go to results/<Name>/. Required.
 	// Names, dataset names and strategy labels are letters, digits, '_', '.', '+'
-	// and '-', starting with a letter or digit, since they end up in file names.
+	// and '-', starting with a letter or digit, at most 100 bytes, since they end
+	// up in file names.
 	Name string
 	// Description is free text for the report.
 	Description string
@@ -56,10 +50,12 @@ type Config struct {
 	// Protocol is the active-learning protocol shared by all datasets; a dataset may
 	// override any key (see ProtocolFor).
 	Protocol Protocol
-	// Model is the classifier and how it is trained.
+	// Model is the task model: the classifier trained every round and scored on
+	// the test set. YAML: a mapping with kind (default mlp) and the kind's keys
+	// (learners.Registry); omitted, the default mlp.
 	Model ModelSpec
 	// Strategies lists the query strategies, at least one, with distinct labels.
-	// Required. YAML item: a name ("margin") or {name, label, params}.
+	// Required. YAML item: a name ("margin") or {name, label, params, query_model}.
 	Strategies []StrategySpec
 	// Path is the file the config came from ("" if none). Relative data paths
 	// (csv sources) are resolved against its directory. Not part of the YAML.
@@ -84,72 +80,64 @@ type DatasetSpec struct {
 // Protocol is the active-learning protocol of a trial (design §3).
 // The zero value of each field means its default; Parse and ProtocolFor fill them in.
 type Protocol struct {
-	// TestFraction is the stratified hold-out taken first, in (0, 1).
-	// Zero means DefaultTestFraction, 0.3.
+	// TestFraction is the hold-out taken first, in (0, 1): ⌈TestFraction·N⌉ rows
+	// (see Prepare). Zero means DefaultTestFraction, 0.3.
 	TestFraction float64
+	// Split is how the hold-out is drawn: "stratified" (by class, like
+	// StratifiedShuffleSplit) or "random" (a plain shuffle of all rows, like
+	// train_test_split without stratify). "" means DefaultSplit, "stratified".
+	Split string
 	// Standardize z-scores every feature with the pool's mean and population std.
 	// Default false.
 	Standardize bool
 	// Initial is the number of pool points labeled before the first round, ≥ 1.
 	// Zero means DefaultInitial, 10.
 	Initial int
-	// Batch is the number of points queried per round, ≥ 1, dividing Budget.
-	// Zero means DefaultBatch, 1.
+	// Batch is the number of points queried per round, ≥ 1. With a numeric Budget
+	// it divides Budget. Zero means DefaultBatch, 1.
 	Batch int
-	// Budget is the number of points queried in total, ≥ 1; rounds = Budget/Batch.
-	// Required: initial + budget must fit in the pool.
+	// Budget is the number of points queried in total, ≥ 1, when BudgetAll is
+	// false; rounds = Budget/Batch. YAML: an integer, or "all". Required:
+	// initial + budget must fit in the pool.
 	Budget int
-	// InitialSampling is how the initial set is drawn: "uniform", "stratified" or
-	// "per_class" (see Prepare). "" means DefaultSampling, "uniform".
+	// BudgetAll (YAML "budget: all") queries the whole pool after the initial
+	// set: the budget of a trial is then its pool size minus Initial, known only
+	// once the data is split (Setup.Budget), and Budget is 0. The trial runs
+	// ⌈budget/Batch⌉ rounds, the last one querying what is left (fewer than
+	// Batch points when Batch does not divide the budget).
+	BudgetAll bool
+	// InitialSampling is how the initial set is drawn: "uniform", "stratified",
+	// "per_class" or "uniform_all_classes" (see Prepare). "" means
+	// DefaultSampling, "uniform".
 	InitialSampling string
 }
 
 // ProtocolOverride holds a dataset's own protocol keys; nil means "as Config.Protocol".
+// Budget and BudgetAll are set together: a dataset's budget replaces the shared
+// one whether either is a number or all.
 type ProtocolOverride struct {
 	TestFraction    *float64
+	Split           *string
 	Standardize     *bool
 	Initial         *int
 	Batch           *int
 	Budget          *int
+	BudgetAll       *bool
 	InitialSampling *string
 }
 
-// ModelSpec is the classifier. The zero value of each field means its default;
-// Parse fills them in.
+// ModelSpec is a model as the learners registry resolved it: the kind and every
+// one of its keys, with defaults filled in and values in canonical types. It is
+// what `model:` and a strategy's `query_model:` decode to.
 type ModelSpec struct {
-	// Kind is "mlp" or "logreg" (softmax regression). "" means DefaultKind, "mlp".
+	// Kind is a registered kind (learners.Kinds), such as "mlp" or "svm";
+	// Params["kind"] holds the same value.
 	Kind string
-	// Hidden lists the hidden-layer widths of an mlp, each ≥ 1; an mlp has at least
-	// one hidden layer and a logreg none. Omitted for an mlp: DefaultHidden, [32, 16].
-	Hidden []int
-	// Activation is "relu" or "tanh". "" means DefaultActivation, "relu".
-	Activation string
-	// Dropout is the dropout probability of the hidden layers, in [0, 1); bald needs
-	// it above zero. Default 0.
-	Dropout float64
-	// Train is how the model is trained each round.
-	Train TrainSpec
-}
-
-// TrainSpec is how a model is trained. The zero value of each field means its
-// default; Parse fills them in.
-type TrainSpec struct {
-	// Optimizer is "sgd" or "adam". "" means DefaultOptimizer, "sgd".
-	Optimizer string
-	// LR is the learning rate, > 0. Zero means DefaultLR, 0.01.
-	LR float64
-	// Momentum is the SGD momentum, in [0, 1). Default 0.
-	Momentum float64
-	// WeightDecay is the L2 penalty, ≥ 0. Default 0.
-	WeightDecay float64
-	// Epochs is the number of passes over the labeled set per round, ≥ 1.
-	// Zero means DefaultEpochs, 1.
-	Epochs int
-	// BatchSize is the minibatch size, ≥ 0; 0 means full batch. Default 0.
-	BatchSize int
-	// WarmStart keeps the weights between rounds (the tutorial does); false
-	// re-initialises them from the trial's seed each round. Default false.
-	WarmStart bool
+	// Params is learners.Resolve's output for the spec as written, "kind"
+	// included, so it can be passed as is to learners.New and learners.Caps.
+	// Values are int, float64, string, bool, []int or map[string]any (an mlp's
+	// train mapping, resolved in the same way).
+	Params map[string]any
 }
 
 // StrategySpec is one strategy entry.
@@ -160,14 +148,22 @@ type StrategySpec struct {
 	// and never "skyline", which is reserved for the skyline rows.
 	Label string
 	// Params are the strategy's parameters, checked by the StrategyCheck given to
-	// Parse. Values are as in DatasetSpec.Params.
+	// Parse. Values are as in DatasetSpec.Params, nested lists and mappings
+	// included (qbc's members: [{kind: logreg, ...}, ...]).
 	Params map[string]any
+	// QueryModel is the model the strategy scores with, trained on the same
+	// labeled set as the task model (YAML query_model, same schema as model); nil
+	// means the task model (Config.Model). Accuracy is always the task model's.
+	QueryModel *ModelSpec
 }
 
 // WithDefaults returns p with every zero field that has a default filled in.
 func (p Protocol) WithDefaults() Protocol {
 	if p.TestFraction == 0 {
 		p.TestFraction = DefaultTestFraction
+	}
+	if p.Split == "" {
+		p.Split = DefaultSplit
 	}
 	if p.Initial == 0 {
 		p.Initial = DefaultInitial
@@ -181,28 +177,17 @@ func (p Protocol) WithDefaults() Protocol {
 	return p
 }
 
-// WithDefaults returns m with every zero field that has a default filled in.
-// Hidden is filled only for an mlp whose Hidden is nil.
-func (m ModelSpec) WithDefaults() ModelSpec {
-	if m.Kind == "" {
-		m.Kind = DefaultKind
+// Rounds is the number of query rounds of a trial whose budget (Setup.Budget)
+// is budget: ⌈budget/batch⌉, the last round querying budget − (rounds−1)·batch
+// points. It panics if batch < 1.
+func Rounds(budget, batch int) int {
+	if batch < 1 {
+		panic(fmt.Sprintf("experiments: batch %d < 1", batch))
 	}
-	if m.Kind == "mlp" && m.Hidden == nil {
-		m.Hidden = slices.Clone(DefaultHidden)
+	if budget <= 0 {
+		return 0
 	}
-	if m.Activation == "" {
-		m.Activation = DefaultActivation
-	}
-	if m.Train.Optimizer == "" {
-		m.Train.Optimizer = DefaultOptimizer
-	}
-	if m.Train.LR == 0 {
-		m.Train.LR = DefaultLR
-	}
-	if m.Train.Epochs == 0 {
-		m.Train.Epochs = DefaultEpochs
-	}
-	return m
+	return (budget-1)/batch + 1
 }
 
 // ProtocolFor returns the protocol of dataset d: Config.Protocol with the dataset's
@@ -219,6 +204,9 @@ func apply(p Protocol, o ProtocolOverride) Protocol {
 	if o.TestFraction != nil {
 		p.TestFraction = *o.TestFraction
 	}
+	if o.Split != nil {
+		p.Split = *o.Split
+	}
 	if o.Standardize != nil {
 		p.Standardize = *o.Standardize
 	}
@@ -230,6 +218,9 @@ func apply(p Protocol, o ProtocolOverride) Protocol {
 	}
 	if o.Budget != nil {
 		p.Budget = *o.Budget
+	}
+	if o.BudgetAll != nil {
+		p.BudgetAll = *o.BudgetAll
 	}
 	if o.InitialSampling != nil {
 		p.InitialSampling = *o.InitialSampling

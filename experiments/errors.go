@@ -5,18 +5,48 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"albench/experiments/datasets"
+	"albench/learners"
 )
 
 // Problem is one thing wrong with a config entry, found by a check that does not
-// know where the entry sits in the file. Parse turns it into a positioned Error.
+// know where the entry sits in the file (a StrategyCheck, the learners registry,
+// the datasets package). It is the one problem type of this package: the others'
+// problems are converted to it at the boundary (fromLearners, fromDatasets), and
+// Parse turns every Problem into a positioned Error.
 type Problem struct {
-	// Key is the offending key relative to the entry, such as "params.committee";
-	// "" means the entry itself.
+	// Key is the offending key relative to the entry, such as "params.committee"
+	// or "params.members[1].C"; "" means the entry itself.
 	Key string
 	// Msg says what is wrong, such as "must be at least 2".
 	Msg string
 	// Got is the offending value as written, or "".
 	Got string
+	// File is set when the problem lies inside a data file the entry names: Line
+	// is its 1-based line and Col its 1-based column (field), either 0 when the
+	// problem concerns the whole file or line. Parse positions a problem without
+	// a line at the config key that names the file.
+	File      string
+	Line, Col int
+}
+
+// fromLearners converts a model spec's problems.
+func fromLearners(ps []learners.Problem) []Problem {
+	out := make([]Problem, len(ps))
+	for i, p := range ps {
+		out[i] = Problem{Key: p.Key, Msg: p.Msg, Got: p.Got}
+	}
+	return out
+}
+
+// fromDatasets converts a dataset entry's problems.
+func fromDatasets(ps []datasets.Problem) []Problem {
+	out := make([]Problem, len(ps))
+	for i, p := range ps {
+		out[i] = Problem{Key: p.Key, Msg: p.Msg, Got: p.Got, File: p.File, Line: p.Line, Col: p.Col}
+	}
+	return out
 }
 
 // Error is one positioned config problem.
@@ -61,6 +91,7 @@ func (e Error) Error() string {
 
 // Errors is every problem found in a config, sorted by position: the config file's
 // own problems first by line and column, then those inside data files it names.
+// The CLI exits 2 on an Errors, whatever it holds.
 type Errors []Error
 
 // Error joins the errors' lines with newlines; it is exactly what the CLI prints.

@@ -45,7 +45,7 @@ func committeeCheck(s StrategySpec, m ModelSpec) []Problem {
 		}
 		return nil
 	case "bald":
-		if m.Dropout == 0 {
+		if d, _ := m.Params["dropout"].(float64); d == 0 {
 			return []Problem{{Key: "", Msg: "bald needs model.dropout > 0"}}
 		}
 		return nil
@@ -73,13 +73,13 @@ func TestParseErrors(t *testing.T) {
 			"c.yaml:1:1: Name: unknown key (did you mean name?)\nc.yaml:1:1: name: required key is missing"},
 		{"merge key", base + "model: {<<: {kind: mlp}}\n", "c.yaml:9:9: model: merge keys (<<) are not supported"},
 		{"non-string key", base + "model: {1: 2}\n", "c.yaml:9:9: model: keys must be strings (got 1)"},
-		{"self-referencing anchor", base + "model: &a\n  train: *a\n", "c.yaml: anchor 'a' value contains itself"},
+		{"self-referencing anchor", base + "model: &a\n  train: *a\n", "c.yaml:9:8: anchor 'a' value contains itself"},
 
 		// Wrong types.
-		{"int as string", edit(t, "budget: 20", "budget: twenty"), "c.yaml:7:11: protocol.budget: must be an integer (got twenty)"},
-		{"int as float", edit(t, "budget: 20", "budget: 20.5"), "c.yaml:7:11: protocol.budget: must be an integer (got 20.5)"},
-		{"int as quoted", edit(t, "budget: 20", `budget: "20"`), "c.yaml:7:11: protocol.budget: must be an integer (got \"20\")"},
-		{"null value", edit(t, "budget: 20", "budget:"), "c.yaml:7:10: protocol.budget: must be an integer (got null)"},
+		{"int as string", edit(t, "budget: 20", "budget: twenty"), "c.yaml:7:11: protocol.budget: must be an integer or all (got twenty)"},
+		{"int as float", edit(t, "budget: 20", "budget: 20.5"), "c.yaml:7:11: protocol.budget: must be an integer or all (got 20.5)"},
+		{"int as quoted", edit(t, "budget: 20", `budget: "20"`), "c.yaml:7:11: protocol.budget: must be an integer or all (got \"20\")"},
+		{"null value", edit(t, "budget: 20", "budget:"), "c.yaml:7:10: protocol.budget: must be an integer or all (got null)"},
 		{"float as string", base + "target: high\n", "c.yaml:9:9: target: must be a number (got high)"},
 		{"float NaN", base + "target: .nan\n", "c.yaml:9:9: target: must be a finite number (got .nan)"},
 		{"bool as yes", edit(t, "budget: 20", "budget: 20\n  standardize: yes"),
@@ -91,7 +91,7 @@ func TestParseErrors(t *testing.T) {
 		{"hidden as int", base + "model: {hidden: 32}\n", "c.yaml:9:17: model.hidden: must be a list of layer widths (got 32)"},
 		{"params as list", edit(t, "{n_samples: 100}", "[100]"), "c.yaml:5:13: datasets[0].params: must be a mapping (got [100])"},
 		{"strategy as list", edit(t, "[random]", "[[random]]"),
-			"c.yaml:8:14: strategies[0]: must be a strategy name or a mapping with name, label and params (got [random])"},
+			"c.yaml:8:14: strategies[0]: must be a strategy name or a mapping with name, label, params and query_model (got [random])"},
 		{"unsupported tag", edit(t, "{n_samples: 100}", "{n_samples: !big 100}"),
 			"c.yaml:5:25: datasets[0].params.n_samples: unsupported value !big (got 100)"},
 
@@ -121,24 +121,24 @@ func TestParseErrors(t *testing.T) {
 		{"budget exceeds pool with test_fraction", edit(t, "budget: 20", "budget: 20\n  test_fraction: 0.75"),
 			"c.yaml:7:11: protocol.budget: initial 10 + budget 20 exceeds the 25-row pool of dataset d (got 20)"},
 		{"initial_sampling", edit(t, "budget: 20", "budget: 20\n  initial_sampling: random"),
-			"c.yaml:8:21: protocol.initial_sampling: must be uniform, stratified or per_class (got random)"},
+			"c.yaml:8:21: protocol.initial_sampling: must be uniform, stratified, per_class or uniform_all_classes (got random)"},
 		{"per_class initial below classes", "name: t\ndatasets: [{name: iris, source: iris}]\nprotocol: {budget: 20, initial: 2, initial_sampling: per_class}\nstrategies: [random]\n",
 			"c.yaml:3:33: protocol.initial: per_class sampling needs at least one point of each of the 3 classes of dataset iris (got 2)"},
 		{"lr 0", base + "model: {train: {lr: 0}}\n", "c.yaml:9:21: model.train.lr: must be positive (got 0)"},
 		{"momentum 1", base + "model: {train: {momentum: 1}}\n", "c.yaml:9:27: model.train.momentum: must be in [0, 1) (got 1)"},
 		{"weight_decay negative", base + "model: {train: {weight_decay: -0.1}}\n", "c.yaml:9:31: model.train.weight_decay: must not be negative (got -0.1)"},
-		{"epochs 0", base + "model: {train: {epochs: 0}}\n", "c.yaml:9:25: model.train.epochs: must be at least 1 (got 0)"},
+		{"epochs 0", base + "model: {train: {epochs: 0}}\n", "c.yaml:9:25: model.train.epochs: must be in [1, 16777216] (got 0)"},
 		{"batch_size negative", base + "model: {train: {batch_size: -1}}\n",
-			"c.yaml:9:29: model.train.batch_size: must not be negative (0 means full batch) (got -1)"},
+			"c.yaml:9:29: model.train.batch_size: must be in [0, 1048576] (0 means full batch) (got -1)"},
 		{"dropout 1", base + "model: {dropout: 1}\n", "c.yaml:9:18: model.dropout: must be in [0, 1) (got 1)"},
 		{"dropout negative", base + "model: {dropout: -0.5}\n", "c.yaml:9:18: model.dropout: must be in [0, 1) (got -0.5)"},
-		{"kind", base + "model: {kind: cnn}\n", "c.yaml:9:15: model.kind: must be mlp or logreg (got cnn)"},
+		{"kind", base + "model: {kind: cnn}\n", "c.yaml:9:15: model.kind: unknown model kind (did you mean knn?) (got cnn)"},
 		{"activation", base + "model: {activation: rleu}\n", "c.yaml:9:21: model.activation: must be relu or tanh (got rleu)"},
 		{"optimizer", base + "model: {train: {optimizer: Adam}}\n", "c.yaml:9:28: model.train.optimizer: must be sgd or adam (got Adam)"},
-		{"hidden width 0", base + "model: {hidden: [32, 0]}\n", "c.yaml:9:22: model.hidden[1]: must be at least 1 (got 0)"},
+		{"hidden width 0", base + "model: {hidden: [32, 0]}\n", "c.yaml:9:22: model.hidden[1]: must be an integer in [1, 1048576] (got 0)"},
 		{"mlp without hidden layers", base + "model: {hidden: []}\n",
 			"c.yaml:9:17: model.hidden: an mlp needs at least one hidden layer (kind logreg has none) (got [])"},
-		{"logreg with hidden layers", base + "model: {kind: logreg, hidden: [8]}\n", "c.yaml:9:31: model.hidden: a logreg has no hidden layers (got [8])"},
+		{"logreg with hidden layers", base + "model: {kind: logreg, hidden: [8]}\n", "c.yaml:9:23: model.hidden: unknown key of logreg (known: solver, C, tol, max_iter, train)"},
 		{"target 0", base + "target: 0\n", "c.yaml:9:9: target: must be in (0, 1] (got 0)"},
 		{"unknown source", edit(t, "source: make_classification", "source: make_clasification"),
 			"c.yaml:4:13: datasets[0].source: unknown source (did you mean make_classification?) (got make_clasification)"},
@@ -249,7 +249,7 @@ c.yaml:8:3: protocol.budjet: unknown key (did you mean budget?)
 c.yaml:8:3: protocol.budget: required key is missing
 c.yaml:10:12: model.dropout: must be in [0, 1) (got 2)
 c.yaml:11:15: model.train.lr: must be positive (got -1)
-c.yaml:11:27: model.train.epochs: must be at least 1 (got 0)
+c.yaml:11:27: model.train.epochs: must be in [1, 16777216] (got 0)
 c.yaml:12:22: strategies[1]: duplicate strategy label (first at strategies[0]); give one a label (got random)
 c.yaml:12:30: strategies[2].name: unknown strategy (got nope)`
 	_, err := Parse([]byte(yaml), "c.yaml", committeeCheck)
@@ -287,9 +287,9 @@ func TestParseDefaults(t *testing.T) {
 		Seeds:    []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
 		Target:   0.95,
 		Datasets: []DatasetSpec{{Name: "d", Source: "make_classification", Params: map[string]any{"n_samples": 100}}},
-		Protocol: Protocol{TestFraction: 0.3, Initial: 10, Batch: 1, Budget: 20, InitialSampling: "uniform"},
-		Model: ModelSpec{Kind: "mlp", Hidden: []int{32, 16}, Activation: "relu",
-			Train: TrainSpec{Optimizer: "sgd", LR: 0.01, Epochs: 1}},
+		Protocol: Protocol{TestFraction: 0.3, Split: "stratified", Initial: 10, Batch: 1, Budget: 20, InitialSampling: "uniform"},
+		Model: ModelSpec{Kind: "mlp", Params: map[string]any{"kind": "mlp", "hidden": []int{32, 16}, "activation": "relu", "dropout": 0.0,
+			"train": map[string]any{"optimizer": "sgd", "lr": 0.01, "momentum": 0.0, "weight_decay": 0.0, "epochs": 1, "batch_size": 0, "warm_start": false}}},
 		Strategies: []StrategySpec{{Name: "random", Label: "random"}},
 		Path:       "dir/c.yaml",
 	}
@@ -301,8 +301,8 @@ func TestParseDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Model.Hidden != nil {
-		t.Errorf("logreg hidden = %v, want nil", c.Model.Hidden)
+	if _, ok := c.Model.Params["hidden"]; ok || c.Model.Kind != "logreg" || c.Model.Params["train"] == nil {
+		t.Errorf("logreg resolved to %v", c.Model)
 	}
 }
 
@@ -346,8 +346,8 @@ strategies:
 	if !reflect.DeepEqual(c.Datasets[0].Params, wantParams) {
 		t.Errorf("params %#v, want %#v", c.Datasets[0].Params, wantParams)
 	}
-	wantModel := ModelSpec{Kind: "mlp", Hidden: []int{8}, Activation: "tanh", Dropout: 0.5,
-		Train: TrainSpec{Optimizer: "adam", LR: 0.001, Momentum: 0.9, WeightDecay: 0.0001, Epochs: 5, BatchSize: 16, WarmStart: true}}
+	wantModel := ModelSpec{Kind: "mlp", Params: map[string]any{"kind": "mlp", "hidden": []int{8}, "activation": "tanh", "dropout": 0.5,
+		"train": map[string]any{"optimizer": "adam", "lr": 0.001, "momentum": 0.9, "weight_decay": 0.0001, "epochs": 5, "batch_size": 16, "warm_start": true}}}
 	if !reflect.DeepEqual(c.Model, wantModel) {
 		t.Errorf("model %+v, want %+v", c.Model, wantModel)
 	}
@@ -358,10 +358,10 @@ strategies:
 	}
 
 	// Overrides merge key by key over the shared protocol.
-	if got, want := c.ProtocolFor(0), (Protocol{TestFraction: 0.25, Standardize: true, Initial: 4, Batch: 2, Budget: 40, InitialSampling: "stratified"}); got != want {
+	if got, want := c.ProtocolFor(0), (Protocol{TestFraction: 0.25, Split: "stratified", Standardize: true, Initial: 4, Batch: 2, Budget: 40, InitialSampling: "stratified"}); got != want {
 		t.Errorf("ProtocolFor(0) = %+v, want %+v", got, want)
 	}
-	if got, want := c.ProtocolFor(1), (Protocol{TestFraction: 0.2, Standardize: false, Initial: 3, Batch: 5, Budget: 50, InitialSampling: "per_class"}); got != want {
+	if got, want := c.ProtocolFor(1), (Protocol{TestFraction: 0.2, Split: "stratified", Standardize: false, Initial: 3, Batch: 5, Budget: 50, InitialSampling: "per_class"}); got != want {
 		t.Errorf("ProtocolFor(1) = %+v, want %+v", got, want)
 	}
 }
@@ -371,7 +371,7 @@ func TestProtocolForPartialOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Protocol{TestFraction: 0.3, Standardize: true, Initial: 10, Batch: 1, Budget: 40, InitialSampling: "uniform"}
+	want := Protocol{TestFraction: 0.3, Split: "stratified", Standardize: true, Initial: 10, Batch: 1, Budget: 40, InitialSampling: "uniform"}
 	if got := c.ProtocolFor(0); got != want {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
@@ -466,16 +466,17 @@ func TestProjectConfigs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tut.Name != "tutorial" || len(tut.Seeds) != 20 || !tut.Model.Train.WarmStart ||
-		tut.Protocol != (Protocol{TestFraction: 0.3, Initial: 10, Batch: 1, Budget: 30, InitialSampling: "uniform"}) {
+	if tut.Name != "tutorial" || len(tut.Seeds) != 20 || tut.Model.Params["train"].(map[string]any)["warm_start"] != true ||
+		tut.Protocol != (Protocol{TestFraction: 0.3, Split: "stratified", Initial: 10, Batch: 1, Budget: 30, InitialSampling: "uniform"}) {
 		t.Errorf("tutorial: %+v", tut)
 	}
 	bench, err := Load("../configs/bench.yaml", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bench.Name != "bench" || len(bench.Strategies) != 10 || len(bench.Datasets) != 5 || bench.Model.Train.Optimizer != "adam" ||
-		bench.Model.Train.Epochs != 200 || bench.Model.Train.WarmStart || !bench.Protocol.Standardize ||
+	train := bench.Model.Params["train"].(map[string]any)
+	if bench.Name != "bench" || len(bench.Strategies) != 10 || len(bench.Datasets) != 5 || train["optimizer"] != "adam" ||
+		train["epochs"] != 200 || train["warm_start"] != false || !bench.Protocol.Standardize ||
 		bench.Protocol.Batch != 10 || bench.Protocol.Budget != 100 {
 		t.Errorf("bench: %+v", bench)
 	}

@@ -34,6 +34,11 @@ type Setup struct {
 	PoolRows, TestRows []int
 	// Initial lists the pool rows labeled at the start, in draw order.
 	Initial []int
+	// Budget is the number of points the trial queries: the protocol's budget,
+	// or with budget all the pool size minus the initial set. Rounds is
+	// Rounds(Budget, batch), the number of query rounds; with budget all the
+	// last round may query fewer than batch points.
+	Budget, Rounds int
 }
 
 // Prepare builds the data of dataset d for a seed and runs design §3 steps 1–3.
@@ -49,7 +54,10 @@ type Setup struct {
 //     proportion to the class sizes by largest remainder (ties to the lower class),
 //     keeping at least one row of every class with two or more in the pool; which
 //     rows of a class go to the test set is decided by a shuffle from
-//     streams.New("split", name, seed). Pool and test rows keep the dataset's order.
+//     streams.New("split", name, seed). With split "random" the hold-out ignores the
+//     classes, as scikit-learn's train_test_split without stratify does: a uniform
+//     permutation of all N rows is drawn from the same stream and its first
+//     n_test rows form the test set. Pool and test rows keep the dataset's order.
 //  3. Standardize (if the protocol asks): every feature is z-scored with the pool's
 //     mean and population standard deviation (ddof 0, like StandardScaler), pool
 //     and test alike; a feature constant over the pool is centred, not divided.
@@ -58,7 +66,14 @@ type Setup struct {
 //     classes in proportion to their pool counts by largest remainder, then draws
 //     uniformly within each class, class by class; "per_class" draws one row of each
 //     class present in the pool first, in class order, then the rest uniformly from
-//     the remaining rows.
+//     the remaining rows; "uniform_all_classes" draws as "uniform" does, and while
+//     the set misses a class present in the pool, draws it again from the same
+//     stream (continuing the partial shuffle), at most 100000 times: a uniform draw
+//     conditioned on every class being present (rejection sampling), as Lu et al.
+//     2023 redraw an initial set that misses a class. Its first draw is the
+//     "uniform" one, so when that has every class both give the same set.
+//  5. Budget: the protocol's budget, or with budget all the pool size minus the
+//     initial set; Rounds = ⌈Budget/batch⌉.
 //
 // Prepare returns an error if the data cannot be built or does not fit the protocol
 // (Parse rules both out for a file-based config). It panics if d is out of range.
@@ -78,7 +93,13 @@ func Prepare(c *Config, d, seed int) (*Setup, error) {
 		return nil, fmt.Errorf("experiments: dataset %s, seed %d: %w", spec.Name, seed, err)
 	}
 
-	inTest := split(data.Y, data.Classes, testCount(data.N, pr.TestFraction), streams.New("split", spec.Name, key))
+	nTest := testCount(data.N, pr.TestFraction)
+	var inTest []bool
+	if pr.Split == "random" {
+		inTest = randomSplit(data.N, nTest, streams.New("split", spec.Name, key))
+	} else {
+		inTest = split(data.Y, data.Classes, nTest, streams.New("split", spec.Name, key))
+	}
 	s := &Setup{
 		Dataset:    spec.Name,
 		Features:   data.D,
@@ -100,11 +121,17 @@ func Prepare(c *Config, d, seed int) (*Setup, error) {
 			s.PoolRows = append(s.PoolRows, i)
 		}
 	}
+	if err := checkTestClasses(s.TestY, data.Y, data.Classes, pr); err != nil {
+		return nil, fmt.Errorf("experiments: dataset %s, seed %d: %w", spec.Name, seed, err)
+	}
 	if pr.Standardize {
 		standardize(s.PoolX, s.TestX, data.D)
 	}
 	s.Initial, err = drawInitial(s.PoolY, data.Classes, pr.Initial, pr.InitialSampling, streams.New("initial", spec.Name, key))
 	if err != nil {
+		return nil, fmt.Errorf("experiments: dataset %s, seed %d: %w", spec.Name, seed, err)
+	}
+	if err := s.resolveBudget(pr); err != nil {
 		return nil, fmt.Errorf("experiments: dataset %s, seed %d: %w", spec.Name, seed, err)
 	}
 	return s, nil
@@ -276,6 +303,8 @@ func drawInitial(y []int, classes, k int, sampling string, rng *rand.Rand) ([]in
 		for c, n := range allocate(k, counts, counts) {
 			out = append(out, pick(rows[c], n, rng)...)
 		}
+	case "uniform_all_classes":
+		return drawAllClasses(y, rows, k, rng)
 	case "per_class":
 		present := 0
 		for _, r := range rows {
@@ -315,4 +344,96 @@ func pick(xs []int, k int, rng *rand.Rand) []int {
 		xs[i], xs[j] = xs[j], xs[i]
 	}
 	return append([]int(nil), xs[:k]...)
+}
+
+// randomSplit marks nTest of n rows for the test set: the first nTest of a
+// uniform permutation of 0..n-1.
+func randomSplit(n, nTest int, rng *rand.Rand) []bool {
+	perm := rng.Perm(n)
+	inTest := make([]bool, n)
+	for _, i := range perm[:min(max(nTest, 0), n)] {
+		inTest[i] = true
+	}
+	return inTest
+}
+
+// maxInitialDraws bounds the redraws of uniform_all_classes sampling.
+const maxInitialDraws = 100000
+
+// drawAllClasses draws k of the pool rows uniformly until the draw holds every
+// class present in the pool (rows lists the rows of each class); see Prepare.
+func drawAllClasses(y []int, rows [][]int, k int, rng *rand.Rand) ([]int, error) {
+	present := 0
+	for _, r := range rows {
+		if len(r) > 0 {
+			present++
+		}
+	}
+	if k < present {
+		return nil, fmt.Errorf("uniform_all_classes sampling needs initial ≥ %d, the classes in the pool (got %d)", present, k)
+	}
+	all := make([]int, len(y))
+	for i := range all {
+		all[i] = i
+	}
+	stamp := make([]int, len(rows))
+	for draw := 1; draw <= maxInitialDraws; draw++ {
+		// A partial Fisher–Yates shuffle of the current arrangement: a uniform
+		// k-subset in uniform order whatever the previous draws left.
+		seen := 0
+		for i := range k {
+			j := i + rng.IntN(len(all)-i)
+			all[i], all[j] = all[j], all[i]
+			if c := y[all[i]]; stamp[c] != draw {
+				stamp[c] = draw
+				seen++
+			}
+		}
+		if seen == present {
+			return append([]int(nil), all[:k]...), nil
+		}
+	}
+	return nil, fmt.Errorf("uniform_all_classes sampling: none of %d uniform draws of %d of the %d pool rows had all %d classes; use per_class",
+		maxInitialDraws, k, len(y), present)
+}
+
+// resolveBudget sets s.Budget and s.Rounds from the protocol.
+func (s *Setup) resolveBudget(pr Protocol) error {
+	left := len(s.PoolY) - len(s.Initial)
+	s.Budget = pr.Budget
+	if pr.BudgetAll {
+		s.Budget = left
+	}
+	if s.Budget < 1 || s.Budget > left {
+		return fmt.Errorf("budget %d does not fit the %d pool rows left after the %d initial ones", s.Budget, left, len(s.Initial))
+	}
+	s.Rounds = Rounds(s.Budget, pr.Batch)
+	return nil
+}
+
+// checkTestClasses rejects an empty test set, and under the stratified split a
+// test set without a row of some class of the data (Parse checks what it can
+// from the data's shape; the class sizes are known only here).
+func checkTestClasses(testY, y []int, classes int, pr Protocol) error {
+	if len(testY) == 0 {
+		return fmt.Errorf("protocol.test_fraction %g leaves the test set of the %d rows empty", pr.TestFraction, len(y))
+	}
+	if pr.Split != "stratified" {
+		return nil
+	}
+	inData := make([]bool, classes)
+	inTest := make([]bool, classes)
+	for _, c := range y {
+		inData[c] = true
+	}
+	for _, c := range testY {
+		inTest[c] = true
+	}
+	for c := range classes {
+		if inData[c] && !inTest[c] {
+			return fmt.Errorf("protocol.test_fraction %g gives class %d no test row (%d test rows); the stratified split needs one of each class",
+				pr.TestFraction, c, len(testY))
+		}
+	}
+	return nil
 }
