@@ -4,25 +4,23 @@ import (
 	"os"
 
 	"albench/experiments"
+	"albench/learners"
 	"albench/strategies"
 )
 
-// Capabilities tells what a configured model offers the strategies: every model
-// gives probabilities, embeddings (softmax regression embeds a point as itself),
-// last-layer gradient embeddings and per-sample gradient norms; MC-dropout samples
-// need an MLP with dropout above zero.
-func Capabilities(m experiments.ModelSpec) strategies.Capabilities {
-	return strategies.Capabilities{
-		Embed:     true,
-		GradEmbed: true,
-		GradNorms: true,
-		MCDropout: m.Kind != "logreg" && m.Dropout > 0,
-	}
+// Capabilities tells what the models of a configured model spec offer the
+// strategies: the learners registry derives them from the resolved spec.
+func Capabilities(m experiments.ModelSpec) learners.Capabilities {
+	return learners.Caps(m.Params)
 }
 
-// CheckStrategy validates one strategy entry against the configured model; it is
-// the experiments.StrategyCheck that Load uses.
+// CheckStrategy validates one strategy entry against the model it scores with: its
+// query model when it has one, else m, the task model. It is the
+// experiments.StrategyCheck that Load uses.
 func CheckStrategy(s experiments.StrategySpec, m experiments.ModelSpec) []experiments.Problem {
+	if s.QueryModel != nil {
+		m = *s.QueryModel
+	}
 	var out []experiments.Problem
 	for _, p := range strategies.Check(s.Name, s.Params, Capabilities(m)) {
 		out = append(out, experiments.Problem{Key: p.Key, Msg: p.Msg, Got: p.Got})
