@@ -330,6 +330,59 @@ func TestConstantFeaturesSkipped(t *testing.T) {
 	}
 }
 
+// TestFeatureDrawsStopAtMaxFeatures checks the other half of scikit-learn's rule: the
+// max_features visits include the constant features drawn, so a node does not go on
+// until it has max_features non-constant ones. With a perfect feature P, a noise
+// feature N and eight constant ones, max_features 2, the root considers P if P is
+// among the first two draws (probability 2/10) or if both are constant and P comes
+// before N afterwards ((8/10)(7/9)/2), so it splits on N with probability
+// 1 − 0.2 − 0.311 = 0.489; were constant draws not counted it would never do so.
+func TestFeatureDrawsStopAtMaxFeatures(t *testing.T) {
+	const n, trees = 40, 400
+	x := nets.NewMatrix(n, 10)
+	y := make([]int, n)
+	for i := range n {
+		x.Row(i)[3] = float64(i)           // P
+		x.Row(i)[8] = float64((i * 7) % n) // N
+		y[i] = i / 20
+	}
+	m, err := Params{NEstimators: trees, MaxFeaturesN: 2, NoBootstrap: true}.Fit(context.Background(), x, y, 2, rand.New(rand.NewPCG(4, 4)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	onN := 0
+	for tree, root := range m.roots {
+		switch m.nodes[root].feature {
+		case 8:
+			onN++
+		case 3:
+		default:
+			t.Fatalf("tree %d: root splits on constant feature %d", tree, m.nodes[root].feature)
+		}
+	}
+	t.Logf("%d of %d roots split on the noise feature", onN, trees)
+	// Binomial(400, 0.489): standard deviation 0.025 of the fraction; allow 4.
+	if f := float64(onN) / trees; math.Abs(f-0.489) > 0.1 {
+		t.Errorf("%.3f of the roots split on the noise feature, want 0.489 ± 0.1", f)
+	}
+}
+
+// TestBenchDataMatchesScript checks that benchData draws the data that
+// `gen_fixtures.py --bench` times scikit-learn on; the script prints these sums.
+func TestBenchDataMatchesScript(t *testing.T) {
+	x, y := benchData(500, 20, 1)
+	sum, ones := 0.0, 0
+	for _, v := range x.Data {
+		sum += v
+	}
+	for _, c := range y {
+		ones += c
+	}
+	if math.Abs(sum-(-179.66412942782972)) > 1e-9 || ones != 242 {
+		t.Errorf("bench data: sum %.17g, %d ones; the script's: -179.66412942782972, 242", sum, ones)
+	}
+}
+
 func TestResolveMaxFeatures(t *testing.T) {
 	for _, tc := range []struct {
 		p    Params
