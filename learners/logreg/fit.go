@@ -1,0 +1,360 @@
+package logreg
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/optimize"
+
+	"albench/nets"
+)
+
+// Constants of scikit-learn's call to scipy's L-BFGS-B.
+const (
+	lbfgsMemory = 10                         // maxcor, scipy's default
+	ftol        = 64 * 2.220446049250313e-16 // scikit-learn ≥ 1.4 passes ftol = 64 ε
+	armijo      = 1e-3                       // MINPACK dcsrch ftol inside L-BFGS-B
+	curvature   = 0.9                        // MINPACK dcsrch gtol inside L-BFGS-B
+)
+
+// workspace is what a fit needs besides the model: the optimizer's state and the
+// objective's buffers. FitFrom hands it from one model to the next so that an
+// active learner's refits reuse it.
+type workspace struct {
+	lbfgs    optimize.LBFGS
+	ls       optimize.MoreThuente
+	conv     ftolConverger
+	settings optimize.Settings
+	problem  optimize.Problem
+
+	ctx      context.Context
+	x        *nets.Matrix
+	ys       []int // labels as indices among the present classes
+	rows     int
+	invN     float64 // 1/n
+	invCN    float64 // 1/(C n), the L2 strength of F
+	g        []float64
+	cacheX   []float64 // θ of the last objective evaluation
+	cacheG   []float64 // its gradient
+	cacheF   float64
+	cacheSet bool
+	theta0   []float64
+}
+
+func newWorkspace() *workspace {
+	ws := &workspace{}
+	ws.problem = optimize.Problem{Func: ws.fun, Grad: ws.grad, Status: ws.status}
+	return ws
+}
+
+// ftolConverger is scipy L-BFGS-B's relative-reduction test: converged when an
+// iteration lowers F by at most ftol·max(|F_old|, |F_new|, 1).
+type ftolConverger struct {
+	prev float64
+	seen bool
+}
+
+func (c *ftolConverger) Init(int) { c.seen = false }
+
+func (c *ftolConverger) Converged(loc *optimize.Location) optimize.Status {
+	f := loc.F
+	if !c.seen {
+		c.seen, c.prev = true, f
+		return optimize.NotTerminated
+	}
+	old := c.prev
+	c.prev = f
+	if old-f <= ftol*math.Max(math.Max(math.Abs(old), math.Abs(f)), 1) {
+		return optimize.FunctionConvergence
+	}
+	return optimize.NotTerminated
+}
+
+// Fit fits the model to the rows of x with labels y in [0, classes), starting from
+// zero weights as scikit-learn does. rng is unused: the fit is deterministic.
+func (p Params) Fit(ctx context.Context, x *nets.Matrix, y []int, classes int, rng *rand.Rand) (*Model, error) {
+	return p.FitFrom(ctx, nil, x, y, classes, rng)
+}
+
+// FitFrom is Fit warm-started from prev's weights (scikit-learn's warm_start), for
+// refits after the training set grew: the optimum is the same as Fit's, reached in
+// fewer iterations. prev may be nil (a cold start), have other classes present
+// (weights of classes new to the fit start at zero; a binary prev seeds the
+// multinomial rows of its two classes with −w/2 and +w/2) and must have the same
+// number of features. FitFrom takes over prev's fitting buffers; prev stays usable
+// for prediction, but FitFrom must not be called twice at once with the same prev.
+func (p Params) FitFrom(ctx context.Context, prev *Model, x *nets.Matrix, y []int, classes int, rng *rand.Rand) (*Model, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	p = p.withDefaults()
+	if err := checkData(x, y, classes); err != nil {
+		return nil, err
+	}
+	if prev != nil && prev.features != x.Cols {
+		return nil, fmt.Errorf("logreg: warm start from %d features, data has %d", prev.features, x.Cols)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d := x.Cols
+	count := make([]int, classes)
+	for _, c := range y {
+		count[c]++
+	}
+	var present []int
+	for c, k := range count {
+		if k > 0 {
+			present = append(present, c)
+		}
+	}
+	rows := len(present)
+	switch rows {
+	case 1:
+		rows = 0
+	case 2:
+		rows = 1
+	}
+	m := &Model{
+		classes:   classes,
+		features:  d,
+		present:   present,
+		rows:      rows,
+		theta:     make([]float64, rows*(d+1)),
+		z:         make([]float64, max(rows, 1)),
+		converged: true,
+	}
+	if rows == 0 {
+		return m, nil
+	}
+	var ws *workspace
+	if prev != nil {
+		ws, prev.ws = prev.ws, nil
+		warmStart(m, prev)
+	}
+	if ws == nil {
+		ws = newWorkspace()
+	}
+	err := ws.minimize(ctx, m, p, x, y)
+	m.ws = ws
+	return m, err
+}
+
+// warmStart sets m.theta from prev's weights, mapping classes by label. prev's
+// model is first written as multinomial logit rows L_c (a binary prev's w gives
+// L_{present[0]} = −w/2 and L_{present[1]} = +w/2, which have the same softmax);
+// a binary m takes L_b − L_a, a multinomial m takes L_c with zero for classes
+// new to the fit, its intercepts then centred.
+func warmStart(m, prev *Model) {
+	d := m.features
+	logit := func(c int, j int) float64 {
+		for k, pc := range prev.present {
+			if pc != c {
+				continue
+			}
+			switch prev.rows {
+			case 0:
+				return 0
+			case 1:
+				if k == 0 {
+					return -0.5 * prev.theta[j]
+				}
+				return 0.5 * prev.theta[j]
+			}
+			return prev.theta[k*(d+1)+j]
+		}
+		return 0
+	}
+	if m.rows == 1 {
+		a, b := m.present[0], m.present[1]
+		for j := range d + 1 {
+			m.theta[j] = logit(b, j) - logit(a, j)
+		}
+		return
+	}
+	for k, c := range m.present {
+		for j := range d + 1 {
+			m.theta[k*(d+1)+j] = logit(c, j)
+		}
+	}
+	// Centre the intercepts: they are unpenalised and the softmax ignores a common
+	// shift, which L-BFGS then never changes; zero mean is where a cold start
+	// (all zeros) stays, so both reach the same representative.
+	var mean float64
+	for k := range m.present {
+		mean += m.theta[k*(d+1)+d]
+	}
+	mean /= float64(len(m.present))
+	for k := range m.present {
+		m.theta[k*(d+1)+d] -= mean
+	}
+}
+
+// minimize runs L-BFGS on F from m.theta and leaves the result there.
+func (ws *workspace) minimize(ctx context.Context, m *Model, p Params, x *nets.Matrix, y []int) error {
+	n, d := x.Rows, x.Cols
+	dim := m.rows * (d + 1)
+	ws.ctx, ws.x, ws.rows = ctx, x, m.rows
+	ws.invN = 1 / float64(n)
+	ws.invCN = 1 / (p.C * float64(n))
+	ws.ys = resizeInts(ws.ys, n)
+	slot := make([]int, m.classes)
+	for k, c := range m.present {
+		slot[c] = k
+	}
+	for i, c := range y {
+		ws.ys[i] = slot[c]
+	}
+	ws.g = resize(ws.g, m.rows)
+	ws.cacheX = resize(ws.cacheX, dim)
+	ws.cacheG = resize(ws.cacheG, dim)
+	ws.cacheSet = false
+	ws.theta0 = resize(ws.theta0, dim)
+	copy(ws.theta0, m.theta)
+
+	ws.lbfgs.Store = lbfgsMemory
+	ws.ls = optimize.MoreThuente{DecreaseFactor: armijo, CurvatureFactor: curvature}
+	ws.lbfgs.Linesearcher = &ws.ls
+	ws.settings = optimize.Settings{
+		GradientThreshold: p.Tol,
+		Converger:         &ws.conv,
+		// gonum counts the starting point as a major iteration; scipy does not.
+		MajorIterations: p.MaxIter + 1,
+		Concurrent:      1,
+	}
+	res, err := optimize.Minimize(ws.problem, ws.theta0, &ws.settings, &ws.lbfgs)
+	ws.ctx, ws.x = nil, nil
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	if res == nil {
+		return fmt.Errorf("logreg: %w", err)
+	}
+	copy(m.theta, res.X)
+	m.nIter = max(res.MajorIterations-1, 0)
+	switch {
+	case err == nil && res.Status != optimize.IterationLimit:
+		m.converged = true
+	case err == nil,
+		errors.Is(err, optimize.ErrLinesearcherFailure),
+		errors.Is(err, optimize.ErrNoProgress),
+		errors.Is(err, optimize.ErrLinesearcherBound):
+		// scipy stops the same way with a warning (ABNORMAL_TERMINATION_IN_LNSRCH)
+		// and scikit-learn keeps the last iterate, as here.
+		m.converged = false
+	default:
+		return fmt.Errorf("logreg: %w", err)
+	}
+	for _, v := range m.theta {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return errors.New("logreg: the fit diverged")
+		}
+	}
+	return nil
+}
+
+func (ws *workspace) status() (optimize.Status, error) {
+	if err := ws.ctx.Err(); err != nil {
+		return optimize.Failure, err
+	}
+	return optimize.NotTerminated, nil
+}
+
+func (ws *workspace) fun(theta []float64) float64 {
+	ws.evaluate(theta)
+	return ws.cacheF
+}
+
+func (ws *workspace) grad(g, theta []float64) {
+	ws.evaluate(theta)
+	copy(g, ws.cacheG)
+}
+
+// evaluate sets the cache to F(θ) and ∇F(θ) unless it already holds them:
+// gonum asks for F and ∇F at the same point in two calls.
+func (ws *workspace) evaluate(theta []float64) {
+	if ws.cacheSet && equal(theta, ws.cacheX) {
+		return
+	}
+	copy(ws.cacheX, theta)
+	ws.cacheF = objective(theta, ws.cacheG, ws.x, ws.ys, ws.rows, ws.invN, ws.invCN, ws.g)
+	ws.cacheSet = true
+}
+
+// objective returns F(θ) and sets grad to ∇F(θ), θ = rows × (d+1) (weights, then
+// intercept) and ys the labels as row indices (0/1 for the binary model). g is
+// scratch of len rows.
+//
+//	F  = (1/n) Σ_i ℓ_i + (λ/2) Σ_r ‖W_r‖²,  λ = 1/(Cn)
+//	∂F/∂W_r = (1/n) Σ_i g_ir x_i + λ W_r,   ∂F/∂b_r = (1/n) Σ_i g_ir
+//
+// with g_i = σ(z_i) − y_i (binary) or p_ir − [y_i = r] (multinomial).
+func objective(theta, grad []float64, x *nets.Matrix, ys []int, rows int, invN, lambda float64, g []float64) float64 {
+	d := x.Cols
+	clear(grad)
+	var loss float64
+	for i := range x.Rows {
+		xi := x.Row(i)
+		for r := range rows {
+			w := theta[r*(d+1) : (r+1)*(d+1)]
+			s := w[d]
+			for j, v := range xi {
+				s += float64(w[j] * v)
+			}
+			g[r] = s
+		}
+		if rows == 1 {
+			z, yi := g[0], float64(ys[i])
+			loss += log1pExp(z) - float64(yi*z)
+			g[0] = sigmoid(z) - yi
+		} else {
+			zy := g[ys[i]]
+			loss += softmax(g) - zy
+			g[ys[i]] -= 1
+		}
+		for r := range rows {
+			gr := grad[r*(d+1) : (r+1)*(d+1)]
+			c := g[r]
+			for j, v := range xi {
+				gr[j] += float64(c * v)
+			}
+			gr[d] += c
+		}
+	}
+	var sq float64
+	for r := range rows {
+		w, gr := theta[r*(d+1):r*(d+1)+d], grad[r*(d+1):(r+1)*(d+1)]
+		for j, v := range w {
+			sq += float64(v * v)
+			gr[j] = float64(gr[j]*invN) + float64(lambda*v)
+		}
+		gr[d] *= invN
+	}
+	return float64(loss*invN) + float64(0.5*lambda*sq)
+}
+
+func equal(a, b []float64) bool {
+	for i, v := range a {
+		if v != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func resize(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+func resizeInts(s []int, n int) []int {
+	if cap(s) < n {
+		return make([]int, n)
+	}
+	return s[:n]
+}
