@@ -199,17 +199,18 @@ func TestResumeAfterCancelIsByteIdentical(t *testing.T) {
 	}
 }
 
-func TestChangedConfigIsRefusedUnlessForced(t *testing.T) {
+// TestForceStartsAfresh: -force discards the folder's stored trials and files.
+func TestForceStartsAfresh(t *testing.T) {
 	cfg, raw := load(t, tiny)
 	dir := t.TempDir()
 	runTo(t, cfg, raw, dir, Options{Jobs: 2})
-	cfg2, raw2 := load(t, strings.Replace(tiny, "lr: 0.05", "lr: 0.04", 1))
-	if _, err := Run(context.Background(), cfg2, raw2, Options{Out: dir}); !errors.Is(err, ErrConfigChanged) {
-		t.Fatalf("err %v, want ErrConfigChanged", err)
-	}
-	sum := runTo(t, cfg2, raw2, dir, Options{Jobs: 2, Force: true})
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644)
+	sum := runTo(t, cfg, raw, dir, Options{Jobs: 2, Force: true})
 	if sum.Skipped != 0 || sum.Done != 24 {
 		t.Fatalf("forced run reused old trials: %+v", sum)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "notes.txt")); err == nil {
+		t.Error("-force kept a file of the old folder")
 	}
 }
 
@@ -278,7 +279,9 @@ func TestRandomBaselineIsAlwaysThere(t *testing.T) {
 	}
 }
 
-func TestResumeWithAnotherKernelIsRefused(t *testing.T) {
+// TestAnotherKernelGivesOtherIdentities: trials of another numeric kernel are
+// never reused; they stay in trials.d unused.
+func TestAnotherKernelGivesOtherIdentities(t *testing.T) {
 	if len(nets.Kernels()) < 2 {
 		t.Skip("this CPU has one kernel")
 	}
@@ -293,11 +296,8 @@ func TestResumeWithAnotherKernelIsRefused(t *testing.T) {
 	if err := nets.SetKernel(other); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Run(context.Background(), cfg, raw, Options{Out: dir}); !errors.Is(err, ErrKernelChanged) {
-		t.Fatalf("err %v, want ErrKernelChanged", err)
-	}
-	if sum := runTo(t, cfg, raw, dir, Options{Jobs: 2, Force: true}); sum.Skipped != 0 {
-		t.Fatalf("forced run kept trials of the other kernel: %+v", sum)
+	if sum := runTo(t, cfg, raw, dir, Options{Jobs: 2}); sum.Skipped != 0 || sum.Discarded != 24 {
+		t.Fatalf("run with another kernel: %+v, want nothing reused and 24 discarded", sum)
 	}
 }
 

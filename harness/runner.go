@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,17 +27,20 @@ import (
 const Version = "0.1.0"
 
 // Options control a run. The zero value runs the whole grid on every CPU into
-// results/<name>/.
+// runs/<name>/.
 type Options struct {
 	// Jobs bounds the trials run at once; 0 means runtime.NumCPU().
 	Jobs int
-	// Out is the output folder; "" means results/<config name>.
+	// Out is the output folder; "" means runs/<config name> (DefaultRoot).
 	Out string
 	// Shard selects every Count-th job starting at Index; the zero value is the
 	// whole grid.
 	Shard Shard
-	// Force lets a run reuse a folder written by a different config, discarding
-	// its stored trials.
+	// Force discards everything in the output folder first (its stored trials
+	// too), and lets a run take a folder that is not albench's or whose manifest
+	// cannot be read. Without it, a folder written by another config is reused:
+	// its trials whose identity is in this grid count as done, the others are
+	// left unused.
 	Force bool
 	// Progress receives progress lines; nil is silent.
 	Progress io.Writer
@@ -123,15 +125,15 @@ func jobs(cfg *experiments.Config) []job {
 	return grid(len(cfg.Datasets), len(cfg.Strategies), cfg.Seeds)
 }
 
-// gridKeys lists the keys of a grid given by names (from a manifest), in the
-// order of grid.
-func gridKeys(datasets, strategies []string, seeds []int) []TrialKey {
-	js := grid(len(datasets), len(strategies), seeds)
-	out := make([]TrialKey, len(js))
+// gridOf lists the jobs of a manifest's grid with their identities, in grid
+// order.
+func gridOf(m Manifest) []gridTrial {
+	js := grid(len(m.Datasets), len(m.Strategies), m.Seeds)
+	out := make([]gridTrial, len(js))
 	for i, j := range js {
-		out[i] = TrialKey{Dataset: datasets[j.dataset], Strategy: results.Skyline, Seed: j.seed}
+		out[i] = gridTrial{Dataset: m.Datasets[j.dataset], Strategy: results.Skyline, Seed: j.seed, ID: m.Identities[i]}
 		if j.strategy >= 0 {
-			out[i].Strategy = strategies[j.strategy]
+			out[i].Strategy = m.Strategies[j.strategy]
 		}
 	}
 	return out
@@ -147,11 +149,14 @@ func (j job) key(cfg *experiments.Config) TrialKey {
 
 // Manifest is manifest.json: what wrote a result folder and how far it got.
 type Manifest struct {
-	Name           string  `json:"name"`
+	Name string `json:"name"`
+	// ConfigHash is experiments.Config.Hash of the config that wrote the folder
+	// last, for information: trials are matched by identity (Grid), not by it.
 	ConfigHash     string  `json:"config_hash"`
 	AlbenchVersion string  `json:"albench_version"`
 	GoVersion      string  `json:"go_version"`
 	Kernel         string  `json:"kernel"`
+	Numerics       string  `json:"numerics"`
 	Shard          string  `json:"shard,omitempty"`
 	Started        string  `json:"started"`
 	Finished       string  `json:"finished,omitempty"`
@@ -165,87 +170,83 @@ type Manifest struct {
 	Seeds       []int    `json:"seeds"`
 	Target      float64  `json:"target"`
 	Baseline    string   `json:"baseline"`
+	// Identities lists the identity of every job of the config's whole grid (not
+	// only a shard's), in grid order (see grid): the trial files that belong to
+	// the folder.
+	Identities []string `json:"identities"`
+	// Grid is the grid's jobs with their identities, built from the above by
+	// readManifest.
+	Grid []gridTrial `json:"-"`
 }
-
-// ErrKernelChanged refuses to resume a folder whose trials were computed with
-// another numeric kernel: results are byte-identical for a given kernel only.
-var ErrKernelChanged = errors.New("the output folder was written with a different numeric kernel")
 
 // ConfigFile is the copy of the config kept in a result folder, so that report and
 // merge know what was run.
 const ConfigFile = "config.yaml"
 
-// ErrConfigChanged refuses a folder written by a different config.
-var ErrConfigChanged = errors.New("the output folder was written by a different config")
+// DefaultRoot is the folder under which a run without -out writes: runs/<name>/.
+const DefaultRoot = "runs"
+
+// IncompleteError is a result folder whose grid is not all stored: an
+// interrupted run, a single shard, or a merge missing shards.
+type IncompleteError struct {
+	Dir         string
+	Done, Total int
+	Hint        string // what to do: "resume", "resume or merge first", …
+}
+
+func (e *IncompleteError) Error() string {
+	return fmt.Sprintf("%s: %d of %d trials; %s", e.Dir, e.Done, e.Total, e.Hint)
+}
 
 // Summary tells what a run did.
 type Summary struct {
-	Dir                  string
+	Dir string
+	// Total is the number of jobs of the grid (or of the shard's slice); Skipped
+	// of them were reused from the folder and Done were run now.
 	Total, Done, Skipped int
-	Complete             bool // every job of the grid is stored and the files are assembled
+	// Recomputed counts reused-looking trial files that were unusable (truncated,
+	// empty) and were computed again; Discarded counts stored trial files whose
+	// identity is not in this config's grid: kept in trials.d, never used.
+	Recomputed, Discarded int
+	Complete              bool // every job of the grid is stored and the files are assembled
 }
 
 // Run executes the config's grid (or the shard's slice of it) with at most
-// opts.Jobs trials at once, storing each finished trial as it finishes and skipping
-// those a previous run stored. The first failing trial cancels the others; the
-// trials already finished stay stored. When every job of the grid is stored, Run
-// assembles trials.csv, timings.csv and the report.
+// opts.Jobs trials at once, storing each finished trial as it finishes under its
+// identity and reusing every trial the folder holds with the same identity. The
+// folder is locked for the run (a *LockedError if another process has it), and
+// refused (ErrFolder) if it is not albench's, unless opts.Force, which discards
+// its contents first. The first failing trial cancels the others; the trials
+// already finished stay stored. When every job of the grid is stored, Run
+// assembles trials.csv, timings.csv, queries.csv and the report; an unsharded run
+// that ends without every trial is an *IncompleteError.
 func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts Options) (Summary, error) {
 	dir := opts.Out
 	if dir == "" {
-		dir = filepath.Join("results", cfg.Name)
+		dir = filepath.Join(DefaultRoot, cfg.Name)
 	}
 	sum := Summary{Dir: dir}
-	if err := os.MkdirAll(filepath.Join(dir, trialsDir), 0o755); err != nil {
+	all := jobs(cfg)
+	ids, err := identities(cfg, all)
+	if err != nil {
 		return sum, err
 	}
-	hash := cfg.Hash()
-	old, err := readManifest(dir)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	release, old, resuming, err := claim(dir, opts.Force)
+	if err != nil {
 		return sum, err
 	}
-	// resuming: the folder holds trials of this very config and kernel.
-	resuming := err == nil && old.ConfigHash == hash && old.Kernel == nets.Kernel()
-	switch {
-	case err != nil || resuming:
-	case old.ConfigHash != hash && !opts.Force:
-		return sum, fmt.Errorf("%s: %w (hash %.12s, this config %.12s); use -force to discard its trials", dir, ErrConfigChanged, old.ConfigHash, hash)
-	case old.Kernel != nets.Kernel() && !opts.Force:
-		return sum, fmt.Errorf("%s: %w (%s, this run %s); run with -kernel %s, or -force to discard its trials",
-			dir, ErrKernelChanged, old.Kernel, nets.Kernel(), old.Kernel)
-	default: // forced: start afresh
-		if err := os.RemoveAll(filepath.Join(dir, trialsDir)); err != nil {
-			return sum, err
-		}
-		if err := os.MkdirAll(filepath.Join(dir, trialsDir), 0o755); err != nil {
-			return sum, err
-		}
+	defer release()
+	if err := os.MkdirAll(filepath.Join(dir, trialsDir), 0o777); err != nil {
+		return sum, err
 	}
 	if err := writeBytes(filepath.Join(dir, ConfigFile), configText); err != nil {
 		return sum, err
 	}
-	stored, err := storedTrials(dir)
-	if err != nil {
-		return sum, err
-	}
-	all := jobs(cfg)
-	var todo []job
-	for i, j := range all {
-		if opts.Shard.Count > 1 && i%opts.Shard.Count != opts.Shard.Index {
-			continue
-		}
-		sum.Total++
-		if stored[j.key(cfg).fileName()] {
-			sum.Skipped++
-			continue
-		}
-		todo = append(todo, j)
-	}
 	start := time.Now()
 	man := Manifest{
-		Name: cfg.Name, ConfigHash: hash, AlbenchVersion: Version, GoVersion: runtime.Version(),
-		Kernel: nets.Kernel(), Shard: opts.Shard.String(), Started: start.UTC().Format(time.RFC3339),
-		TrialsTotal: sum.Total, TrialsDone: sum.Skipped,
+		Name: cfg.Name, ConfigHash: cfg.Hash(), AlbenchVersion: Version, GoVersion: runtime.Version(),
+		Kernel: nets.Kernel(), Numerics: numericsFingerprint(), Shard: opts.Shard.String(),
+		Started:     start.UTC().Format(time.RFC3339),
 		Description: cfg.Description, Seeds: cfg.Seeds, Target: cfg.Target, Baseline: Baseline(cfg),
 	}
 	for _, d := range cfg.Datasets {
@@ -254,6 +255,59 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 	for _, s := range cfg.Strategies {
 		man.Strategies = append(man.Strategies, s.Label)
 	}
+	man.Identities = ids
+	man.Grid = gridOf(man)
+	if resuming {
+		man.ElapsedSeconds = old.ElapsedSeconds // count the earlier runs in this folder too
+	}
+	// The manifest is written before any trial: from here on the folder is this
+	// config's.
+	if err := writeManifest(dir, man); err != nil {
+		return sum, err
+	}
+	stored, err := storedTrials(dir)
+	if err != nil {
+		return sum, err
+	}
+	sum.Discarded = len(stored)
+	for _, id := range ids {
+		if stored[trialFile(id)] {
+			sum.Discarded--
+		}
+	}
+	tr := newTrialReader(dir, man)
+	var todo []job
+	var todoID []string
+	for i, j := range all {
+		if opts.Shard.Count > 1 && i%opts.Shard.Count != opts.Shard.Index {
+			continue
+		}
+		sum.Total++
+		g := man.Grid[i]
+		if stored[trialFile(g.ID)] {
+			_, ok, err := tr.read(g)
+			var bad *BadTrialError
+			switch {
+			case ok:
+				sum.Skipped++
+				continue
+			case errors.As(err, &bad):
+				// A truncated or empty trial file is not a finished trial.
+				if opts.Progress != nil {
+					fmt.Fprintf(opts.Progress, "recomputing trial (%s): %s: %v\n", g.key(), bad.Path, bad.Err)
+				}
+				if err := os.Remove(bad.Path); err != nil {
+					return sum, err
+				}
+				sum.Recomputed++
+			case err != nil:
+				return sum, err
+			}
+		}
+		todo = append(todo, j)
+		todoID = append(todoID, ids[i])
+	}
+	man.TrialsTotal, man.TrialsDone = sum.Total, sum.Skipped
 	if err := writeManifest(dir, man); err != nil {
 		return sum, err
 	}
@@ -267,10 +321,11 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(jobsN)
 	var mu sync.Mutex
-	for _, j := range todo {
+	for n, j := range todo {
 		if gctx.Err() != nil {
 			break
 		}
+		id := todoID[n]
 		g.Go(func() (err error) {
 			key := j.key(cfg)
 			defer func() {
@@ -278,11 +333,14 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 					err = &TrialError{Key: key, Err: fmt.Errorf("panic: %v\n%s", p, debug.Stack())}
 				}
 			}()
+			defer cache.release(j)
+			if err := gctx.Err(); err != nil {
+				return err // cancelled while queued
+			}
 			td, err := cache.get(j)
 			if err != nil {
 				return &TrialError{Key: key, Err: err}
 			}
-			defer cache.release(j)
 			var res TrialResult
 			if j.strategy < 0 {
 				res, err = runSkyline(gctx, cfg, j.dataset, j.seed, td)
@@ -295,7 +353,8 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 				}
 				return &TrialError{Key: key, Err: err}
 			}
-			if err := saveTrial(dir, res); err != nil {
+			// A finished trial is stored even when the run is being cancelled.
+			if err := saveTrial(dir, id, res); err != nil {
 				return &TrialError{Key: key, Err: fmt.Errorf("storing the result: %w", err)}
 			}
 			mu.Lock()
@@ -313,9 +372,6 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 	man.TrialsDone = sum.Skipped + sum.Done
 	end := time.Now()
 	man.Finished = end.UTC().Format(time.RFC3339)
-	if resuming {
-		man.ElapsedSeconds = old.ElapsedSeconds // resumed: count the earlier runs too
-	}
 	man.ElapsedSeconds += end.Sub(start).Seconds()
 	if werr := writeManifest(dir, man); err == nil {
 		err = werr
@@ -323,62 +379,87 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 	if err != nil {
 		return sum, err
 	}
+	if opts.Shard.Count > 1 {
+		return sum, nil // a shard never assembles: merge does
+	}
 	complete, err := Assemble(dir)
 	sum.Complete = complete
+	if err == nil && !complete {
+		err = &IncompleteError{Dir: dir, Done: man.TrialsDone, Total: sum.Total, Hint: "resume with the same command"}
+	}
 	return sum, err
 }
 
-// Assemble writes trials.csv, timings.csv and the report of dir when every job of
-// the grid its manifest describes is stored there; it reports whether it did.
+// Assemble writes trials.csv, timings.csv, queries.csv and the report of dir when
+// every job of the grid its manifest describes is stored there; it reports
+// whether it did. A trial file that cannot be used is a *BadTrialError.
 func Assemble(dir string) (bool, error) {
 	man, err := readManifest(dir)
 	if err != nil {
 		return false, err
+	}
+	if len(man.Grid) == 0 {
+		return false, fmt.Errorf("%s: %s lists no grid (written by an older albench?): run the config again with -force", dir, manifestFile)
 	}
 	text, err := os.ReadFile(filepath.Join(dir, ConfigFile))
 	if err != nil {
 		return false, err
 	}
 	// Two passes over the stored trials in trials.csv order, never holding the
-	// grid: the first streams trials.csv and timings.csv, the second the analysis.
-	// The analysis keeps a little per trial (its accuracy curve, for AULC and
-	// labels-to-target); collect garbage eagerly meanwhile, so the peak stays near
-	// that rather than at twice it.
+	// grid: the first streams trials.csv, timings.csv and queries.csv, the second
+	// the analysis. The analysis keeps a little per trial (its accuracy curve, for
+	// AULC and labels-to-target); collect garbage eagerly meanwhile, so the peak
+	// stays near that rather than at twice it.
 	defer debug.SetGCPercent(debug.SetGCPercent(25))
-	keys := gridKeys(man.Datasets, man.Strategies, man.Seeds)
-	slices.SortFunc(keys, func(a, b TrialKey) int {
-		return cmp.Or(cmp.Compare(a.Dataset, b.Dataset), cmp.Compare(a.Strategy, b.Strategy), cmp.Compare(a.Seed, b.Seed))
-	})
-	tr := trialReader{dir: dir}
-	for _, k := range keys {
-		if !tr.exists(k) {
+	grid := sortedGrid(man.Grid)
+	tr := newTrialReader(dir, man)
+	for _, g := range grid {
+		if !tr.exists(g) {
 			return false, nil
 		}
 	}
 	err = results.WriteFileAtomic(filepath.Join(dir, "trials.csv"), func(tw io.Writer) error {
 		return results.WriteFileAtomic(filepath.Join(dir, "timings.csv"), func(mw io.Writer) error {
-			trials, timings := results.NewTrialsWriter(tw), results.NewTimingsWriter(mw)
-			for _, k := range keys {
-				r, _, err := tr.read(k)
-				if err != nil {
+			return results.WriteFileAtomic(filepath.Join(dir, "queries.csv"), func(qw io.Writer) error {
+				trials, timings, queries := results.NewTrialsWriter(tw), results.NewTimingsWriter(mw), results.NewQueriesWriter(qw)
+				for _, g := range grid {
+					r, ok, err := tr.read(g)
+					if err != nil {
+						return err
+					}
+					if !ok {
+						return fmt.Errorf("%s: trial (%s) vanished while assembling", dir, g.key())
+					}
+					trials.Write(r.Records)
+					timings.Write(r.Timings)
+					queries.Write(r.Queries)
+				}
+				if err := trials.Flush(); err != nil {
 					return err
 				}
-				trials.Write(r.Records)
-				timings.Write(r.Timings)
-			}
-			if err := trials.Flush(); err != nil {
-				return err
-			}
-			return timings.Flush()
+				if err := timings.Flush(); err != nil {
+					return err
+				}
+				return queries.Flush()
+			})
 		})
 	})
 	if err != nil {
 		return false, err
 	}
+	if err := analyse(dir, tr, grid, reportMeta(man, text)); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// analyse writes the analysis of the stored trials of grid (in trials.csv order),
+// streamed from their files.
+func analyse(dir string, tr *trialReader, grid []gridTrial, meta results.Meta) error {
 	var readErr error
 	recs := func(yield func(results.Record) bool) {
-		for _, k := range keys {
-			r, _, err := tr.read(k)
+		for _, g := range grid {
+			r, _, err := tr.read(g)
 			if err != nil {
 				readErr = err
 				return
@@ -392,11 +473,15 @@ func Assemble(dir string) (bool, error) {
 			}
 		}
 	}
-	err = results.WriteAllSorted(dir, recs, reportMeta(man, text))
+	err := results.WriteAllSorted(dir, recs, meta)
 	if readErr != nil {
-		return false, readErr
+		return readErr
 	}
-	return true, err
+	return err
+}
+
+func compareKeys(a, b TrialKey) int {
+	return cmp.Or(cmp.Compare(a.Dataset, b.Dataset), cmp.Compare(a.Strategy, b.Strategy), cmp.Compare(a.Seed, b.Seed))
 }
 
 // reportMeta describes the run for the report, from its manifest.
@@ -421,7 +506,13 @@ func readManifest(dir string) (Manifest, error) {
 		return m, err
 	}
 	if err := json.Unmarshal(data, &m); err != nil {
-		return m, fmt.Errorf("%s: %w", filepath.Join(dir, "manifest.json"), err)
+		return m, fmt.Errorf("%s cannot be read: %w", filepath.Join(dir, manifestFile), err)
+	}
+	if len(m.Identities) > 0 {
+		if n := len(m.Datasets) * len(m.Seeds) * (len(m.Strategies) + 1); n != len(m.Identities) {
+			return m, fmt.Errorf("%s cannot be read: %d identities for a grid of %d jobs", filepath.Join(dir, manifestFile), len(m.Identities), n)
+		}
+		m.Grid = gridOf(m)
 	}
 	return m, nil
 }

@@ -2,19 +2,16 @@ package harness
 
 import (
 	"bytes"
-	"io"
-
-	"albench/results"
-
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"albench/results"
 )
 
 // trialsDir is the folder of DIR that holds one file per finished trial. The
@@ -22,27 +19,29 @@ import (
 // that finished.
 const trialsDir = "trials.d"
 
-// fileName is a trial's file: a hash of its key, so any dataset or strategy name
-// gives a portable file name.
-func (k TrialKey) fileName() string {
-	h := sha256.Sum256([]byte(fmt.Sprintf("%q/%q/%d", k.Dataset, k.Strategy, k.Seed)))
-	return hex.EncodeToString(h[:8]) + ".json"
+// storedTrial is the content of a trial file: the trial's identity (see
+// identityFormat) and its result.
+type storedTrial struct {
+	ID string `json:"id"`
+	TrialResult
 }
 
-// saveTrial stores a finished trial in dir/trials.d. JSON keeps every float64
-// exactly (shortest round-trip form), so assembling from the stored trials gives
-// the same bytes as assembling from memory.
-func saveTrial(dir string, r TrialResult) error {
-	data, err := json.Marshal(r)
+// trialFile is the name of the file of the trial with identity id.
+func trialFile(id string) string { return id + ".json" }
+
+// saveTrial stores a finished trial in dir/trials.d under its identity. JSON keeps
+// every float64 exactly (shortest round-trip form), so assembling from the stored
+// trials gives the same bytes as assembling from memory.
+func saveTrial(dir, id string, r TrialResult) error {
+	data, err := json.Marshal(storedTrial{ID: id, TrialResult: r})
 	if err != nil {
 		return err
 	}
-	return writeBytes(filepath.Join(dir, trialsDir, r.Key.fileName()), data)
+	return writeBytes(filepath.Join(dir, trialsDir, trialFile(id)), data)
 }
 
-// storedTrials lists the trial files of dir by name. Run uses it to skip finished
-// trials without reading them, so resuming a large grid costs a directory listing.
-// Temporary files left by a killed run are not listed.
+// storedTrials lists the trial files of dir by name. Temporary files are not
+// listed.
 func storedTrials(dir string) (map[string]bool, error) {
 	out := make(map[string]bool)
 	entries, err := os.ReadDir(filepath.Join(dir, trialsDir))
@@ -61,25 +60,51 @@ func storedTrials(dir string) (map[string]bool, error) {
 	return out, nil
 }
 
+// BadTrialError is a stored trial file that cannot be used: it does not parse (a
+// truncated file), holds no records, or holds another trial. It names the file
+// and the command that recomputes it: a run over the folder removes such a file
+// and computes the trial again.
+type BadTrialError struct {
+	Path string
+	Key  TrialKey
+	// Rerun is the command that recomputes the trial.
+	Rerun string
+	Err   error
+}
+
+func (e *BadTrialError) Error() string {
+	return fmt.Sprintf("%s: trial (%s) is unusable: %v; '%s' recomputes it", e.Path, e.Key, e.Err, e.Rerun)
+}
+
+func (e *BadTrialError) Unwrap() error { return e.Err }
+
 // trialReader reads stored trials, reusing its buffers from one file to the next:
 // assembling a grid of many trials then makes little garbage.
 type trialReader struct {
-	dir string
-	buf bytes.Buffer
-	r   TrialResult
+	dir   string
+	rerun string // the command that recomputes a trial of dir, for errors
+	buf   bytes.Buffer
+	r     storedTrial
 }
 
-// exists reports whether the trial of key k is stored.
-func (tr *trialReader) exists(k TrialKey) bool {
-	_, err := os.Stat(filepath.Join(tr.dir, trialsDir, k.fileName()))
-	return err == nil
+func newTrialReader(dir string, man Manifest) *trialReader {
+	cmd := "albench run -out " + dir
+	if man.Shard != "" {
+		cmd += " -shard " + man.Shard
+	}
+	return &trialReader{dir: dir, rerun: cmd + " CONFIG"}
 }
 
-// read returns the stored trial of key k; ok is false when there is none. The
-// result is valid until the next read. A stored file that does not parse, or
-// holds another trial, is an error naming it.
-func (tr *trialReader) read(k TrialKey) (r *TrialResult, ok bool, err error) {
-	path := filepath.Join(tr.dir, trialsDir, k.fileName())
+// exists reports whether the trial file of g is there, without reading it.
+func (tr *trialReader) exists(g gridTrial) bool {
+	st, err := os.Stat(filepath.Join(tr.dir, trialsDir, trialFile(g.ID)))
+	return err == nil && st.Mode().IsRegular()
+}
+
+// read returns the stored trial g; ok is false when there is none. The result is
+// valid until the next read. A file that cannot be used is a *BadTrialError.
+func (tr *trialReader) read(g gridTrial) (r *TrialResult, ok bool, err error) {
+	path := filepath.Join(tr.dir, trialsDir, trialFile(g.ID))
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
@@ -94,14 +119,49 @@ func (tr *trialReader) read(k TrialKey) (r *TrialResult, ok bool, err error) {
 		return nil, false, err
 	}
 	// Unmarshal reuses the slices' capacity.
-	tr.r.Records, tr.r.Timings = tr.r.Records[:0], tr.r.Timings[:0]
+	tr.r.ID = ""
+	tr.r.Key = TrialKey{}
+	tr.r.Records, tr.r.Timings, tr.r.Queries = tr.r.Records[:0], tr.r.Timings[:0], tr.r.Queries[:0]
+	bad := func(err error) (*TrialResult, bool, error) {
+		return nil, false, &BadTrialError{Path: path, Key: g.key(), Rerun: tr.rerun, Err: err}
+	}
 	if err := json.Unmarshal(tr.buf.Bytes(), &tr.r); err != nil {
-		return nil, false, fmt.Errorf("%s: %w", path, err)
+		return bad(err)
 	}
-	if tr.r.Key != k {
-		return nil, false, fmt.Errorf("%s: holds trial (%s), not (%s)", path, tr.r.Key, k)
+	if err := checkStored(&tr.r, g); err != nil {
+		return bad(err)
 	}
-	return &tr.r, true, nil
+	return &tr.r.TrialResult, true, nil
+}
+
+// checkStored checks that a parsed trial file is the whole trial g: its identity
+// and key, a record per round from 0 on, all of the trial, and a timing per
+// record.
+func checkStored(st *storedTrial, g gridTrial) error {
+	k := g.key()
+	switch {
+	case st.ID != g.ID:
+		return fmt.Errorf("holds identity %.16s, want %.16s", st.ID, g.ID)
+	case st.Key != k:
+		return fmt.Errorf("holds trial (%s)", st.Key)
+	case len(st.Records) == 0:
+		return errors.New("holds no records")
+	case len(st.Timings) != len(st.Records):
+		return fmt.Errorf("holds %d timings for %d records", len(st.Timings), len(st.Records))
+	case k.Strategy == results.Skyline && len(st.Records) != 1:
+		return fmt.Errorf("a skyline holds %d records", len(st.Records))
+	}
+	for i, r := range st.Records {
+		if r.Dataset != k.Dataset || r.Strategy != k.Strategy || r.Seed != k.Seed || r.Round != i {
+			return fmt.Errorf("record %d is (%s, %s, %d, round %d)", i, r.Dataset, r.Strategy, r.Seed, r.Round)
+		}
+	}
+	for i, q := range st.Queries {
+		if q.Dataset != k.Dataset || q.Strategy != k.Strategy || q.Seed != k.Seed || q.Round < 0 || q.Round >= len(st.Records) {
+			return fmt.Errorf("query %d is (%s, %s, %d, round %d)", i, q.Dataset, q.Strategy, q.Seed, q.Round)
+		}
+	}
+	return nil
 }
 
 // writeBytes writes data to path atomically (results.WriteFileAtomic).

@@ -1,0 +1,231 @@
+package harness
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+
+	"albench/experiments"
+	"albench/nets"
+	"albench/strategies"
+)
+
+// A trial's identity is the hex SHA-256 of a canonical JSON document holding
+// everything that determines the bytes of its stored result:
+//
+//	{"format": identityFormat, "kind": "trial" | "skyline",
+//	 "dataset": {name, source, params, protocol (resolved), files: {param: sha256}},
+//	 "model": the resolved experiments.ModelSpec,
+//	 "strategy": {name, label, params (defaults filled in)},   (trials only)
+//	 "seed": S, "numerics": numericsFingerprint()}
+//
+// Canonical: encoding/json writes struct fields in declaration order, map keys
+// sorted and floats in their shortest exact form, so equal specs give equal bytes.
+// The label is part of it because it keys the trial's random streams. Left out on
+// purpose, since they do not change a trial's bytes: the config's name,
+// description, target, the other datasets, strategies and seeds, key order,
+// comments and the config's own path. The model is marshalled whole, so every
+// field experiments.ModelSpec has counts; a presentation-only key added there
+// would have to be cleared in modelIdentity. Dataset params count as written: a
+// default spelled out gives another identity (a rerun, never a wrong reuse).
+//
+// Trial files are named by identity (trials.d/<identity>.json), so a trial is
+// reused exactly when its identity is unchanged, and a file of another config
+// or of an edited data file is never taken for it.
+const identityFormat = "albench-trial-v1"
+
+// dataFileParams are the params that name a file the source reads, relative to
+// the config's directory.
+var dataFileParams = map[string][]string{"csv": {"path"}, "libsvm": {"path"}}
+
+type datasetIdentity struct {
+	Name     string               `json:"name"`
+	Source   string               `json:"source"`
+	Params   map[string]any       `json:"params"`
+	Protocol experiments.Protocol `json:"protocol"`
+	Files    map[string]string    `json:"files,omitempty"`
+}
+
+type strategyIdentity struct {
+	Name   string         `json:"name"`
+	Label  string         `json:"label"`
+	Params map[string]any `json:"params"`
+}
+
+type trialIdentity struct {
+	Format   string            `json:"format"`
+	Kind     string            `json:"kind"`
+	Dataset  *datasetIdentity  `json:"dataset"`
+	Model    any               `json:"model"`
+	Strategy *strategyIdentity `json:"strategy,omitempty"`
+	Seed     int               `json:"seed"`
+	Numerics string            `json:"numerics"`
+}
+
+// numericsFingerprint names what the floating-point results depend on besides the
+// config: the kernel set, the architecture, the amd64 level the binary was built
+// for and albench's numeric version.
+func numericsFingerprint() string {
+	level := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "GO"+strings.ToUpper(runtime.GOARCH) {
+				level = " " + s.Key + "=" + s.Value
+			}
+		}
+	}
+	return fmt.Sprintf("kernel=%s goarch=%s%s version=%s", nets.Kernel(), runtime.GOARCH, level, Version)
+}
+
+// identities computes the identity of every job of cfg's grid, hashing each data
+// file once. It fails if a data file cannot be read or is not a regular file.
+func identities(cfg *experiments.Config, js []job) ([]string, error) {
+	out := make([]string, len(js))
+	err := identityDocs(cfg, js, func(i int, doc []byte) {
+		h := sha256.Sum256(doc)
+		out[i] = hex.EncodeToString(h[:])
+	})
+	return out, err
+}
+
+// identityDocs calls fn with the identity document of each job (valid during the
+// call only).
+func identityDocs(cfg *experiments.Config, js []job, fn func(i int, doc []byte)) error {
+	dir := "."
+	if cfg.Path != "" {
+		dir = filepath.Dir(cfg.Path)
+	}
+	num := numericsFingerprint()
+	model := modelIdentity(cfg.Model)
+	var err error
+	ds := make([]*datasetIdentity, len(cfg.Datasets))
+	for d, spec := range cfg.Datasets {
+		di := &datasetIdentity{Name: spec.Name, Source: spec.Source, Params: spec.Params, Protocol: cfg.ProtocolFor(d)}
+		for _, key := range dataFileParams[spec.Source] {
+			p, ok := spec.Params[key].(string)
+			if !ok {
+				continue
+			}
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(dir, p)
+			}
+			h, err := hashFile(p)
+			if err != nil {
+				return fmt.Errorf("dataset %s: %w", spec.Name, err)
+			}
+			if di.Files == nil {
+				di.Files = map[string]string{}
+			}
+			di.Files[key] = h
+		}
+		ds[d] = di
+	}
+	// Marshal the parts once and write each job's document from them: the same
+	// bytes as json.Marshal(trialIdentity{...}), without a grid's worth of garbage.
+	part := func(v any) ([]byte, error) { return json.Marshal(v) }
+	dsJSON := make([][]byte, len(ds))
+	for d := range ds {
+		if dsJSON[d], err = part(ds[d]); err != nil {
+			return fmt.Errorf("dataset %s: %w", cfg.Datasets[d].Name, err)
+		}
+	}
+	stJSON := make([][]byte, len(cfg.Strategies))
+	for s, spec := range cfg.Strategies {
+		if stJSON[s], err = part(&strategyIdentity{Name: spec.Name, Label: spec.Label, Params: resolvedParams(spec)}); err != nil {
+			return fmt.Errorf("strategy %s: %w", spec.Label, err)
+		}
+	}
+	modelJSON, err := part(model)
+	if err != nil {
+		return fmt.Errorf("model: %w", err)
+	}
+	numJSON, _ := part(num)
+	formatJSON, _ := part(identityFormat)
+	var buf []byte
+	for i, j := range js {
+		buf = append(buf[:0], `{"format":`...)
+		buf = append(buf, formatJSON...)
+		if j.strategy >= 0 {
+			buf = append(buf, `,"kind":"trial"`...)
+		} else {
+			buf = append(buf, `,"kind":"skyline"`...)
+		}
+		buf = append(append(buf, `,"dataset":`...), dsJSON[j.dataset]...)
+		buf = append(append(buf, `,"model":`...), modelJSON...)
+		if j.strategy >= 0 {
+			buf = append(append(buf, `,"strategy":`...), stJSON[j.strategy]...)
+		}
+		buf = strconv.AppendInt(append(buf, `,"seed":`...), int64(j.seed), 10)
+		buf = append(append(append(buf, `,"numerics":`...), numJSON...), '}')
+		fn(i, buf)
+	}
+	return nil
+}
+
+// modelIdentity is the part of the model spec that counts for identity: all of it.
+func modelIdentity(m experiments.ModelSpec) any { return m }
+
+// resolvedParams returns a strategy's params with the registry's defaults filled
+// in for absent keys, so that spelling out a default keeps the identity.
+func resolvedParams(s experiments.StrategySpec) map[string]any {
+	out := map[string]any{}
+	for _, in := range strategies.Registry() {
+		if in.Name == s.Name {
+			for _, p := range in.Params {
+				out[p.Name] = p.Default
+			}
+		}
+	}
+	for k, v := range s.Params {
+		out[k] = v
+	}
+	return out
+}
+
+// maxDataFile bounds the data files hashed for identity.
+const maxDataFile = 1 << 34
+
+// hashFile returns the hex SHA-256 of a regular file's bytes.
+func hashFile(path string) (string, error) {
+	f, err := openRegular(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, io.LimitReader(f, maxDataFile+1))
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	if n > maxDataFile {
+		return "", fmt.Errorf("%s: larger than %d bytes", path, int64(maxDataFile))
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// identityOf is the grid entry of a trial in the manifest.
+type gridTrial struct {
+	Dataset  string `json:"dataset"`
+	Strategy string `json:"strategy"`
+	Seed     int    `json:"seed"`
+	ID       string `json:"id"`
+}
+
+func (g gridTrial) key() TrialKey {
+	return TrialKey{Dataset: g.Dataset, Strategy: g.Strategy, Seed: g.Seed}
+}
+
+// sortedGrid returns the grid in trials.csv order (dataset, strategy, seed).
+func sortedGrid(g []gridTrial) []gridTrial {
+	out := slices.Clone(g)
+	slices.SortFunc(out, func(a, b gridTrial) int { return compareKeys(a.key(), b.key()) })
+	return out
+}
