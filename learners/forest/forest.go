@@ -96,8 +96,22 @@ func (m *Model) Classes() int { return m.classes }
 func (m *Model) Probs(x, out *nets.Matrix) {
 	m.checkCols(x)
 	out.Resize(x.Rows, m.classes)
-	for i := range x.Rows {
-		m.probsRow(x.Row(i), out.Row(i))
+	clear(out.Data)
+	// Tree by tree, so that a tree's nodes stay in cache; every row still adds the
+	// trees in order, so the sums are those of probsRow.
+	k := m.classes
+	for _, root := range m.roots {
+		for i := range x.Rows {
+			v := m.values[m.leaf(root, x.Row(i)):]
+			o := out.Data[i*k : (i+1)*k]
+			for c := range o {
+				o[c] += v[c]
+			}
+		}
+	}
+	t := float64(len(m.roots))
+	for i := range out.Data {
+		out.Data[i] /= t
 	}
 }
 
@@ -133,23 +147,29 @@ func (m *Model) checkCols(x *nets.Matrix) {
 	}
 }
 
+// leaf returns the offset in values of the class fractions of the leaf that row
+// reaches from node root.
+func (m *Model) leaf(root int32, row []float64) int32 {
+	nodes := m.nodes
+	j := root
+	for {
+		nd := &nodes[j]
+		if nd.feature < 0 {
+			return nd.value
+		}
+		if float64(float32(row[nd.feature])) <= nd.threshold {
+			j = nd.left
+		} else {
+			j = nd.right
+		}
+	}
+}
+
 // probsRow sets out (len Classes) to the probabilities of one row.
 func (m *Model) probsRow(row, out []float64) {
 	clear(out)
-	nodes := m.nodes
-	for _, j := range m.roots {
-		for {
-			nd := &nodes[j]
-			if nd.feature < 0 {
-				break
-			}
-			if float64(float32(row[nd.feature])) <= nd.threshold {
-				j = nd.left
-			} else {
-				j = nd.right
-			}
-		}
-		v := m.values[nodes[j].value : int(nodes[j].value)+len(out)]
+	for _, root := range m.roots {
+		v := m.values[m.leaf(root, row):]
 		for c := range out {
 			out[c] += v[c]
 		}
