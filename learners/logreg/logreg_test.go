@@ -148,6 +148,29 @@ func TestSklearnDefaults(t *testing.T) {
 	}
 }
 
+// TestSklearnMaxIter: stopped by max_iter = 3, the fit has made exactly three
+// iterations, reports no convergence, and is where scikit-learn's third iterate is.
+func TestSklearnMaxIter(t *testing.T) {
+	for _, fx := range loadFixtures(t) {
+		xtr, xte := matrix(fx.XTrain), matrix(fx.XTest)
+		for _, c := range fx.Cases {
+			if c.Kind != "recent_max_iter" {
+				continue
+			}
+			m, err := Params{C: c.C, MaxIter: c.MaxIter}.Fit(context.Background(), xtr, fx.YTrain, fx.Classes, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dc, di, dp, _ := diffs(t, m, c, xte)
+			t.Logf("%s: %d iterations (scikit-learn %d): |Δcoef| %.2g |Δintercept| %.2g |Δp| %.2g", fx.Dataset, m.NIter(), c.NIter, dc, di, dp)
+			if m.NIter() != c.NIter || m.Converged() || dc > 1e-4 || di > 1e-4 || dp > 1e-5 {
+				t.Errorf("%s: %d iterations (converged %v), coef %.3g, intercept %.3g, probs %.3g from scikit-learn's",
+					fx.Dataset, m.NIter(), m.Converged(), dc, di, dp)
+			}
+		}
+	}
+}
+
 // TestGradient checks ∇F against central finite differences, binary and
 // multinomial, with non-zero weights and intercepts.
 func TestGradient(t *testing.T) {

@@ -138,6 +138,14 @@ def logreg_cases(xtr, ytr, xte, classes):
             "coef": lists(coef), "intercept": lists(icpt),
             "probs": lists(p), "pred": np.argmax(p, axis=1).tolist(), "decision": lists(z),
         })
+    # max_iter reached: three iterations at C = 1.
+    coef, icpt, nit = recent_lbfgs(xtr, ytr, classes, 1.0, 1e-4, 3)
+    p, z = logreg_probs(coef, icpt, xte)
+    cases.append({
+        "C": 1.0, "tol": 1e-4, "max_iter": 3, "kind": "recent_max_iter", "n_iter": nit,
+        "coef": lists(coef), "intercept": lists(icpt),
+        "probs": lists(p), "pred": np.argmax(p, axis=1).tolist(), "decision": lists(z),
+    })
     return cases
 
 
