@@ -14,10 +14,12 @@
 //     integer sample weights (the number of draws of each row), not as duplicated rows:
 //     impurities are computed on weighted class counts, while min_samples_split and
 //     min_samples_leaf count distinct rows with a positive weight;
-//   - at each node up to max_features candidate features are drawn without
-//     replacement, by scikit-learn's Fisher–Yates scheme that skips features already
-//     known to be constant in an ancestor and keeps drawing past constant ones only
-//     while none of the drawn features is usable (see splitNode);
+//   - at each node candidate features are drawn without replacement by
+//     scikit-learn's Fisher–Yates scheme: a feature found constant in the node
+//     (range ≤ 1e-7) is remembered for its descendants and not evaluated again
+//     there; draws of constant features count among the max_features visits, and
+//     the node draws beyond max_features only while every feature drawn so far was
+//     constant, until it finds a non-constant one or none is left;
 //   - the leaf value is the weighted class fractions, and the forest's probability is
 //     their mean over the trees, as predict_proba.
 //
