@@ -27,6 +27,11 @@ var libsvmSource = source{
 	parse: parseLIBSVMSource,
 }
 
+// maxDenseCells bounds the samples × features of the dense matrix a LIBSVM file
+// makes: a short file with one huge index would otherwise ask for gigabytes. It
+// is maxCells, the generators' bound; a variable so that the fuzz test can lower it.
+var maxDenseCells = maxCells
+
 // LIBSVMOptions says how to read a LIBSVM file. The zero value reads a file with
 // 1-based indices and as many features as its largest index.
 type LIBSVMOptions struct {
@@ -46,8 +51,8 @@ func parseLIBSVMSource(p *params, dir string) (Shape, func(*rand.Rand) *Dataset)
 		n := len(p.probs)
 		opts.NFeatures = p.Int("n_features", 0, 1)
 		nOK = len(p.probs) == n
-		if nOK && opts.NFeatures > maxCells {
-			p.add("n_features", "must be at most "+strconv.Itoa(maxCells), v)
+		if nOK && opts.NFeatures > maxDenseCells {
+			p.add("n_features", "must be at most "+strconv.Itoa(maxDenseCells), v)
 			nOK = false
 		}
 	}
@@ -89,8 +94,8 @@ func ParseLIBSVM(r io.Reader, file string, opts LIBSVMOptions) (*Dataset, []Prob
 	if err != nil {
 		return nil, []Problem{{Msg: "cannot read: " + err.Error(), File: file}}
 	}
-	if opts.NFeatures < 0 || opts.NFeatures > maxCells {
-		panic(fmt.Sprintf("datasets: ParseLIBSVM: NFeatures = %d outside [0, %d]", opts.NFeatures, maxCells))
+	if opts.NFeatures < 0 || opts.NFeatures > maxDenseCells {
+		panic(fmt.Sprintf("datasets: ParseLIBSVM: NFeatures = %d outside [0, %d]", opts.NFeatures, maxDenseCells))
 	}
 	return parseLIBSVM(data, file, opts)
 }
@@ -204,8 +209,8 @@ func parseLIBSVM(data []byte, file string, opts LIBSVMOptions) (*Dataset, []Prob
 		fp.add(0, 0, "no features: no sample has an index:value pair (give n_features for all-zero samples)", "")
 		return nil, fp.result()
 	}
-	if d.N > maxCells/d.D {
-		fp.add(0, 0, fmt.Sprintf("too large for a dense matrix: %d samples × %d features is more than %d values", d.N, d.D, maxCells), "")
+	if d.N > maxDenseCells/d.D {
+		fp.add(0, 0, fmt.Sprintf("too large for a dense matrix: %d samples × %d features is more than %d values", d.N, d.D, maxDenseCells), "")
 		return nil, fp.result()
 	}
 	d.X = make([]float64, d.N*d.D)
@@ -272,8 +277,8 @@ func featureColumn(s string, zeroBased bool, limit int) (int, string) {
 			return 0, fmt.Sprintf("feature index beyond n_features = %d (0-based indices run to %d)", limit, limit-1)
 		}
 		return 0, fmt.Sprintf("feature index beyond n_features = %d", limit)
-	case j >= maxCells:
-		return 0, fmt.Sprintf("feature index is too large: a dense matrix holds at most %d features", maxCells)
+	case j >= maxDenseCells:
+		return 0, fmt.Sprintf("feature index is too large: a dense matrix holds at most %d features", maxDenseCells)
 	}
 	return j, ""
 }
