@@ -38,7 +38,13 @@
 // or, for FitFrom, from a previous model's weights. Without bounds L-BFGS-B's
 // step is the L-BFGS two-loop step, so the iterates follow the same algorithm;
 // they are not bit-identical to scipy's (different summation orders, and
-// gonum's line search fails where MINPACK's would stop with a warning).
+// gonum's line search fails where MINPACK's would stop with a warning); on the
+// fixtures they agree with scikit-learn's to about 1e-14, iteration counts
+// included. gonum's Minimize runs the method and the evaluations on goroutines of
+// its own, handing over one evaluation at a time (Settings.Concurrent = 1), so
+// the result does not depend on scheduling. It allocates a fixed set per call
+// (channels, goroutines, Locations, its Result: about 20 allocations) and nothing
+// per iteration; the objective allocates nothing.
 //
 // References: scikit-learn, sklearn/linear_model/_logistic.py and
 // _linear_loss.py; Byrd, Lu, Nocedal and Zhu, "A limited memory algorithm for
