@@ -15,14 +15,16 @@ import (
 
 // fixture is one testdata/<dataset>.json written by testdata/gen_fixtures.py.
 type fixture struct {
-	Dataset string      `json:"dataset"`
-	Sklearn string      `json:"sklearn"`
-	Classes int         `json:"classes"`
-	XTrain  [][]float64 `json:"x_train"`
-	YTrain  []int       `json:"y_train"`
-	XTest   [][]float64 `json:"x_test"`
-	YTest   []int       `json:"y_test"`
-	Trees   []struct {
+	Dataset    string      `json:"dataset"`
+	Sklearn    string      `json:"sklearn"`
+	Classes    int         `json:"classes"`
+	XTrain     [][]float64 `json:"x_train"`
+	YTrain     []int       `json:"y_train"`
+	XTest      [][]float64 `json:"x_test"`
+	YTest      []int       `json:"y_test"`
+	BootCounts []int       `json:"boot_counts"`
+	Trees      []struct {
+		Weighted        bool        `json:"weighted"`
 		Criterion       string      `json:"criterion"`
 		MaxDepth        int         `json:"max_depth"`
 		MinSamplesLeaf  int         `json:"min_samples_leaf"`
@@ -75,27 +77,47 @@ func toMatrix(rows [][]float64) *nets.Matrix {
 	return m
 }
 
-// TestTreeMatchesSklearn grows one tree with every feature and no bootstrap, which
-// is DecisionTreeClassifier, and compares it with scikit-learn's on the cases where
-// 40 random_states of scikit-learn agree (see gen_fixtures.py): node count, depth,
+// TestTreeMatchesSklearn grows one tree with every feature, which is
+// DecisionTreeClassifier, and compares it with scikit-learn's on the cases where 40
+// random_states of scikit-learn agree (see gen_fixtures.py): node count, depth,
 // held-out predictions and predict_proba, and, where scikit-learn's structure is
-// unique, every node's feature, threshold and children.
+// unique, every node's feature, threshold and children. The weighted cases grow the
+// tree of one bootstrap sample given as draw counts, against scikit-learn's tree
+// fitted with those counts as sample_weight, as its forest does.
 func TestTreeMatchesSklearn(t *testing.T) {
-	cases := 0
+	cases, weighted := 0, 0
 	for _, name := range []string{"breast_cancer", "iris", "moons"} {
 		fx := loadFixture(t, name)
 		xtr, xte := toMatrix(fx.XTrain), toMatrix(fx.XTest)
 		for _, tc := range fx.Trees {
 			cases++
+			if tc.Weighted {
+				weighted++
+			}
 			p := Params{NEstimators: 1, Criterion: tc.Criterion, MaxDepth: tc.MaxDepth,
-				MinSamplesLeaf: tc.MinSamplesLeaf, MaxFeatures: "all", NoBootstrap: true}
+				MinSamplesLeaf: tc.MinSamplesLeaf, MaxFeatures: "all", NoBootstrap: !tc.Weighted}
 			for seed := range uint64(3) {
-				m, err := p.Fit(context.Background(), xtr, fx.YTrain, fx.Classes, rand.New(rand.NewPCG(seed, 9)))
-				if err != nil {
-					t.Fatal(err)
+				rng := rand.New(rand.NewPCG(seed, 9))
+				var m *Model
+				if tc.Weighted {
+					// The tree of one bootstrap sample, with scikit-learn's draw counts.
+					s, err := p.resolve(xtr.Cols)
+					if err != nil {
+						t.Fatal(err)
+					}
+					b := newBuilder(s, xtr.Rows, xtr.Cols, xtr.Data, fx.YTrain, fx.Classes, rng)
+					copy(b.counts, fx.BootCounts)
+					b.weigh()
+					m = &Model{classes: fx.Classes, features: xtr.Cols}
+					m.depths = append(m.depths, b.build(m))
+				} else {
+					var err error
+					if m, err = p.Fit(context.Background(), xtr, fx.YTrain, fx.Classes, rng); err != nil {
+						t.Fatal(err)
+					}
 				}
 				id := func() string {
-					return fmt.Sprintf("%s %s max_depth %d min_samples_leaf %d seed %d", name, tc.Criterion, tc.MaxDepth, tc.MinSamplesLeaf, seed)
+					return fmt.Sprintf("%s %s max_depth %d min_samples_leaf %d weighted %v seed %d", name, tc.Criterion, tc.MaxDepth, tc.MinSamplesLeaf, tc.Weighted, seed)
 				}
 				if len(m.nodes) != tc.NodeCount || m.depths[0] != tc.Depth {
 					t.Errorf("%s: %d nodes, depth %d; scikit-learn %d, %d", id(), len(m.nodes), m.depths[0], tc.NodeCount, tc.Depth)
@@ -134,8 +156,8 @@ func TestTreeMatchesSklearn(t *testing.T) {
 			}
 		}
 	}
-	if cases < 10 {
-		t.Fatalf("only %d tree cases in the fixtures", cases)
+	if cases < 20 || weighted < 10 {
+		t.Fatalf("only %d tree cases in the fixtures, %d weighted", cases, weighted)
 	}
 }
 

@@ -139,6 +139,12 @@ func (b *builder) sample() {
 			b.counts[b.rng.IntN(b.n)]++
 		}
 	}
+	b.weigh()
+}
+
+// weigh sets the weights, samples and features of a tree from b.counts (with
+// bootstrap) or to all rows with weight 1.
+func (b *builder) weigh() {
 	b.samples = b.samples[:0]
 	b.wTotal = 0
 	for i := range b.n {

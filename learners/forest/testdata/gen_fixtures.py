@@ -14,6 +14,9 @@ trees    DecisionTreeClassifier(max_features=None) for a grid of criterion,
          equally good splits, so a case is kept only if 40 random_states give the
          same node count, depth and held-out predict_proba; "structure_unique" says
          whether they also gave the same features and thresholds node by node.
+         The same grid is grown again with sample_weight = boot_counts, the
+         draw counts of one bootstrap sample (np.random.RandomState(1).randint),
+         which is how RandomForestClassifier passes a bootstrap sample to a tree.
 forests  RandomForestClassifier(n_jobs=1) for 20 random_states: the held-out
          accuracy and the mean predicted probability of class 1 of each, and for
          each held-out row the mean and standard deviation over the 20 forests of
@@ -57,14 +60,20 @@ def split(x, y):
     return x[perm[:ntr]], y[perm[:ntr]], x[perm[ntr:]], y[perm[ntr:]]
 
 
-def tree_cases(xtr, ytr, xte):
+def boot_counts(n):
+    """A bootstrap sample as RandomForestClassifier draws it, as weights."""
+    return np.bincount(np.random.RandomState(1).randint(0, n, n), minlength=n)
+
+
+def tree_cases(xtr, ytr, xte, weights=None):
     cases = []
     for crit in ["gini", "entropy"]:
         for depth, leaf in [(None, 1), (None, 3), (None, 5), (2, 1), (3, 1), (5, 1), (4, 2)]:
             sigs, probas, shapes = set(), set(), set()
             for r in range(STATES):
                 t = DecisionTreeClassifier(criterion=crit, max_depth=depth,
-                                           min_samples_leaf=leaf, random_state=r).fit(xtr, ytr)
+                                           min_samples_leaf=leaf, random_state=r)
+                t.fit(xtr, ytr, sample_weight=None if weights is None else weights.astype(float))
                 tt = t.tree_
                 sigs.add((tuple(tt.feature), tuple(tt.threshold)))
                 probas.add(t.predict_proba(xte).tobytes())
@@ -73,6 +82,7 @@ def tree_cases(xtr, ytr, xte):
                 continue
             tt = t.tree_
             cases.append({
+                "weighted": weights is not None,
                 "criterion": crit,
                 "max_depth": depth or 0,
                 "min_samples_leaf": leaf,
@@ -167,7 +177,8 @@ def main():
             "classes": int(y.max()) + 1,
             "x_train": xtr.tolist(), "y_train": ytr.tolist(),
             "x_test": xte.tolist(), "y_test": yte.tolist(),
-            "trees": tree_cases(xtr, ytr, xte),
+            "boot_counts": boot_counts(len(ytr)).tolist(),
+            "trees": tree_cases(xtr, ytr, xte) + tree_cases(xtr, ytr, xte, boot_counts(len(ytr))),
             "forests": forest_cases(xtr, ytr, xte, yte) if name != "iris" else [],
         }
         path = os.path.join(HERE, name + ".json")
