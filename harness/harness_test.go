@@ -128,7 +128,7 @@ func TestByteIdenticalAcrossJobs(t *testing.T) {
 	a, b := t.TempDir(), t.TempDir()
 	runTo(t, cfg, raw, a, Options{Jobs: 1})
 	runTo(t, cfg, raw, b, Options{Jobs: 8})
-	for _, f := range []string{"trials.csv", "curves.csv", "summary.csv"} {
+	for _, f := range []string{"trials.csv", "queries.csv", "curves.csv", "summary.csv"} {
 		if !bytes.Equal(read(t, filepath.Join(a, f)), read(t, filepath.Join(b, f))) {
 			t.Errorf("%s differs between -j 1 and -j 8", f)
 		}
@@ -156,7 +156,7 @@ func TestShardsMergeToTheSingleRun(t *testing.T) {
 	if n != 24 {
 		t.Fatalf("merged %d trials, want 24", n)
 	}
-	for _, f := range []string{"trials.csv", "curves.csv", "summary.csv"} {
+	for _, f := range []string{"trials.csv", "queries.csv", "curves.csv", "summary.csv"} {
 		if !bytes.Equal(read(t, filepath.Join(single, f)), read(t, filepath.Join(out, f))) {
 			t.Errorf("%s of the merged shards differs from the single run", f)
 		}
@@ -194,8 +194,10 @@ func TestResumeAfterCancelIsByteIdentical(t *testing.T) {
 	if sum.Skipped < 5 || sum.Skipped+sum.Done != 24 {
 		t.Fatalf("resume: %+v", sum)
 	}
-	if !bytes.Equal(read(t, filepath.Join(full, "trials.csv")), read(t, filepath.Join(dir, "trials.csv"))) {
-		t.Fatal("resumed trials.csv differs from an uninterrupted run")
+	for _, f := range []string{"trials.csv", "queries.csv"} {
+		if !bytes.Equal(read(t, filepath.Join(full, f)), read(t, filepath.Join(dir, f))) {
+			t.Errorf("resumed %s differs from an uninterrupted run", f)
+		}
 	}
 }
 
