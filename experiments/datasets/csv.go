@@ -26,7 +26,7 @@ var csvSource = source{
 			"numeric labels in numeric order. Ignored columns are dropped unread, so " +
 			"albench data's output reads back with ignore: [split].",
 		Params: []Param{
-			{"path", "", "the file, relative to the config file's directory"},
+			{"path", "", "the file, relative to the config file's directory (a regular file of at most " + byteSize(maxFileBytes) + ")"},
 			{"label", "last column", "the label column: a header name, or a 0-based column index"},
 			{"ignore", "[]", "columns that are not features, dropped before parsing: header names or 0-based column indices"},
 		},

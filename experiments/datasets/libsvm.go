@@ -19,7 +19,7 @@ var libsvmSource = source{
 			"increasing indices; absent features are 0 (the result is dense); # starts a comment. " +
 			"Labels are class numbers (+1/-1, 0/1, 1, 2, ... or 2.0), mapped to classes in numeric order.",
 		Params: []Param{
-			{"path", "", "the file, relative to the config file's directory"},
+			{"path", "", "the file, relative to the config file's directory (a regular file of at most " + byteSize(maxFileBytes) + ")"},
 			{"n_features", "null", "the number of features; an index beyond it is a problem (null: the largest index in the file)"},
 			{"zero_based", "false", "whether feature indices start at 0 (true) or at 1 (false, as LIBSVM's tools write them)"},
 		},
@@ -90,12 +90,12 @@ func parseLIBSVMSource(p *params, dir string) (Shape, func(*rand.Rand) *Dataset)
 // their shortest formatting ("+1" and "1.0" are both class "1"). Problems carry
 // the 1-based line and the 1-based byte column of the offending text.
 func ParseLIBSVM(r io.Reader, file string, opts LIBSVMOptions) (*Dataset, []Problem) {
+	if opts.NFeatures < 0 || opts.NFeatures > maxDenseCells {
+		panic(fmt.Sprintf("datasets: ParseLIBSVM: NFeatures = %d outside [0, %d]", opts.NFeatures, maxDenseCells))
+	}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, []Problem{{Msg: "cannot read: " + err.Error(), File: file}}
-	}
-	if opts.NFeatures < 0 || opts.NFeatures > maxDenseCells {
-		panic(fmt.Sprintf("datasets: ParseLIBSVM: NFeatures = %d outside [0, %d]", opts.NFeatures, maxDenseCells))
 	}
 	return parseLIBSVM(data, file, opts)
 }
@@ -189,10 +189,12 @@ func parseLIBSVM(data []byte, file string, opts LIBSVMOptions) (*Dataset, []Prob
 				maxCol = max(maxCol, j)
 			}
 		}
-		if ok {
-			labels = append(labels, lab)
-			start = append(start, len(cols))
+		if !ok { // drop the line's entries stored before its first problem
+			cols, vals = cols[:start[len(start)-1]], vals[:start[len(start)-1]]
+			continue
 		}
+		labels = append(labels, lab)
+		start = append(start, len(cols))
 	}
 	if len(fp.list) > 0 {
 		return nil, fp.result()
@@ -257,6 +259,8 @@ func featureColumn(s string, zeroBased bool, limit int) (int, string) {
 	switch {
 	case s == "":
 		return 0, "empty feature index"
+	case s == "qid":
+		return 0, "query ids (svmlight's qid:) are not supported"
 	case err != nil:
 		if errors.Is(err, strconv.ErrRange) {
 			return 0, "feature index is too large"

@@ -109,6 +109,8 @@ func TestLIBSVMProblemsWithLineAndColumn(t *testing.T) {
 			{Msg: "feature index is not an integer", Got: "a", Line: 1, Col: 4},
 			{Msg: "feature index is not an integer", Got: "1.5", Line: 2, Col: 4},
 			{Msg: "feature index is negative", Got: "-2", Line: 2, Col: 10}}},
+		{"qid", "3 qid:1 1:2\n", LIBSVMOptions{},
+			[]Problem{{Msg: "query ids (svmlight's qid:) are not supported", Got: "qid", Line: 1, Col: 3}}},
 		{"empty index", "+1 :1\n-1 1:2\n", LIBSVMOptions{},
 			[]Problem{{Msg: "empty feature index", Line: 1, Col: 4}}},
 		{"huge index", "+1 99999999999999999999:1\n-1 1:2\n", LIBSVMOptions{},
