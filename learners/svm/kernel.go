@@ -1,8 +1,7 @@
 package svm
 
 import (
-	"math"
-
+	"albench/internal/fmath"
 	"albench/nets"
 )
 
@@ -72,7 +71,7 @@ func (k *kernel) eval(a, b []float64, sa, sb float64) float64 {
 	case kernPoly:
 		return powi(float64(k.gamma*d)+k.coef0, k.degree)
 	default:
-		return exp(-k.gamma * ((sa + sb) - 2*d))
+		return exp(-k.gamma * ((sa + sb) - float64(2*d)))
 	}
 }
 
@@ -94,8 +93,9 @@ func grow[T any](s []T, n int) []T {
 	return s[:n]
 }
 
-// exp is the exponential used by the kernel and Platt scaling.
-func exp(x float64) float64 { return math.Exp(x) }
+// exp is the exponential of the kernel and Platt scaling: fmath.Exp, the same
+// bits on every machine (math.Exp takes an FMA path on some amd64 CPUs).
+func exp(x float64) float64 { return fmath.Exp(x) }
 
-// log is the logarithm used by Platt scaling.
-func log(x float64) float64 { return math.Log(x) }
+// log is the logarithm of Platt scaling: fmath.Log, for the same reason.
+func log(x float64) float64 { return fmath.Log(x) }

@@ -76,7 +76,7 @@ func (p Params) binaryProbability(ctx context.Context, x *nets.Matrix, sy []int8
 				for t, al := range alpha {
 					if al > 0 {
 						st := sub.Row(t)
-						s += float64(float64(ty[t])*al) * kern.eval(xr, st, sr, dot(st, st))
+						s += float64(float64(float64(ty[t])*al) * kern.eval(xr, st, sr, dot(st, st)))
 					}
 				}
 				dec[r] = s - res.rho
@@ -152,7 +152,7 @@ func sigmoidTrain(dec []float64, sy []int8) (a, b float64) {
 				e := exp(fApB)
 				p, q = 1/(1+e), e/(1+e)
 			}
-			d2 := p * q
+			d2 := float64(p * q)
 			h11 += float64(float64(d*d) * d2)
 			h22 += d2
 			h21 += float64(d * d2)
@@ -171,7 +171,7 @@ func sigmoidTrain(dec []float64, sy []int8) (a, b float64) {
 		for step >= minStep {
 			na, nb := a+float64(step*dA), b+float64(step*dB)
 			nf := objective(na, nb)
-			if nf < fval+float64(0.0001*step)*gd {
+			if nf < fval+float64(float64(0.0001*step)*gd) {
 				a, b, fval = na, nb, nf
 				break
 			}
@@ -239,7 +239,7 @@ func multiclassProbability(k int, r, scratch, p []float64) {
 		for t := range k {
 			diff := (-qp[t] + pQp) / q[t*k+t]
 			p[t] += diff
-			pQp = (pQp + float64(diff*(float64(diff*q[t*k+t])+2*qp[t]))) / (1 + diff) / (1 + diff)
+			pQp = (pQp + float64(diff*(float64(diff*q[t*k+t])+float64(2*qp[t])))) / (1 + diff) / (1 + diff)
 			for j := range k {
 				qp[j] = (qp[j] + float64(diff*q[t*k+j])) / (1 + diff)
 				p[j] /= 1 + diff

@@ -51,14 +51,15 @@ type Session struct {
 	kern     kernel
 	haveKern bool
 
-	// column cache
-	colLen     int
-	slab       []float64
-	slotOf     []int32 // pool row → slot, −1 when not cached
-	owner      []int   // slot → pool row
-	prev, next []int   // circular LRU list over slots, sentinel nSlots
-	nSlots     int
-	used       int
+	// column cache: K(pool row, ·) in float64, keyed by pool row
+	colLen int
+	slab   []float64
+	cols   slots
+	// Q rows of the labeled rows in labeled order, float32, keyed by labeled
+	// position: row k holds float32(y_k y_c K(x_k, x_c)) for c < rowLen[slot]
+	rowSlab []float32
+	rows    slots
+	rowLen  []int
 
 	// the previous round
 	labeled  []int
@@ -95,13 +96,14 @@ func (p Params) NewSession(pool *nets.Matrix, eval []*nets.Matrix, classes int) 
 		s.colLen += e.Rows
 		s.fEval = append(s.fEval, make([]float64, e.Rows))
 	}
-	s.nSlots = min(n, int(p.cacheMB()*(1<<20)/(8*float64(max(s.colLen, 1)))))
-	s.nSlots = max(s.nSlots, min(n, 2))
-	s.slab = make([]float64, s.nSlots*s.colLen)
-	s.slotOf = make([]int32, n)
-	s.owner = make([]int, s.nSlots)
-	s.prev = make([]int, s.nSlots+1)
-	s.next = make([]int, s.nSlots+1)
+	budget := p.cacheMB() * (1 << 20)
+	nc := max(min(n, int(budget/(8*float64(max(s.colLen, 1))))), min(n, 2))
+	s.slab = make([]float64, nc*s.colLen)
+	s.cols = newSlots(n, nc)
+	nr := max(min(n, int(budget/(4*float64(max(n, 1))))), min(n, 2))
+	s.rowSlab = make([]float32, nr*n)
+	s.rows = newSlots(n, nr)
+	s.rowLen = make([]int, nr)
 	s.poolQD = make([]float64, n)
 	s.labeled = make([]int, 0, n)
 	s.labels = make([]int, 0, n)
@@ -131,49 +133,20 @@ func (p Params) NewSession(pool *nets.Matrix, eval []*nets.Matrix, classes int) 
 	return s
 }
 
-// flush empties the column cache.
+// flush empties both caches.
 func (s *Session) flush() {
-	for r := range s.slotOf {
-		s.slotOf[r] = -1
-	}
-	s.used = 0
-	s.prev[s.nSlots], s.next[s.nSlots] = s.nSlots, s.nSlots
-}
-
-func (s *Session) lruDelete(h int) {
-	s.next[s.prev[h]] = s.next[h]
-	s.prev[s.next[h]] = s.prev[h]
-}
-
-func (s *Session) lruInsert(h int) {
-	t := s.nSlots
-	s.next[h] = t
-	s.prev[h] = s.prev[t]
-	s.next[s.prev[h]] = h
-	s.prev[t] = h
+	s.cols.flush()
+	s.rows.flush()
 }
 
 // column returns K(pool row r, ·) over the pool rows then each eval matrix's rows.
 // It stays valid until the next call.
 func (s *Session) column(r int) []float64 {
-	if sl := s.slotOf[r]; sl >= 0 {
-		s.lruDelete(int(sl))
-		s.lruInsert(int(sl))
-		return s.slab[int(sl)*s.colLen : (int(sl)+1)*s.colLen]
-	}
-	var sl int
-	if s.used < s.nSlots {
-		sl = s.used
-		s.used++
-	} else {
-		sl = s.next[s.nSlots]
-		s.lruDelete(sl)
-		s.slotOf[s.owner[sl]] = -1
-	}
-	s.owner[sl] = r
-	s.slotOf[r] = int32(sl)
-	s.lruInsert(sl)
+	sl, hit := s.cols.get(r)
 	col := s.slab[sl*s.colLen : (sl+1)*s.colLen]
+	if hit {
+		return col
+	}
 	xr, sr := s.pool.Row(r), s.poolSq[r]
 	for c := range s.pool.Rows {
 		col[c] = s.kern.eval(xr, s.pool.Row(c), sr, s.poolSq[c])
@@ -187,18 +160,53 @@ func (s *Session) column(r int) []float64 {
 	return col
 }
 
-// warmQ is Q for the labeled rows of a session, in the solver's order, gathered
-// from the session's kernel columns into two row buffers (the solver holds at
-// most two rows at a time).
+// qRow returns the Q row of labeled position k over labeled positions [0, n),
+// float32 like libsvm's Qfloat, extending the cached row from the kernel column
+// when it is shorter. It stays valid until the call after next.
+func (s *Session) qRow(k, n int) []float32 {
+	sl, hit := s.rows.get(k)
+	np := s.pool.Rows
+	row := s.rowSlab[sl*np : sl*np+n]
+	if !hit {
+		s.rowLen[sl] = 0
+	}
+	if from := s.rowLen[sl]; from < n {
+		col := s.column(s.labeled[k])
+		yk := s.y[k]
+		lab, ys := s.labeled[:n], s.y[:n]
+		for c := from; c < n; c++ {
+			v := col[lab[c]]
+			if ys[c] != yk {
+				v = -v
+			}
+			row[c] = float32(v)
+		}
+		s.rowLen[sl] = n
+	}
+	return row
+}
+
+// warmRows is the number of gathered Q rows a warmQ keeps.
+const warmRows = 16
+
+// warmQ is Q for the labeled rows of a session in the solver's order. Until the
+// solver first swaps two variables (shrinking, after min(l, 1000) iterations)
+// that order is the labeled order and rows come straight from the session's
+// persistent row cache; after it they are gathered through the permutation into
+// warmRows buffers reused least recently used first, which swapIndex keeps
+// consistent as libsvm's cache does.
 type warmQ struct {
 	s       *Session
 	pos     []int  // solver position → labeled position
 	poolRow []int  // solver position → pool row
 	y       []int8 // solver order
-	buf     [2][]float32
-	tag     [2]int // solver position held, −1 none
-	n       [2]int // valid prefix
-	recent  int    // buffer used last
+	buf     [warmRows][]float32
+	tag     [warmRows]int    // solver position held, −1 none
+	n       [warmRows]int    // valid prefix
+	stamp   [warmRows]uint64 // last use
+	clock   uint64
+	swapped bool // the order is no longer the labeled order
+	l       int  // variables of the current solve
 }
 
 func (q *warmQ) reset(l int) {
@@ -207,31 +215,39 @@ func (q *warmQ) reset(l int) {
 		q.poolRow[i] = q.s.labeled[i]
 		q.y[i] = q.s.y[i]
 	}
-	q.tag = [2]int{-1, -1}
+	for b := range q.tag {
+		q.tag[b], q.n[b], q.stamp[b] = -1, 0, 0
+	}
+	q.clock = 0
+	q.swapped = false
+	q.l = l
 }
 
 func (q *warmQ) getQ(i, n int) []float32 {
-	b := -1
-	switch i {
-	case q.tag[0]:
-		b = 0
-	case q.tag[1]:
-		b = 1
+	if !q.swapped {
+		return q.s.qRow(i, n)
+	}
+	b, oldest := -1, 0
+	for k := range q.tag {
+		if q.tag[k] == i {
+			b = k
+			break
+		}
+		if q.stamp[k] < q.stamp[oldest] {
+			oldest = k
+		}
 	}
 	if b < 0 {
-		b = 1 - q.recent
+		b = oldest
 		q.tag[b], q.n[b] = i, 0
 	}
-	q.recent = b
+	q.clock++
+	q.stamp[b] = q.clock
 	if q.n[b] < n {
-		col := q.s.column(q.poolRow[i])
-		row, yi := q.buf[b], q.y[i]
+		src := q.s.qRow(q.pos[i], q.l)
+		row, pos := q.buf[b][:n], q.pos[:n]
 		for c := q.n[b]; c < n; c++ {
-			v := col[q.poolRow[c]]
-			if q.y[c] != yi {
-				v = -v
-			}
-			row[c] = float32(v)
+			row[c] = src[pos[c]]
 		}
 		q.n[b] = n
 	}
@@ -239,10 +255,30 @@ func (q *warmQ) getQ(i, n int) []float32 {
 }
 
 func (q *warmQ) swapIndex(i, j int) {
+	if i == j {
+		return
+	}
+	q.swapped = true
 	q.pos[i], q.pos[j] = q.pos[j], q.pos[i]
 	q.poolRow[i], q.poolRow[j] = q.poolRow[j], q.poolRow[i]
 	q.y[i], q.y[j] = q.y[j], q.y[i]
-	q.tag = [2]int{-1, -1}
+	lo, hi := min(i, j), max(i, j)
+	for b := range q.tag {
+		switch q.tag[b] {
+		case i:
+			q.tag[b] = j
+		case j:
+			q.tag[b] = i
+		}
+		if q.n[b] > lo {
+			if q.n[b] > hi {
+				r := q.buf[b]
+				r[lo], r[hi] = r[hi], r[lo]
+			} else {
+				q.n[b] = lo // entry lo is now stale; keep the prefix before it
+			}
+		}
+	}
 }
 
 // Fit trains on the pool rows labeled (distinct) with labels in [0, classes). When
@@ -298,6 +334,7 @@ func (s *Session) Fit(ctx context.Context, labeled, labels []int, rng *rand.Rand
 	}
 	if !s.isPrefix(labeled, labels) {
 		s.labeled, s.labels, s.alpha = s.labeled[:0], s.labels[:0], s.alpha[:0]
+		s.rows.flush() // keyed by labeled position
 	}
 	if !warm {
 		// F and Ḡ are rebuilt from the α the solver starts from.
@@ -343,7 +380,7 @@ func (s *Session) Fit(ctx context.Context, labeled, labels []int, rng *rand.Rand
 		g0, gb0 = s.g[:l], s.gb[:l]
 		for k, r := range labeled {
 			yk := float64(s.y[k])
-			g0[k] = yk*s.fPool[r] - 1
+			g0[k] = float64(yk*s.fPool[r]) - 1
 			gb0[k] = yk * s.gbarPool[r]
 		}
 	}
@@ -353,6 +390,7 @@ func (s *Session) Fit(ctx context.Context, labeled, labels []int, rng *rand.Rand
 		// The maintained values still match s.alpha: only a warm state is kept.
 		if !warm {
 			s.labeled, s.labels, s.alpha = s.labeled[:0], s.labels[:0], s.alpha[:0]
+			s.rows.flush()
 		}
 		return nil, err
 	}

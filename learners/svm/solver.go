@@ -173,7 +173,7 @@ func (s *solver) update(i, j int) {
 	oldAi, oldAj := s.alpha[i], s.alpha[j]
 	a := s.alpha
 	if s.y[i] != s.y[j] {
-		quad := s.qd[i] + s.qd[j] + 2*float64(qi[j])
+		quad := s.qd[i] + s.qd[j] + float64(2*float64(qi[j]))
 		if quad <= 0 {
 			quad = tau
 		}
@@ -200,7 +200,7 @@ func (s *solver) update(i, j int) {
 			a[i] = c + diff
 		}
 	} else {
-		quad := s.qd[i] + s.qd[j] - 2*float64(qi[j])
+		quad := s.qd[i] + s.qd[j] - float64(2*float64(qi[j]))
 		if quad <= 0 {
 			quad = tau
 		}
@@ -293,7 +293,7 @@ func (s *solver) selectWorkingSet() (outI, outJ int, done bool) {
 				gmax2 = s.g[j]
 			}
 			if gd > 0 {
-				quad := s.qd[i] + s.qd[j] - 2*float64(s.y[i])*float64(qi[j])
+				quad := s.qd[i] + s.qd[j] - float64(2*float64(s.y[i])*float64(qi[j]))
 				var od float64
 				if quad > 0 {
 					od = -(gd * gd) / quad
@@ -314,7 +314,7 @@ func (s *solver) selectWorkingSet() (outI, outJ int, done bool) {
 				gmax2 = -s.g[j]
 			}
 			if gd > 0 {
-				quad := s.qd[i] + s.qd[j] + 2*float64(s.y[i])*float64(qi[j])
+				quad := s.qd[i] + s.qd[j] + float64(2*float64(s.y[i])*float64(qi[j]))
 				var od float64
 				if quad > 0 {
 					od = -(gd * gd) / quad
@@ -452,7 +452,7 @@ func (s *solver) calculateRho() float64 {
 	nrFree := 0
 	sumFree := 0.0
 	for i := range s.activeSize {
-		yg := float64(s.y[i]) * s.g[i]
+		yg := float64(float64(s.y[i]) * s.g[i])
 		switch s.status[i] {
 		case atUpper:
 			if s.y[i] == -1 {
