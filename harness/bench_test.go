@@ -94,7 +94,7 @@ func BenchmarkSelect(b *testing.B) {
 	const seed = 0
 	td := benchTrialData(b, cfg, d, seed)
 	proto := cfg.ProtocolFor(d)
-	ts := trainSpec(cfg.Model.Train)
+	epochs := trainEpochs(cfg)
 
 	// The initial set plus 100 rows drawn uniformly: the labeled set of the last round.
 	rng := streams.New("bench", "select")
@@ -123,17 +123,16 @@ func BenchmarkSelect(b *testing.B) {
 		}
 	}
 
-	net := td.init.Clone()
-	tr, err := nets.NewTrainer(ts)
+	sess, err := td.learner.NewSession(&td.pool, []*nets.Matrix{&td.test}, td.setup.Classes, initStream(td.setup.Dataset, seed, ""))
 	if err != nil {
 		b.Fatal(err)
 	}
-	var xl nets.Matrix
-	xl.Gather(&td.pool, labeled)
-	if _, err := tr.Fit(net, &xl, labels, rng); err != nil {
+	m, err := sess.Fit(context.Background(), labeled, labels, rng)
+	if err != nil {
 		b.Fatal(err)
 	}
-	fit := fitter(td.init.Spec(), ts)
+	net := m.(*nets.Net)
+	fit := fitter(td.learner, td.setup.Classes)
 
 	for _, info := range strategies.Registry() {
 		b.Run(info.Name, func(b *testing.B) {
@@ -157,7 +156,7 @@ func BenchmarkSelect(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			reportGFLOPs(b, selectFLOPs(info, net, ts.Epochs, len(labeled), len(unlabeled)))
+			reportGFLOPs(b, selectFLOPs(info, net, epochs, len(labeled), len(unlabeled)))
 		})
 	}
 }
@@ -201,7 +200,11 @@ func benchmarkTrial(b *testing.B, path, strategy string) {
 			b.Fatal(err)
 		}
 	}
-	reportGFLOPs(b, trialFLOPs(res, td.init, cfg.Model.Train.Epochs, td.pool.Rows, td.test.Rows))
+	init, err := td.learner.Fit(ctx, &nets.Matrix{Rows: 1, Cols: td.pool.Cols, Data: td.pool.Row(0)}, []int{0}, td.setup.Classes, streams.New("bench", "shape"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	reportGFLOPs(b, trialFLOPs(res, init.(*nets.Net), trainEpochs(cfg), td.pool.Rows, td.test.Rows))
 }
 
 // One trial of the tutorial protocol (configs/tutorial.yaml): least confidence,
@@ -214,4 +217,9 @@ func BenchmarkTrialTutorial(b *testing.B) {
 // least confidence, 11 rounds of 200 Adam epochs from the initial weights.
 func BenchmarkTrialSound(b *testing.B) {
 	benchmarkTrial(b, "../configs/bench.yaml", "least_confidence")
+}
+
+// trainEpochs is the epochs per round of a config's net.
+func trainEpochs(cfg *experiments.Config) int {
+	return cfg.Model.Params["train"].(map[string]any)["epochs"].(int)
 }

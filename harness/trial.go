@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"albench/experiments"
+	"albench/learners"
 	"albench/nets"
 	"albench/results"
 	"albench/strategies"
@@ -36,6 +37,9 @@ type TrialResult struct {
 	Key     TrialKey
 	Records []results.Record
 	Timings []results.Timing
+	// Queries lists every labeled point in the order labeled: the initial set as
+	// round 0, then each round's picks (queries.csv). A skyline has none.
+	Queries []results.Query
 }
 
 // TrialError reports a failed trial by name.
@@ -47,41 +51,14 @@ type TrialError struct {
 func (e *TrialError) Error() string { return fmt.Sprintf("trial (%s): %v", e.Key, e.Err) }
 func (e *TrialError) Unwrap() error { return e.Err }
 
-// netSpec is the network a config asks for on a dataset of the given shape.
-func netSpec(m experiments.ModelSpec, features, classes int) nets.Spec {
-	if m.Kind == "logreg" {
-		// Softmax regression has no hidden layer to size or drop out.
-		return nets.Spec{Kind: m.Kind, Inputs: features, Outputs: classes}
-	}
-	return nets.Spec{
-		Kind:       m.Kind,
-		Inputs:     features,
-		Hidden:     m.Hidden,
-		Outputs:    classes,
-		Activation: m.Activation,
-		Dropout:    m.Dropout,
-	}
-}
-
-func trainSpec(t experiments.TrainSpec) nets.TrainSpec {
-	return nets.TrainSpec{
-		Optimizer:   t.Optimizer,
-		LR:          t.LR,
-		Momentum:    t.Momentum,
-		WeightDecay: t.WeightDecay,
-		Epochs:      t.Epochs,
-		BatchSize:   t.BatchSize,
-	}
-}
-
 // trialData is a Setup wrapped as matrices, plus what every trial of a (dataset,
-// seed) shares: the initial weights and the trained round 0. It is shared by the
-// goroutines running those trials.
+// seed) shares: the task model's learner and, when its sessions can be forked, the
+// trained round 0. It is shared by the goroutines running those trials.
 type trialData struct {
 	setup      *experiments.Setup
 	pool, test nets.Matrix
-	init       *nets.Net // initial weights: depend on (dataset, seed) only
 	seed       int
+	learner    learners.Learner
 
 	r0once sync.Once
 	r0     *round0
@@ -89,123 +66,210 @@ type trialData struct {
 }
 
 // round0 is the first round of every trial of a (dataset, seed): the same data,
-// initial labels, weights and training stream (trainStream), hence the same model,
-// so it is trained and scored once and each trial continues from a copy. Its
-// train_ms in timings.csv is that one shared cost.
+// initial labels, initial weights and training stream (trainStream), hence the same
+// model, so a learner whose sessions fork trains and scores it once and each trial
+// continues from a copy. Its train_ms in timings.csv is that one shared cost. Other
+// learners train round 0 in each trial, from the same streams, so the result is the
+// same either way.
 type round0 struct {
-	net     *nets.Net
-	tr      *nets.Trainer
+	sess    learners.Session
+	model   learners.Model
 	scores  results.Scores
 	trainMS float64
 }
 
-// firstRound trains and scores round 0 once; later calls return the same result.
-func (td *trialData) firstRound(ts nets.TrainSpec) (*round0, error) {
+// initStream seeds what a (dataset, seed) trial's model keeps across rounds (a net's
+// initial weights); a query model gets its own, keyed by the strategy's label.
+func initStream(dataset string, seed int, queryLabel string) *rand.Rand {
+	if queryLabel == "" {
+		return streams.New("init", dataset, streams.Seed(seed))
+	}
+	return streams.New("init", dataset, streams.Seed(seed), "query", queryLabel)
+}
+
+// labelsOf returns the pool labels of rows.
+func (td *trialData) labelsOf(rows []int, dst []int) []int {
+	for _, i := range rows {
+		dst = append(dst, td.setup.PoolY[i])
+	}
+	return dst
+}
+
+// startSession trains round 0 of a trial's task model in a new session.
+func (td *trialData) startSession(ctx context.Context) (*round0, error) {
+	t0 := time.Now()
+	sess, err := td.learner.NewSession(&td.pool, []*nets.Matrix{&td.test}, td.setup.Classes, initStream(td.setup.Dataset, td.seed, ""))
+	if err != nil {
+		return nil, err
+	}
+	m, err := sess.Fit(ctx, td.setup.Initial, td.labelsOf(td.setup.Initial, nil), trainStream(td.setup.Dataset, td.seed, "", 0))
+	if err != nil {
+		return nil, fmt.Errorf("round 0: %w", err)
+	}
+	ev := evaluator{test: &td.test, y: td.setup.TestY}
+	sc, err := ev.score(m)
+	if err != nil {
+		return nil, fmt.Errorf("round 0: %w", err)
+	}
+	return &round0{sess: sess, model: m, scores: sc, trainMS: ms(time.Since(t0))}, nil
+}
+
+// firstRound returns a trial's session after round 0 and round 0's scores: a fork of
+// the shared round 0 when the learner's sessions fork, else a round 0 of its own.
+func (td *trialData) firstRound(ctx context.Context) (*round0, error) {
 	td.r0once.Do(func() {
-		t0 := time.Now()
-		tr, err := nets.NewTrainer(ts)
+		r0, err := td.startSession(ctx)
 		if err != nil {
 			td.r0err = err
 			return
 		}
-		net := td.init.Clone()
-		var xl nets.Matrix
-		xl.Gather(&td.pool, td.setup.Initial)
-		y := make([]int, len(td.setup.Initial))
-		for i, row := range td.setup.Initial {
-			y[i] = td.setup.PoolY[row]
+		if _, ok := r0.sess.(learners.Forker); ok {
+			td.r0 = r0
 		}
-		if _, err := tr.Fit(net, &xl, y, trainStream(td.setup.Dataset, td.seed, "", 0)); err != nil {
-			td.r0err = fmt.Errorf("round 0: %w", err)
-			return
-		}
-		ev := evaluator{test: &td.test, y: td.setup.TestY}
-		sc, err := ev.score(net)
-		if err != nil {
-			td.r0err = fmt.Errorf("round 0: %w", err)
-			return
-		}
-		td.r0 = &round0{net: net, tr: tr, scores: sc, trainMS: ms(time.Since(t0))}
 	})
-	return td.r0, td.r0err
+	if td.r0err != nil {
+		return nil, td.r0err
+	}
+	if td.r0 == nil {
+		return td.startSession(ctx)
+	}
+	r0 := *td.r0
+	r0.sess, r0.model = td.r0.sess.(learners.Forker).Fork()
+	return &r0, nil
 }
 
-// fitter returns a trial's Query.Fit: a fresh model of the trial's kind,
-// initialised from rng and trained on (x, y) with the trial's settings.
-func fitter(spec nets.Spec, ts nets.TrainSpec) func(context.Context, *nets.Matrix, []int, *rand.Rand) (strategies.Model, error) {
-	return func(ctx context.Context, x *nets.Matrix, y []int, rng *rand.Rand) (strategies.Model, error) {
-		m, err := nets.New(spec)
-		if err != nil {
-			return nil, err
-		}
-		m.Init(rng)
-		t, err := nets.NewTrainer(ts)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := t.Fit(m, x, y, rng); err != nil {
-			return nil, err
-		}
-		return m, ctx.Err()
+// fitter returns a Query.Fit: a fresh model of the learner's kind trained on (x, y).
+func fitter(l learners.Learner, classes int) func(context.Context, *nets.Matrix, []int, *rand.Rand) (learners.Model, error) {
+	return func(ctx context.Context, x *nets.Matrix, y []int, rng *rand.Rand) (learners.Model, error) {
+		return l.Fit(ctx, x, y, classes, rng)
 	}
 }
 
 func newTrialData(cfg *experiments.Config, d, seed int, setup *experiments.Setup) (*trialData, error) {
 	f := setup.Features
-	td := &trialData{
-		setup: setup,
-		seed:  seed,
-		pool:  nets.Matrix{Rows: len(setup.PoolY), Cols: f, Data: setup.PoolX},
-		test:  nets.Matrix{Rows: len(setup.TestY), Cols: f, Data: setup.TestX},
-	}
-	net, err := nets.New(netSpec(cfg.Model, f, setup.Classes))
+	l, err := learners.New(modelSpec(cfg.Model))
 	if err != nil {
 		return nil, err
 	}
-	net.Init(streams.New("init", setup.Dataset, streams.Seed(seed)))
-	td.init = net
-	return td, nil
+	return &trialData{
+		setup:   setup,
+		seed:    seed,
+		learner: l,
+		pool:    nets.Matrix{Rows: len(setup.PoolY), Cols: f, Data: setup.PoolX},
+		test:    nets.Matrix{Rows: len(setup.TestY), Cols: f, Data: setup.TestX},
+	}, nil
 }
 
-// evaluator scores a net on the test set, reusing its buffers.
+// evaluator scores a model on the test set, reusing its buffers.
 type evaluator struct {
 	test  *nets.Matrix
 	y     []int
 	probs nets.Matrix
+	pred  []int
 	cm    []int
 }
 
-func (e *evaluator) score(net *nets.Net) (results.Scores, error) {
-	net.Probs(e.test, &e.probs)
-	for _, p := range e.probs.Data {
+// score measures a model on the test set: predictions from the model's own rule
+// (an SVM's sign or vote) where it has one, else the most probable class, else the
+// largest decision value; log-loss from its probabilities, NaN (an empty cell)
+// for a model without them.
+func (e *evaluator) score(m learners.Model) (results.Scores, error) {
+	n, c := len(e.y), m.Classes()
+	e.pred = grow(e.pred, n)
+	var probs []float64
+	predicted := false
+	if es, ok := m.(learners.EvalScorer); ok {
+		es.EvalPredict(0, e.pred)
+		predicted = true
+		if es.EvalProbs(0, &e.probs) {
+			probs = e.probs.Data
+		}
+	} else {
+		if pr, ok := m.(learners.Prober); ok {
+			pr.Probs(e.test, &e.probs)
+			probs = e.probs.Data
+		}
+		switch pm := m.(type) {
+		case learners.Predictor:
+			pm.Predict(e.test, e.pred)
+			predicted = true
+		case learners.Prober:
+		case learners.Decider:
+			pm.Decision(e.test, &e.probs)
+			for _, v := range e.probs.Data {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return results.Scores{}, fmt.Errorf("test decision values are not finite: %w", nets.ErrDiverged)
+				}
+			}
+			w := e.probs.Cols
+			for i := range n {
+				e.pred[i] = decisionClass(e.probs.Data[i*w : (i+1)*w])
+			}
+			predicted = true
+		default:
+			return results.Scores{}, fmt.Errorf("the model offers neither predictions, probabilities nor decision values")
+		}
+	}
+	for _, p := range probs {
 		if math.IsNaN(p) || math.IsInf(p, 0) {
 			return results.Scores{}, fmt.Errorf("test probabilities are not finite: %w", nets.ErrDiverged)
 		}
 	}
-	return results.Evaluate(e.probs.Data, net.Classes(), e.y, e.cm), nil
+	if !predicted {
+		return results.Evaluate(probs, c, e.y, e.cm), nil
+	}
+	return results.EvaluatePredictions(e.pred, probs, c, e.y, e.cm), nil
 }
 
-// runSkyline trains the model on the whole labeled pool (design §3). With warm
-// start the trial's model sees epochs × (rounds+1) passes in all, so the skyline
-// gets as many; otherwise it gets the epochs of one round.
+// decisionClass is the class a row of decision values predicts: class 1 for a
+// positive binary value, else the largest one-vs-rest value (the lowest on ties).
+func decisionClass(f []float64) int {
+	if len(f) == 1 {
+		if f[0] > 0 {
+			return 1
+		}
+		return 0
+	}
+	best := 0
+	for i, v := range f {
+		if v > f[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// runSkyline trains the model on the whole labeled pool (design §3). A learner may
+// train its skyline differently from a round (learners.Skyliner: a warm-started net
+// gets the passes of every round at once).
 func runSkyline(ctx context.Context, cfg *experiments.Config, d, seed int, td *trialData) (TrialResult, error) {
 	key := TrialKey{Dataset: td.setup.Dataset, Strategy: results.Skyline, Seed: seed}
-	proto := cfg.ProtocolFor(d)
-	ts := trainSpec(cfg.Model.Train)
-	if cfg.Model.Train.WarmStart {
-		ts.Epochs *= proto.Budget/proto.Batch + 1
+	l := td.learner
+	if s, ok := l.(learners.Skyliner); ok {
+		l = s.ForSkyline(rounds(cfg.ProtocolFor(d), td.setup))
 	}
-	tr, err := nets.NewTrainer(ts)
+	start := time.Now()
+	sess, err := l.NewSession(&td.pool, []*nets.Matrix{&td.test}, td.setup.Classes, initStream(key.Dataset, seed, ""))
 	if err != nil {
 		return TrialResult{}, err
 	}
-	net := td.init.Clone()
-	start := time.Now()
-	if _, err := tr.Fit(net, &td.pool, td.setup.PoolY, streams.New("train", key.Dataset, streams.Seed(seed), results.Skyline)); err != nil {
+	all := make([]int, td.pool.Rows)
+	for i := range all {
+		all[i] = i
+	}
+	m, err := sess.Fit(ctx, all, td.setup.PoolY, streams.New("train", key.Dataset, streams.Seed(seed), results.Skyline))
+	if err != nil {
 		return TrialResult{}, err
 	}
 	ev := evaluator{test: &td.test, y: td.setup.TestY}
-	s, err := ev.score(net)
+	s, err := ev.score(m)
 	if err != nil {
 		return TrialResult{}, err
 	}
@@ -216,7 +280,7 @@ func runSkyline(ctx context.Context, cfg *experiments.Config, d, seed int, td *t
 			Accuracy: s.Accuracy, MacroF1: s.MacroF1, LogLoss: s.LogLoss,
 		}},
 		Timings: []results.Timing{{Dataset: key.Dataset, Strategy: key.Strategy, Seed: seed, TrainMS: ms(time.Since(start))}},
-	}, ctx.Err()
+	}, nil // finished: kept even if the run is being cancelled
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -241,16 +305,8 @@ func runTrial(ctx context.Context, cfg *experiments.Config, d, s, seed int, td *
 	if err != nil {
 		return TrialResult{}, err
 	}
-	ts := trainSpec(cfg.Model.Train)
-	warm := cfg.Model.Train.WarmStart
-	var net *nets.Net
-	var tr *nets.Trainer
-
 	labeled := append([]int(nil), td.setup.Initial...)
-	labels := make([]int, 0, len(labeled)+proto.Budget)
-	for _, i := range labeled {
-		labels = append(labels, td.setup.PoolY[i])
-	}
+	labels := td.labelsOf(labeled, make([]int, 0, td.pool.Rows))
 	isLabeled := make([]bool, td.pool.Rows)
 	for _, i := range labeled {
 		isLabeled[i] = true
@@ -262,35 +318,41 @@ func runTrial(ctx context.Context, cfg *experiments.Config, d, s, seed int, td *
 		}
 	}
 
+	// The strategy scores with its query model where its entry has one, trained on
+	// the same labeled set each round; accuracy is always the task model's.
+	var query *queryModel
+	fit := fitter(td.learner, td.setup.Classes)
+	if qs := queryModelOf(spec); qs != nil {
+		if query, err = newQueryModel(*qs, td, key); err != nil {
+			return TrialResult{}, err
+		}
+		fit = fitter(query.learner, td.setup.Classes)
+	}
 	srng := streams.New("strategy", key.Dataset, streams.Seed(seed), key.Strategy)
-	fit := fitter(td.init.Spec(), ts)
 	ev := evaluator{test: &td.test, y: td.setup.TestY}
-	var xl nets.Matrix
-	rounds := proto.Budget / proto.Batch
+	nRounds := rounds(proto, td.setup)
 	res := TrialResult{Key: key}
-	for r := 0; r <= rounds; r++ {
+	res.recordQueries(td.setup, 0, labeled)
+	var sess learners.Session
+	var model learners.Model
+	for r := 0; r <= nRounds; r++ {
 		if err := ctx.Err(); err != nil {
 			return TrialResult{}, err
 		}
 		var sc results.Scores
 		var trainMS float64
 		if r == 0 {
-			r0, err := td.firstRound(ts)
+			r0, err := td.firstRound(ctx)
 			if err != nil {
 				return TrialResult{}, err
 			}
-			net, tr, sc, trainMS = r0.net.Clone(), r0.tr.Clone(), r0.scores, r0.trainMS
+			sess, model, sc, trainMS = r0.sess, r0.model, r0.scores, r0.trainMS
 		} else {
 			t0 := time.Now()
-			if !warm {
-				net.CopyFrom(td.init)
-				tr.Reset()
-			}
-			xl.Gather(&td.pool, labeled)
-			if _, err := tr.Fit(net, &xl, labels, trainStream(key.Dataset, seed, key.Strategy, r)); err != nil {
+			if model, err = sess.Fit(ctx, labeled, labels, trainStream(key.Dataset, seed, key.Strategy, r)); err != nil {
 				return TrialResult{}, fmt.Errorf("round %d: %w", r, err)
 			}
-			if sc, err = ev.score(net); err != nil {
+			if sc, err = ev.score(model); err != nil {
 				return TrialResult{}, fmt.Errorf("round %d: %w", r, err)
 			}
 			trainMS = ms(time.Since(t0))
@@ -300,14 +362,20 @@ func runTrial(ctx context.Context, cfg *experiments.Config, d, s, seed int, td *
 			Accuracy: sc.Accuracy, MacroF1: sc.MacroF1, LogLoss: sc.LogLoss,
 		})
 		timing := results.Timing{Dataset: key.Dataset, Strategy: key.Strategy, Seed: seed, Round: r, TrainMS: trainMS}
-		if r == rounds || len(unlabeled) == 0 {
+		if r == nRounds || len(unlabeled) == 0 {
 			res.Timings = append(res.Timings, timing)
 			break
 		}
 		t1 := time.Now()
+		qm := model
+		if query != nil {
+			if qm, err = query.fit(ctx, labeled, labels, r); err != nil {
+				return TrialResult{}, fmt.Errorf("round %d: query model: %w", r, err)
+			}
+		}
 		picks, err := strat.Select(ctx, strategies.Query{
 			Pool: &td.pool, Unlabeled: unlabeled, Labeled: labeled, Labels: labels,
-			Classes: td.setup.Classes, Model: net, Fit: fit, Batch: proto.Batch, Rand: srng,
+			Classes: td.setup.Classes, Model: qm, Fit: fit, Batch: proto.Batch, Rand: srng,
 		})
 		if err != nil {
 			return TrialResult{}, fmt.Errorf("round %d: %s: %w", r, spec.Name, err)
@@ -317,6 +385,7 @@ func runTrial(ctx context.Context, cfg *experiments.Config, d, s, seed int, td *
 		}
 		timing.QueryMS = ms(time.Since(t1))
 		res.Timings = append(res.Timings, timing)
+		res.recordQueries(td.setup, r+1, picks)
 		for _, p := range picks {
 			isLabeled[p] = true
 			labeled = append(labeled, p)
@@ -348,4 +417,14 @@ func checkPicks(picks []int, batch int, isLabeled []bool, nUnlabeled int) error 
 		seen[p] = true
 	}
 	return nil
+}
+
+// recordQueries appends the pool rows picked to join round r's training set.
+func (res *TrialResult) recordQueries(s *experiments.Setup, r int, picks []int) {
+	for _, p := range picks {
+		res.Queries = append(res.Queries, results.Query{
+			Dataset: res.Key.Dataset, Strategy: res.Key.Strategy, Seed: res.Key.Seed, Round: r,
+			PoolRow: p, Row: s.PoolRows[p], Label: s.ClassNames[s.PoolY[p]],
+		})
+	}
 }

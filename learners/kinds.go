@@ -10,7 +10,7 @@ var svmParams = []param{
 	{Param: Param{"kernel", "rbf", "rbf, linear or poly"}, decode: enum("rbf", "linear", "poly")},
 	{Param: Param{"C", 1.0, "regularisation: the box constraint 0 ≤ α ≤ C, > 0"}, decode: floatIn(positive, "must be positive")},
 	{Param: Param{"gamma", "scale", "rbf/poly γ: scale = 1/(n_features·Var(X)), auto = 1/n_features, or a number > 0"}, decode: gammaParam},
-	{Param: Param{"degree", 3, "poly degree, ≥ 0"}, decode: intIn(0, 64, "must be in [0, 64]")},
+	{Param: Param{"degree", 3, "poly degree, ≥ 1 (scikit-learn also allows 0, a constant kernel)"}, decode: intIn(1, 64, "must be in [1, 64]")},
 	{Param: Param{"coef0", 0.0, "poly independent term"}, decode: floatIn(func(float64) bool { return true }, "")},
 	{Param: Param{"tol", 1e-3, "stopping tolerance of SMO on the maximal violating pair, > 0"}, decode: floatIn(positive, "must be positive")},
 	{Param: Param{"shrinking", true, "libsvm's shrinking heuristic"}, decode: boolean},
