@@ -1,8 +1,6 @@
 package harness
 
 import (
-	"os"
-
 	"albench/experiments"
 	"albench/learners"
 	"albench/strategies"
@@ -29,11 +27,13 @@ func CheckStrategy(s experiments.StrategySpec, m experiments.ModelSpec) []experi
 }
 
 // Load reads and validates a config file, strategies included, and returns it with
-// the file's bytes (kept in the result folder as config.yaml).
+// the file's bytes (kept in the result folder as config.yaml). The file must be a
+// regular file of at most MaxConfigSize bytes; otherwise the error is a
+// *ConfigFileError.
 func Load(path string) (*experiments.Config, []byte, error) {
-	text, err := os.ReadFile(path)
+	text, err := readConfig(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, &ConfigFileError{Path: path, Err: err}
 	}
 	return loadText(path, text)
 }
