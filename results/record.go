@@ -5,6 +5,8 @@ package results
 
 import (
 	"cmp"
+	"encoding/json"
+	"math"
 	"slices"
 )
 
@@ -60,3 +62,38 @@ func CompareTimings(a, b Timing) int {
 func SortRecords(recs []Record) { slices.SortStableFunc(recs, CompareRecords) }
 
 func sortTimings(ts []Timing) { slices.SortStableFunc(ts, CompareTimings) }
+
+// recordJSON is Record as trial files store it: JSON has no NaN, so a metric the
+// model cannot give (the log-loss of a model without probabilities) is null.
+type recordJSON struct {
+	Dataset  string
+	Strategy string
+	Seed     int
+	Round    int
+	NLabeled int
+	Accuracy float64
+	MacroF1  float64
+	LogLoss  *float64
+}
+
+// MarshalJSON writes a NaN log-loss as null.
+func (r Record) MarshalJSON() ([]byte, error) {
+	j := recordJSON{r.Dataset, r.Strategy, r.Seed, r.Round, r.NLabeled, r.Accuracy, r.MacroF1, nil}
+	if !math.IsNaN(r.LogLoss) {
+		j.LogLoss = &r.LogLoss
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads a null log-loss as NaN.
+func (r *Record) UnmarshalJSON(b []byte) error {
+	var j recordJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*r = Record{j.Dataset, j.Strategy, j.Seed, j.Round, j.NLabeled, j.Accuracy, j.MacroF1, math.NaN()}
+	if j.LogLoss != nil {
+		r.LogLoss = *j.LogLoss
+	}
+	return nil
+}
