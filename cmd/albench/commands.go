@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"albench/experiments"
 	"albench/experiments/datasets"
 	"albench/harness"
+	"albench/learners"
 	"albench/nets"
 	"albench/results"
 	"albench/strategies"
@@ -21,9 +23,9 @@ func cmdRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	const synopsis = "albench run [-j N] [-out DIR] [-shard I/N|auto] [-force] [-kernel K] CONFIG"
 	fs := newFlags("run")
 	jobs := fs.Int("j", 0, "trials run at once (0: the number of CPUs)")
-	out := fs.String("out", "", "output folder (default results/<config name>)")
+	out := fs.String("out", "", "output folder (default runs/<config name>); albench locks it while it runs")
 	shard := fs.String("shard", "", "run every N-th job starting at I: I/N, or auto (Slurm array or Kubernetes Indexed Job)")
-	force := fs.Bool("force", false, "reuse an output folder written by a different config, discarding its trials")
+	force := fs.Bool("force", false, "discard everything in the output folder first (its stored trials too); needed for a folder albench did not write or whose manifest.json cannot be read")
 	quiet := fs.Bool("q", false, "no progress lines")
 	kernel := fs.String("kernel", "", "numeric kernel: "+strings.Join(nets.Kernels(), ", ")+" (default: the fastest this CPU has, "+nets.Kernel()+"); results are byte-identical for a given kernel")
 	pos, err := parse(fs, synopsis, stdout, args)
@@ -62,12 +64,19 @@ func cmdRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 		}
 		return err
 	}
-	if sum.Complete {
-		fmt.Fprintf(stdout, "%d trials (%d run, %d resumed) -> %s: trials.csv timings.csv curves.csv summary.csv report.md figures/\n",
-			sum.Total, sum.Done, sum.Skipped, sum.Dir)
-	} else {
-		fmt.Fprintf(stdout, "shard %s: %d trials stored in %s; join the shards with 'albench merge'\n", sh, sum.Total, sum.Dir)
+	counts := fmt.Sprintf("%d run, %d reused, %d discarded", sum.Done, sum.Skipped, sum.Discarded)
+	if sum.Recomputed > 0 {
+		counts += fmt.Sprintf(", %d unusable files recomputed", sum.Recomputed)
 	}
+	if sum.Discarded > 0 {
+		fmt.Fprintf(stderr, "%s/trials.d: %d stored trials are not in this config's grid: kept but unused (-force deletes them)\n", sum.Dir, sum.Discarded)
+	}
+	if sh.Count > 1 {
+		fmt.Fprintf(stdout, "shard %s: %d trials (%s) stored in %s; join the shards with 'albench merge'\n", sh, sum.Total, counts, sum.Dir)
+		return nil
+	}
+	fmt.Fprintf(stdout, "%d trials (%s) -> %s: trials.csv timings.csv queries.csv curves.csv summary.csv report.md figures/\n",
+		sum.Total, counts, sum.Dir)
 	return nil
 }
 
@@ -95,7 +104,7 @@ func cmdValidate(ctx context.Context, stdout, stderr io.Writer, args []string) e
 }
 
 func cmdList(ctx context.Context, stdout, stderr io.Writer, args []string) error {
-	const synopsis = "albench list [strategies|sources]"
+	const synopsis = "albench list [models|strategies|sources]"
 	pos, err := parse(newFlags("list"), synopsis, stdout, args)
 	if err != nil {
 		return err
@@ -104,41 +113,72 @@ func cmdList(ctx context.Context, stdout, stderr io.Writer, args []string) error
 	if len(pos) == 1 {
 		what = pos[0]
 	} else if len(pos) > 1 {
-		return usagef("albench list: want at most one of strategies, sources (got %s)", strings.Join(pos, " "))
+		return usagef("albench list: want at most one of models, strategies, sources (got %s)", strings.Join(pos, " "))
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	switch what {
-	case "all", "strategies":
-		fmt.Fprintln(tw, "STRATEGY\tPARAMS (default)\tNEEDS\tPICKS")
-		for _, in := range strategies.Registry() {
-			var ps, needs []string
-			for _, p := range in.Params {
-				ps = append(ps, fmt.Sprintf("%s=%v", p.Name, p.Default))
+	sections := map[string]func(io.Writer){"models": listModels, "strategies": listStrategies, "sources": listSources}
+	if what == "all" {
+		for i, name := range []string{"models", "strategies", "sources"} {
+			if i > 0 {
+				fmt.Fprintln(stdout)
 			}
-			for _, c := range in.Needs {
-				needs = append(needs, string(c))
+			sections[name](stdout)
+		}
+		return nil
+	}
+	list, ok := sections[what]
+	if !ok {
+		return usagef("albench list: unknown list %q (want models, strategies or sources)", what)
+	}
+	list(stdout)
+	return nil
+}
+
+// listModels prints every model kind with its keys, defaults and capabilities.
+func listModels(w io.Writer) {
+	fmt.Fprintln(w, "MODELS (model: {kind: K, key: value, ...}; keys with their defaults)")
+	for _, in := range learners.Registry() {
+		fmt.Fprintf(w, "%s\n    %s; as %s\n    capabilities: %s\n", in.Kind, in.Summary, in.Equivalent, in.Capabilities)
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, p := range in.Params {
+			def := "(none)"
+			if p.Default != nil {
+				def = fmt.Sprint(p.Default)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", in.Name, dash(strings.Join(ps, " ")), dash(strings.Join(needs, ",")), in.Summary)
+			fmt.Fprintf(tw, "    %s=%s\t%s\n", p.Name, def, p.Doc)
 		}
-		if what == "strategies" {
-			break
-		}
-		fmt.Fprintln(tw)
-		fallthrough
-	case "sources":
 		tw.Flush()
-		fmt.Fprintln(stdout, "SOURCES (params with their defaults)")
-		for _, s := range datasets.Sources() {
-			var ps []string
-			for _, p := range s.Params {
-				ps = append(ps, fmt.Sprintf("%s=%s", p.Name, p.Default))
-			}
-			fmt.Fprintf(stdout, "%s\n    %s\n    params: %s\n", s.Name, s.Doc, dash(strings.Join(ps, " ")))
-		}
-	default:
-		return usagef("albench list: unknown list %q (want strategies or sources)", what)
 	}
-	return tw.Flush()
+}
+
+func listStrategies(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "STRATEGY\tPARAMS (default)\tNEEDS\tPICKS")
+	for _, in := range strategies.Registry() {
+		var ps, needs []string
+		for _, p := range in.Params {
+			def := "(none)"
+			if p.Default != nil {
+				def = fmt.Sprint(p.Default)
+			}
+			ps = append(ps, p.Name+"="+def)
+		}
+		for _, c := range in.Needs {
+			needs = append(needs, string(c))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", in.Name, dash(strings.Join(ps, " ")), dash(strings.Join(needs, ",")), in.Summary)
+	}
+	tw.Flush()
+}
+
+func listSources(w io.Writer) {
+	fmt.Fprintln(w, "SOURCES (params with their defaults)")
+	for _, s := range datasets.Sources() {
+		var ps []string
+		for _, p := range s.Params {
+			ps = append(ps, fmt.Sprintf("%s=%s", p.Name, p.Default))
+		}
+		fmt.Fprintf(w, "%s\n    %s\n    params: %s\n", s.Name, s.Doc, dash(strings.Join(ps, " ")))
+	}
 }
 
 func dash(s string) string {
@@ -159,6 +199,10 @@ func cmdReport(ctx context.Context, stdout, stderr io.Writer, args []string) err
 		return err
 	}
 	if err := harness.Report(dir); err != nil {
+		var inc *harness.IncompleteError
+		if errors.As(err, &inc) && inc.Done > 0 {
+			return fmt.Errorf("partial report of %s: %d of %d trials; resume or merge first", dir, inc.Done, inc.Total)
+		}
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: curves.csv summary.csv report.md figures/ rebuilt from trials.csv\n", dir)
