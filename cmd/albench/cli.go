@@ -39,7 +39,10 @@ Usage:
   albench data [-dataset NAME] [-seed S] [-out FILE] CONFIG
 
 Run 'albench COMMAND -help' for a command's flags.
-Exit codes: 0 done, 1 a trial or I/O failed or interrupted, 2 bad usage or config.
+Exit codes: 0 done; 1 a trial or I/O failed, the run was interrupted or is
+incomplete, or the output folder is locked by another albench process; 2 bad
+usage, a bad or missing config, an output folder albench refuses, or shards of
+different configs.
 `
 
 type command struct {
@@ -85,10 +88,15 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) int {
 	}
 }
 
+// isUsage reports whether err is the user's to fix before anything can run: bad
+// usage, a bad or unreadable config, an output folder albench refuses, or shards
+// of different configs.
 func isUsage(err error) bool {
 	var u usageError
 	var ce experiments.Errors
-	return errors.As(err, &u) || errors.As(err, &ce) || errors.Is(err, harness.ErrConfigChanged) || errors.Is(err, harness.ErrKernelChanged)
+	var cfe *harness.ConfigFileError
+	var me *harness.MismatchError
+	return errors.As(err, &u) || errors.As(err, &ce) || errors.As(err, &cfe) || errors.As(err, &me) || errors.Is(err, harness.ErrFolder)
 }
 
 // newFlags returns a FlagSet that reports mistakes as errors and prints nothing

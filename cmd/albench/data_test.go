@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -73,7 +74,7 @@ func TestDataRoundTripsThroughCSVSource(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := datasets.Build("csv", map[string]any{"path": file, "label": "label", "ignore": []any{"split"}}, dir, nil)
+			got, err := datasets.Build("csv", map[string]any{"path": file, "label": "label", "ignore": []any{"row", "split"}}, dir, nil)
 			if err != nil {
 				t.Fatalf("reading back %s: %v", file, err)
 			}
@@ -101,8 +102,18 @@ func TestDataRoundTripsThroughCSVSource(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if head := rows[0]; head[len(head)-1] != "split" {
-				t.Fatalf("last column %q, want split", head[len(head)-1])
+			if head := rows[0]; head[len(head)-1] != "split" || head[0] != "row" {
+				t.Fatalf("columns %q, want row first and split last", head)
+			}
+			// The row column is each point's row in the dataset as built.
+			wantRows := slices.Concat(setup.PoolRows, setup.TestRows)
+			for i, r := range rows[1:] {
+				if r[0] != strconv.Itoa(wantRows[i]) {
+					t.Fatalf("line %d: row %s, want %d", i+2, r[0], wantRows[i])
+				}
+			}
+			if tc.dataset == "flowers" && rows[0][1] != "sepal length (cm)" {
+				t.Errorf("iris columns %q, want its feature names", rows[0])
 			}
 			// Pool rows first, then test rows.
 			var splits []string

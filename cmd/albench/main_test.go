@@ -137,7 +137,7 @@ func TestKill9ResumesByteIdentical(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("resume: exit %d\n%s", code, stderr)
 	}
-	if !strings.Contains(stderr, "resuming") || !strings.Contains(stdout, "resumed") {
+	if !strings.Contains(stderr, "resuming") || !strings.Contains(stdout, "reused") {
 		t.Errorf("resume did not say so:\n%s%s", stdout, stderr)
 	}
 	for _, f := range []string{"trials.csv", "curves.csv", "summary.csv"} {
