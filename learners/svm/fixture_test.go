@@ -64,7 +64,7 @@ func (f *fixture) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &r); err != nil {
 		return err
 	}
-	*f = fixture{r.Dataset, r.Classes, r.XTrain, r.XTest, r.YTrain, r.YTest, r.Cases}
+	*f = fixture(r)
 	return nil
 }
 

@@ -235,3 +235,49 @@ func TestSessionProbabilityMatchesFit(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionColdRoundIsFit: a session's first round on rows already grouped by
+// class solves exactly the problem Fit solves, in the same order, so every bit
+// agrees, through the shrinking swaps of the session's row buffers.
+func TestSessionColdRoundIsFit(t *testing.T) {
+	x, y := randomProblem(rand.New(rand.NewPCG(2, 2)), 400, 5, 2)
+	var rows, labels []int
+	for _, c := range []int{0, 1} {
+		for i := range y {
+			if y[i] == c {
+				rows = append(rows, i)
+				labels = append(labels, c)
+			}
+		}
+	}
+	for _, cache := range []float64{0, 0.05} {
+		p := Params{C: 1000, CacheMB: cache}
+		s := p.NewSession(x, []*nets.Matrix{x}, 2)
+		ctx := context.Background()
+		wm, err := s.Fit(ctx, rows, labels, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var g nets.Matrix
+		g.Gather(x, rows)
+		cm, err := p.Fit(ctx, &g, labels, 2, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wi, _ := wm.Iterations(0)
+		ci, _ := cm.Iterations(0)
+		if wi != ci || wm.Objective(0) != cm.Objective(0) || wm.Intercept(0) != cm.Intercept(0) {
+			t.Errorf("cache %v: session %d iterations, objective %v, intercept %v; Fit %d, %v, %v",
+				cache, wi, wm.Objective(0), wm.Intercept(0), ci, cm.Objective(0), cm.Intercept(0))
+		}
+		wc, cc := wm.DualCoef(0), cm.DualCoef(0)
+		for k := range cc {
+			if wc[k] != cc[k] || wm.PairSupport(0)[k] != cm.PairSupport(0)[k] {
+				t.Fatalf("cache %v: support vector %d differs", cache, k)
+			}
+		}
+		if ci < 1000 {
+			t.Errorf("only %d iterations: shrinking never ran", ci)
+		}
+	}
+}

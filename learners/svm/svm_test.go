@@ -455,3 +455,64 @@ func TestProbsPanicsWithoutProbability(t *testing.T) {
 	var out nets.Matrix
 	m.Probs(x, &out)
 }
+
+// TestCacheSizeDoesNotChangeResults: the kernel caches only save work, so a
+// cache of a few rows (evicting all the time, dropping rows on swaps) gives the
+// same bits as one holding everything, for Fit and for a session.
+func TestCacheSizeDoesNotChangeResults(t *testing.T) {
+	f := loadFixture(t, "breast_cancer")
+	x, test := toMatrix(f.XTrain), toMatrix(f.XTest)
+	ctx := context.Background()
+	var d1, d2 nets.Matrix
+	// A problem long enough for shrinking to swap variables in the cache.
+	hx, hy := randomProblem(rand.New(rand.NewPCG(2, 2)), 400, 5, 2)
+	big, err := Params{C: 1000}.Fit(ctx, hx, hy, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	small, err := Params{C: 1000, CacheMB: 0.01}.Fit(ctx, hx, hy, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big.Decision(hx, &d1)
+	small.Decision(hx, &d2)
+	bi, _ := big.Iterations(0)
+	si, _ := small.Iterations(0)
+	if bi != si || big.Objective(0) != small.Objective(0) {
+		t.Errorf("iterations %d vs %d, objective %v vs %v", bi, si, big.Objective(0), small.Objective(0))
+	}
+	for i := range d1.Data {
+		if d1.Data[i] != d2.Data[i] {
+			t.Fatalf("decision %d: %v with a large cache, %v with a small one", i, d1.Data[i], d2.Data[i])
+		}
+	}
+
+	order := rand.New(rand.NewPCG(8, 8)).Perm(x.Rows)
+	labels := make([]int, len(order))
+	for k, r := range order {
+		labels[k] = f.YTrain[r]
+	}
+	sb := Params{C: 10, GammaMode: "auto"}.NewSession(x, []*nets.Matrix{test}, 2)
+	ss := Params{C: 10, GammaMode: "auto", CacheMB: 0.02}.NewSession(x, []*nets.Matrix{test}, 2)
+	e1, e2 := make([]float64, test.Rows), make([]float64, test.Rows)
+	for n := 10; n <= len(order); n += 37 {
+		mb, err := sb.Fit(ctx, order[:n], labels[:n], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, err := ss.Fit(ctx, order[:n], labels[:n], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mb.EvalDecision(0, e1)
+		ms.EvalDecision(0, e2)
+		if mb.Objective(0) != ms.Objective(0) {
+			t.Fatalf("%d labels: objective %v with a large cache, %v with a small one", n, mb.Objective(0), ms.Objective(0))
+		}
+		for i := range e1 {
+			if e1[i] != e2[i] {
+				t.Fatalf("%d labels: decision %d: %v vs %v", n, i, e1[i], e2[i])
+			}
+		}
+	}
+}
