@@ -94,10 +94,44 @@ func (q *coldQ) fill(i, start, n int) {
 	row := q.rows[i]
 	ri := q.perm[i]
 	xi, si, yi := q.x.Row(ri), q.sq[ri], q.y[i]
+	if q.kern.kind == kernRBF {
+		q.fillRBF(row[:n], xi, si, yi, start)
+		return
+	}
 	for c := start; c < n; c++ {
 		rc := q.perm[c]
 		v := q.kern.eval(xi, q.x.Row(rc), si, q.sq[rc])
 		if yi != q.y[c] {
+			v = -v
+		}
+		row[c] = float32(v)
+	}
+}
+
+// fillRBF is fill for the rbf kernel with the dot product written inline: the
+// same operations in the same order as kernel.eval and dot, so the same bits.
+func (q *coldQ) fillRBF(row []float32, xi []float64, si float64, yi int8, start int) {
+	d := len(xi)
+	g := q.kern.gamma
+	data, perm, sq, ys := q.x.Data, q.perm[:len(row)], q.sq, q.y[:len(row)]
+	for c := start; c < len(row); c++ {
+		rc := perm[c]
+		xc := data[rc*d : rc*d+d]
+		xc = xc[:len(xi)]
+		var s0, s1, s2, s3 float64
+		k := 0
+		for ; k+4 <= d; k += 4 {
+			s0 += float64(xi[k] * xc[k])
+			s1 += float64(xi[k+1] * xc[k+1])
+			s2 += float64(xi[k+2] * xc[k+2])
+			s3 += float64(xi[k+3] * xc[k+3])
+		}
+		s := (s0 + s1) + (s2 + s3)
+		for ; k < d; k++ {
+			s += float64(xi[k] * xc[k])
+		}
+		v := exp(-g * ((si + sq[rc]) - float64(2*s)))
+		if yi != ys[c] {
 			v = -v
 		}
 		row[c] = float32(v)

@@ -539,9 +539,10 @@ func (m *Model) vote() int {
 	return best
 }
 
-// Predict sets out[i] to the class of row i of x by libsvm's one-vs-one vote (for
-// two classes: class 0 when libsvm's value is positive, i.e. Decision ≤ 0... more
-// precisely class 1 iff Decision ≥ 0 is false for value exactly 0; see vote).
+// Predict sets out[i] to the class of row i of x by libsvm's one-vs-one vote:
+// pair (i, j) votes for i when its libsvm value is > 0, else for j, and the class
+// with the most votes wins, the lowest on a tie. For two classes that is class 1
+// exactly when Decision ≥ 0 (class 1 also at a value of exactly 0, as libsvm).
 func (m *Model) Predict(x *nets.Matrix, out []int) {
 	m.checkX(x)
 	if len(out) != x.Rows {
