@@ -25,10 +25,16 @@ import (
 //   - then updates F(x) = Σ_i α_i y_i K(x_i, x) over the pool and eval rows by
 //     Δα_i y_i K(x_i, ·) for each α that changed, O(changed α × (pool + eval)).
 //
-// The column cache holds min(pool rows, ⌊CacheMB·2²⁰ / (8·(pool + Σ eval rows))⌋)
-// columns (at least 2), least recently used evicted first; its slab is allocated
-// once by NewSession (the operating system backs it as columns are written).
-// A steady-state round allocates nothing without Probability.
+// Memory: the column cache holds min(pool rows, ⌊CacheMB·2²⁰ / (8·(pool + Σ eval
+// rows))⌋) columns (at least 2), and a second cache of the labeled rows' Q rows
+// in labeled order (float32, pool-length, min(pool rows, ⌊CacheMB·2²⁰/(4·pool)⌋)
+// of them), both least recently used evicted first: at most about 2·CacheMB in
+// all. While SMO has not shrunk (the first min(l, 1000) iterations, so most warm
+// rounds) it uses those rows in place; afterwards it gathers them through its
+// permutation into 16 row buffers. The slabs are allocated once by NewSession
+// (the operating system backs them as they are written). The cache sizes change
+// the speed, never the bits. A steady-state round allocates nothing without
+// Probability.
 //
 // Two-class sessions warm start; with more classes each round is a cold Fit of
 // the gathered rows (one-vs-one, no maintained values). With Probability, Platt's
