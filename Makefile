@@ -10,15 +10,15 @@ all: build
 build:
 	$(GO) build -o $(ALBENCH) ./cmd/albench
 
-## bench: the benchmark of configs/bench.yaml into results/bench/
+## bench: the benchmark of configs/bench.yaml into runs/bench/
 bench: build
 	$(ALBENCH) run -j $(JOBS) configs/bench.yaml
 
-## tutorial: the PyTorch tutorial reproduced, into results/tutorial/
+## tutorial: the PyTorch tutorial reproduced, into runs/tutorial/
 tutorial: build
 	$(ALBENCH) run -j $(JOBS) configs/tutorial.yaml
 
-## synthetic: configs/synthetic.yaml into results/synthetic/
+## synthetic: configs/synthetic.yaml into runs/synthetic/
 synthetic: build
 	$(ALBENCH) run -j $(JOBS) configs/synthetic.yaml
 
@@ -41,8 +41,9 @@ lint:
 perf:
 	$(GO) test -run '^$$' -bench . -benchmem ./nets/ ./strategies/ ./harness/
 
+## clean: remove build and run outputs (bin/ and runs/), nothing else
 clean:
-	rm -rf bin results
+	rm -rf bin runs
 
 ## compare: albench vs PyTorch side by side (needs python3-torch python3-sklearn); not part of make test
 compare:
@@ -51,5 +52,5 @@ compare:
 ## reference: refresh the committed reference report (docs/reference) from make bench
 reference: bench
 	rm -rf docs/reference && mkdir -p docs/reference/figures
-	cp results/bench/report.md docs/reference/
-	cp results/bench/figures/*.png docs/reference/figures/
+	cp runs/bench/report.md docs/reference/
+	cp runs/bench/figures/*.png docs/reference/figures/
