@@ -177,7 +177,10 @@ func (p *parser) checkMemory(i int, name string, src datasetSrc, shape datasets.
 		est := learners.MemoryEstimate(m.spec.Params, pool, shape.D, shape.Classes)
 		if est > MaxTrialBytes {
 			n, key := m.n, m.path
-			what := "a " + m.spec.Kind + " model"
+			if k, _, ok := locate(m.n, "kind"); ok && m.n != nil {
+				n, key = k, m.path+".kind"
+			}
+			what := article(m.spec.Kind) + " " + m.spec.Kind + " model"
 			if m.spec.Kind == "mlp" || (m.spec.Kind == "logreg" && m.spec.Params["solver"] == nil) {
 				hidden, _ := m.spec.Params["hidden"].([]int)
 				what = "a " + shapeString(shape.D, hidden, shape.Classes) + " " + m.spec.Kind
@@ -200,6 +203,14 @@ func (p *parser) checkMemory(i int, name string, src datasetSrc, shape datasets.
 		p.add(n, key, fmt.Sprintf("dataset %s (%d rows × %d features) and its model need ~%s per trial (limit %s)",
 			name, shape.N, shape.D, bytesString(total), bytesString(MaxTrialBytes)), "")
 	}
+}
+
+// article is "an" before a kind that starts with a vowel sound, else "a".
+func article(kind string) string {
+	if kind != "" && (strings.ContainsRune("aeio", rune(kind[0])) || kind == "svm" || kind == "lda") {
+		return "an"
+	}
+	return "a"
 }
 
 // shapeString renders a net's layer widths as "20-32-16-2".

@@ -58,6 +58,12 @@ func Load(path string, check StrategyCheck) (*Config, error) {
 
 // readConfig reads a regular file of at most maxConfigBytes.
 func readConfig(path string) ([]byte, error) {
+	// Stat before opening: opening a named pipe blocks until a writer comes.
+	if st, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("cannot read the config: %w", unwrapPath(err))
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("the config must be a regular file (this is a %s)", fileKind(st.Mode()))
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the config: %w", unwrapPath(err))

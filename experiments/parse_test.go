@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"albench/experiments/datasets"
+	"albench/learners"
 )
 
 // base is a minimal valid config; the table tests edit it. Its lines:
@@ -43,6 +45,22 @@ func committeeCheck(s StrategySpec, m ModelSpec) []Problem {
 		if c, ok := s.Params["committee"].(int); ok && c < 2 {
 			return []Problem{{Key: "params.committee", Msg: "must be at least 2", Got: "1"}}
 		}
+		// Members are model specs, checked by the registry like model itself.
+		members, _ := s.Params["members"].([]any)
+		var probs []Problem
+		for i, m := range members {
+			spec, ok := m.(map[string]any)
+			if !ok {
+				probs = append(probs, Problem{Key: fmt.Sprintf("params.members[%d]", i), Msg: "must be a model spec"})
+				continue
+			}
+			_, lp := learners.Resolve(spec)
+			for _, q := range lp {
+				probs = append(probs, Problem{Key: fmt.Sprintf("params.members[%d].%s", i, q.Key), Msg: q.Msg, Got: q.Got})
+			}
+		}
+		return probs
+	case "margin":
 		return nil
 	case "bald":
 		if d, _ := m.Params["dropout"].(float64); d == 0 {
@@ -140,6 +158,71 @@ func TestParseErrors(t *testing.T) {
 			"c.yaml:9:17: model.hidden: an mlp needs at least one hidden layer (kind logreg has none) (got [])"},
 		{"logreg with hidden layers", base + "model: {kind: logreg, hidden: [8]}\n", "c.yaml:9:23: model.hidden: unknown key of logreg (known: solver, C, tol, max_iter, train)"},
 		{"target 0", base + "target: 0\n", "c.yaml:9:9: target: must be in (0, 1] (got 0)"},
+
+		// Model kinds, through the learners registry.
+		{"svm C", base + "model: {kind: svm, C: 0}\n", "c.yaml:9:23: model.C: must be positive (got 0)"},
+		{"svm unknown key", base + "model: {kind: svm, kernal: rbf}\n", "c.yaml:9:20: model.kernal: unknown key of svm (did you mean kernel?)"},
+		{"svm gamma", base + "model: {kind: svm, gamma: 0}\n", "c.yaml:9:27: model.gamma: must be scale, auto or a positive number (got 0)"},
+		{"logreg C without solver", base + "model: {kind: logreg, C: 1}\n",
+			"c.yaml:9:26: model.C: applies to solver lbfgs only (add solver: lbfgs, or use train for softmax regression) (got 1)"},
+		{"forest max_features", base + "model: {kind: random_forest, max_features: half}\n",
+			"c.yaml:9:44: model.max_features: must be sqrt, log2, all, an integer ≥ 1 or a fraction in (0, 1] (got half)"},
+		{"model kind not a string", base + "model: {kind: [svm]}\n", "c.yaml:9:15: model.kind: must be a model kind (mlp, logreg, svm, random_forest, knn, gaussian_nb, lda) (got [svm])"},
+		{"nested train unknown key", base + "model: {train: {optimiser: adam}}\n", "c.yaml:9:17: model.train.optimiser: unknown key of mlp train (did you mean optimizer?)"},
+
+		// Query models, checked like model and positioned under their entry.
+		{"query_model C", edit(t, "[random]", "[random, {name: margin, query_model: {kind: logreg, solver: lbfgs, C: -1}}]"),
+			"c.yaml:8:83: strategies[1].query_model.C: must be positive (got -1)"},
+		{"query_model not a mapping", edit(t, "[random]", "[random, {name: margin, query_model: svm}]"),
+			"c.yaml:8:50: strategies[1].query_model: must be a mapping (got svm)"},
+		{"query_model capabilities", edit(t, "[random]", "[random, {name: bald, query_model: {kind: mlp, dropout: 0}}]"),
+			"c.yaml:8:22: strategies[1]: bald needs model.dropout > 0"},
+		{"qbc member", edit(t, "[random]", "[random, {name: qbc, params: {members: [{kind: logreg, solver: lbfgs}, {kind: svm, C: -1}]}}]"),
+			"c.yaml:8:99: strategies[1].params.members[1].C: must be positive (got -1)"},
+		{"qbc member key", edit(t, "[random]", "[random, {name: qbc, params: {members: [{kind: svm}, {kind: sv}]}}]"),
+			"c.yaml:8:73: strategies[1].params.members[1].kind: unknown model kind (did you mean svm?) (got sv)"},
+
+		// Split, budget all and the initial sampling of Lu et al.
+		{"split", edit(t, "budget: 20", "budget: 20\n  split: stratify"), "c.yaml:8:10: protocol.split: must be stratified or random (got stratify)"},
+		{"budget word", edit(t, "budget: 20", "budget: alll"), "c.yaml:7:11: protocol.budget: must be an integer or all (got alll)"},
+		{"budget all fills the pool", edit(t, "budget: 20", "budget: all\n  initial: 70"),
+			"c.yaml:8:12: protocol.initial: initial 70 leaves nothing to query in the 70-row pool of dataset d (budget all) (got 70)"},
+		{"budget all with a batch that does not divide", edit(t, "budget: 20", "budget: all\n  batch: 7\n  initial: 71"),
+			"c.yaml:9:12: protocol.initial: initial 71 leaves nothing to query in the 70-row pool of dataset d (budget all) (got 71)"},
+		{"uniform_all_classes below classes", "name: t\ndatasets: [{name: iris, source: iris}]\nprotocol: {budget: 20, initial: 2, initial_sampling: uniform_all_classes}\nstrategies: [random]\n",
+			"c.yaml:3:33: protocol.initial: uniform_all_classes sampling needs at least one point of each of the 3 classes of dataset iris (got 2)"},
+
+		// Validation that cannot be fooled: overflow, memory, empty test sets, names.
+		{"budget near MaxInt", edit(t, "budget: 20", "budget: 9223372036854775807"),
+			"c.yaml:7:11: protocol.budget: initial 10 + budget 9223372036854775807 exceeds the 70-row pool of dataset d (got 9223372036854775807)"},
+		{"initial near MaxInt", edit(t, "budget: 20", "budget: 20\n  initial: 9223372036854775807"),
+			"c.yaml:7:11: protocol.budget: initial 9223372036854775807 + budget 20 exceeds the 70-row pool of dataset d (got 20)"},
+		{"initial beyond int", edit(t, "budget: 20", "budget: 20\n  initial: 99999999999999999999"),
+			"c.yaml:8:12: protocol.initial: must be an integer (got 99999999999999999999)"},
+		{"hidden 1e12", base + "model: {hidden: [1e12]}\n", "c.yaml:9:18: model.hidden[0]: must be an integer in [1, 1048576] (got 1e12)"},
+		{"hidden 2^62", base + "model: {hidden: [4611686018427387904]}\n",
+			"c.yaml:9:18: model.hidden[0]: must be an integer in [1, 1048576] (got 4611686018427387904)"},
+		{"hidden beyond memory", base + "model: {hidden: [64, 1048576, 1048576]}\n",
+			"c.yaml:9:22: model.hidden[1]: a 20-64-1048576-1048576-2 mlp needs ~64.0 TiB to train on the 70-row pool of dataset d (limit 16 GiB per trial)"},
+		{"svm kernel cache beyond memory", edit(t, "{n_samples: 100}", "{n_samples: 100000}") + "model: {kind: svm}\n",
+			"c.yaml:9:15: model.kind: an svm model needs ~18.3 GiB to train on the 70000-row pool of dataset d (limit 16 GiB per trial)"},
+		{"query model beyond memory", strings.Replace(edit(t, "{n_samples: 100}", "{n_samples: 100000}"), "[random]",
+			"[random, {name: margin, query_model: {kind: svm}}]", 1) + "model: {kind: logreg}\n",
+			"c.yaml:8:57: strategies[1].query_model.kind: an svm model needs ~18.3 GiB to train on the 70000-row pool of dataset d (limit 16 GiB per trial)"},
+		{"test_fraction 1e-12", edit(t, "budget: 20", "budget: 20\n  test_fraction: 1e-12"),
+			"c.yaml:8:18: protocol.test_fraction: leaves the test set of the 100-row dataset d empty (got 1e-12)"},
+		{"stratified test set without a class", "name: t\ndatasets: [{name: iris, source: iris}]\nprotocol: {budget: 20, test_fraction: 0.01}\nstrategies: [random]\n",
+			"c.yaml:3:39: protocol.test_fraction: gives 2 test rows to the 3 classes of dataset iris; the stratified split needs one of each (got 0.01)"},
+		{"test_fraction leaves no pool", edit(t, "budget: 20", "budget: 20\n  test_fraction: 0.999"),
+			"c.yaml:8:18: protocol.test_fraction: leaves no pool: all 100 rows of dataset d go to the test set (got 0.999)"},
+		{"long name", edit(t, "name: t", "name: "+strings.Repeat("a", 101)),
+			"c.yaml:1:7: name: must be at most 100 bytes long, since it names files (it has 101) (got aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...)"},
+		{"long dataset name", edit(t, "- name: d", "- name: "+strings.Repeat("d", 300)),
+			"c.yaml:3:11: datasets[0].name: must be at most 100 bytes long, since it names files (it has 300) (got ddddddddddddddddddddddddddddddddddddddddddddddddddddddddd...)"},
+		{"long label", edit(t, "[random]", "[{name: random, label: "+strings.Repeat("r", 101)+"}]"),
+			"c.yaml:8:36: strategies[0].label: must be at most 100 bytes long, since it names files (it has 101) (got rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr...)"},
+		{"control character", "name: t\x00\n", "c.yaml:1:8: control characters are not allowed"},
+		{"invalid UTF-8", "name: t\n\xff\n", "c.yaml:2:1: invalid leading UTF-8 octet"},
 		{"unknown source", edit(t, "source: make_classification", "source: make_clasification"),
 			"c.yaml:4:13: datasets[0].source: unknown source (did you mean make_classification?) (got make_clasification)"},
 		{"name with a space", edit(t, "name: t", "name: my run"),
@@ -515,7 +598,10 @@ func TestLoad(t *testing.T) {
 }
 
 // FuzzParse checks that no input makes Parse panic, and that whatever it accepts
-// is valid: its grid is complete and every dataset's protocol is consistent.
+// is valid: every problem of a rejected config is positioned in it (line ≥ 1),
+// and an accepted config has a complete grid within bounds, names within the
+// length limit, positive sizes, initial + budget within every pool it can know,
+// a non-empty test set, and models whose memory estimate is within the limit.
 func FuzzParse(f *testing.F) {
 	for _, name := range []string{"../configs/tutorial.yaml", "../configs/bench.yaml"} {
 		data, err := os.ReadFile(name)
@@ -527,21 +613,73 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(base))
 	f.Add([]byte("a: &a [*a]\n"))
 	f.Add([]byte(strings.Replace(base, "[random]", "[random, {name: qbc, label: q, params: {committee: 1}}]", 1)))
+	f.Add([]byte(strings.Replace(base, "budget: 20", "budget: all\n  split: random\n  initial_sampling: uniform_all_classes\n  batch: 7", 1)))
+	f.Add([]byte(strings.Replace(base, "[random]", "[random, {name: margin, query_model: {kind: logreg, solver: lbfgs, C: 0.1}}, "+
+		"{name: qbc, params: {members: [{kind: svm, kernel: linear}, {kind: lda}]}}]", 1) + "model: {kind: svm, gamma: auto}\n"))
+	f.Add([]byte(base + "model: {hidden: [1048576, 1048576], train: {epochs: 3}}\n"))
+	f.Add([]byte(strings.Replace(base, "budget: 20", "budget: 9223372036854775807\n  initial: 9223372036854775807\n  test_fraction: 1e-12", 1)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse(data, "f.yaml", committeeCheck)
 		if err != nil {
 			if c != nil {
 				t.Fatal("config with an error")
 			}
+			var es Errors
+			if !errors.As(err, &es) || len(es) == 0 {
+				t.Fatalf("error %T is not Errors", err)
+			}
+			for _, e := range es {
+				if e.File == "f.yaml" && e.Line < 1 {
+					t.Fatalf("unpositioned problem %q", e.Error())
+				}
+			}
 			return
 		}
-		if len(c.Grid()) != len(c.Datasets)*len(c.Strategies)*len(c.Seeds) || len(c.Grid()) == 0 {
-			t.Fatalf("grid of %d trials", len(c.Grid()))
+		trials := len(c.Datasets) * len(c.Strategies) * len(c.Seeds)
+		if trials == 0 || trials > maxTrials {
+			t.Fatalf("grid of %d trials", trials)
 		}
-		for d := range c.Datasets {
+		if trials <= 100000 && len(c.Grid()) != trials {
+			t.Fatalf("grid of %d trials, want %d", len(c.Grid()), trials)
+		}
+		names := []string{c.Name}
+		for _, d := range c.Datasets {
+			names = append(names, d.Name)
+		}
+		for _, s := range c.Strategies {
+			names = append(names, s.Label, s.Name)
+		}
+		for _, n := range names {
+			if n == "" || len(n) > maxName || !identRE.MatchString(n) {
+				t.Fatalf("accepted name %q", n)
+			}
+		}
+		models := []ModelSpec{c.Model}
+		for _, s := range c.Strategies {
+			if s.QueryModel != nil {
+				models = append(models, *s.QueryModel)
+			}
+		}
+		for d, ds := range c.Datasets {
 			p := c.ProtocolFor(d)
-			if p.Budget < 1 || p.Batch < 1 || p.Budget%p.Batch != 0 || p.Initial < 1 || p.TestFraction <= 0 || p.TestFraction >= 1 {
+			if p.Batch < 1 || p.Initial < 1 || p.TestFraction <= 0 || p.TestFraction >= 1 ||
+				(p.BudgetAll && p.Budget != 0) || (!p.BudgetAll && (p.Budget < 1 || p.Budget%p.Batch != 0)) {
 				t.Fatalf("accepted protocol %+v", p)
+			}
+			shape, probs := datasets.Check(ds.Source, ds.Params, ".")
+			if len(probs) > 0 {
+				t.Fatalf("accepted dataset %+v: %v", ds, probs)
+			}
+			nTest := testCount(shape.N, p.TestFraction)
+			pool := shape.N - nTest
+			if nTest < 1 || pool < 1 || p.Initial > pool || (p.BudgetAll && p.Initial >= pool) ||
+				(!p.BudgetAll && p.Budget > pool-p.Initial) {
+				t.Fatalf("accepted protocol %+v for %d rows (%d test)", p, shape.N, nTest)
+			}
+			for _, m := range models {
+				if est := learners.MemoryEstimate(m.Params, pool, shape.D, shape.Classes); est > MaxTrialBytes {
+					t.Fatalf("accepted model %v needing %d bytes", m.Params, est)
+				}
 			}
 		}
 		_ = c.Hash()
