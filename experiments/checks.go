@@ -12,6 +12,7 @@ import (
 
 	"albench/experiments/datasets"
 	"albench/learners"
+	"albench/streams"
 )
 
 // This file holds the checks that involve several keys, or a key and the shape
@@ -132,6 +133,9 @@ func (p *parser) checkDataset(c *Config, i int, src datasetSrc, top protoSrc, to
 			sizesOK = false
 		}
 	}
+	if sizesOK && pr.Split == "stratified" {
+		sizesOK = p.checkTestClasses(c, i, ds, shape, nTest, dir, at)
+	}
 	if sizesOK && valid("initial") && valid("budget") {
 		switch {
 		case !pr.BudgetAll && (pr.Initial > pool || pr.Budget > pool-pr.Initial):
@@ -156,6 +160,40 @@ func (p *parser) checkDataset(c *Config, i int, src datasetSrc, top protoSrc, to
 	if sizesOK {
 		p.checkMemory(i, name, src, shape, pool, model, strats)
 	}
+}
+
+// maxParseBuild bounds the size (rows × features) of the data checkTestClasses
+// builds while parsing.
+const maxParseBuild = 1 << 22
+
+// checkTestClasses builds the data of dataset i (when it is small enough: the
+// class sizes are not part of its predicted shape) and reports a stratified
+// split that would leave a class without a test row. Data files and embedded sets
+// are the same for every seed; a generator's data is that of the first seed (the
+// class sizes of a generator rarely depend on the seed; Prepare checks every
+// seed again). It reports whether the sizes are fine.
+func (p *parser) checkTestClasses(c *Config, i int, ds DatasetSpec, shape datasets.Shape, nTest int, dir string, at func(string) (loc, bool)) bool {
+	if mulSat(uint64(shape.N), uint64(shape.D)) > maxParseBuild || len(c.Seeds) == 0 {
+		return true
+	}
+	data, err := datasets.Build(ds.Source, ds.Params, dir, streams.New("data", ds.Name, streams.Seed(c.Seeds[0])))
+	if err != nil || checkData(data) != nil {
+		return true // reported by Check, or by Prepare
+	}
+	rows := byClass(data.Y, data.Classes)
+	for k, n := range testQuota(rows, nTest) {
+		if n == 0 && len(rows[k]) > 0 {
+			l, _ := at("test_fraction")
+			name := strconv.Itoa(k)
+			if k < len(data.ClassNames) {
+				name = strconv.Quote(data.ClassNames[k])
+			}
+			p.add(l.n, l.path, fmt.Sprintf("gives class %s (%d of %d rows) no row of the %d-row test set of dataset %s; the stratified split needs one of each class",
+				name, len(rows[k]), data.N, nTest, ds.Name), gotNode(l.n))
+			return false
+		}
+	}
+	return true
 }
 
 // checkMemory refuses a dataset whose trials would need more than MaxTrialBytes

@@ -331,3 +331,39 @@ func TestLocate(t *testing.T) {
 		}
 	}
 }
+
+func TestParseStratifiedTestMissesClass(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("x,y\n")
+	for i := range 100 {
+		label := "a"
+		switch {
+		case i >= 99:
+			label = "c"
+		case i >= 97:
+			label = "b"
+		}
+		fmt.Fprintf(&b, "%d,%s\n", i, label)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "d.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "c.yaml")
+	cfg := "name: t\ndatasets: [{name: d, source: csv, params: {path: d.csv}}]\nprotocol: {budget: 1, initial: 1, test_fraction: 0.03}\nstrategies: [random]\n"
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path, nil)
+	want := path + `:3:50: protocol.test_fraction: gives class "b" (2 of 100 rows) no row of the 3-row test set of dataset d; the stratified split needs one of each class (got 0.03)`
+	if err == nil || err.Error() != want {
+		t.Errorf("got\n%v\nwant\n%s", err, want)
+	}
+	// The random split does not promise every class a test row.
+	if err := os.WriteFile(path, []byte(strings.Replace(cfg, "test_fraction: 0.03", "test_fraction: 0.03, split: random", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(path, nil); err != nil {
+		t.Errorf("random split: %v", err)
+	}
+}

@@ -165,16 +165,7 @@ func testCount(n int, fraction float64) int {
 // split marks nTest rows of y for the test set, stratified by class.
 func split(y []int, classes, nTest int, rng *rand.Rand) []bool {
 	rows := byClass(y, classes)
-	counts := make([]int, classes)
-	limit := make([]int, classes)
-	for c, r := range rows {
-		counts[c] = len(r)
-		limit[c] = len(r)
-		if len(r) >= 2 {
-			limit[c] = len(r) - 1 // keep one in the pool
-		}
-	}
-	take := allocate(nTest, counts, limit)
+	take := testQuota(rows, nTest)
 	inTest := make([]bool, len(y))
 	for c, r := range rows {
 		rng.Shuffle(len(r), func(i, j int) { r[i], r[j] = r[j], r[i] })
@@ -183,6 +174,22 @@ func split(y []int, classes, nTest int, rng *rand.Rand) []bool {
 		}
 	}
 	return inTest
+}
+
+// testQuota is the number of test rows of each class under the stratified split
+// of rows (by class) with nTest test rows: allocate in proportion to the class
+// sizes, keeping one row of every class of two or more in the pool.
+func testQuota(rows [][]int, nTest int) []int {
+	counts := make([]int, len(rows))
+	limit := make([]int, len(rows))
+	for c, r := range rows {
+		counts[c] = len(r)
+		limit[c] = len(r)
+		if len(r) >= 2 {
+			limit[c] = len(r) - 1 // keep one in the pool
+		}
+	}
+	return allocate(nTest, counts, limit)
 }
 
 // byClass lists the rows of each class in ascending order.
