@@ -140,8 +140,123 @@ func wantTables() string {
 		h, l := split(v, 42)
 		fmt.Fprintf(&b, "\t%#x, %#x,\n", h, l)
 	}
-	b.WriteString("}\n")
+	b.WriteString("}\n\n")
+	writeTanh(&b)
+	writePio2(&b)
+	writeZiggurat(&b)
 	return b.String()
+}
+
+// tanhTerms is the number of Taylor coefficients of tanh in tanhQ.
+const tanhTerms = 24
+
+// writeTanh writes tanhQ: the Taylor coefficients of tanh x = Σ_(n≥1) a_n
+// x^(2n−1), a_n = 2^(2n)·(2^(2n) − 1)·B_(2n)/(2n)! (B the Bernoulli numbers), for
+// n = 2 .. tanhTerms+1, as exact rational constants that Go rounds once.
+func writeTanh(b *strings.Builder) {
+	N := 2 * (tanhTerms + 1)
+	// Akiyama–Tanigawa: B_m for m = 0..N.
+	bern := make([]*big.Rat, N+1)
+	a := make([]*big.Rat, N+1)
+	for m := 0; m <= N; m++ {
+		a[m] = big.NewRat(1, int64(m+1))
+		for j := m; j >= 1; j-- {
+			d := new(big.Rat).Sub(a[j-1], a[j])
+			a[j-1] = d.Mul(d, big.NewRat(int64(j), 1))
+		}
+		bern[m] = new(big.Rat).Set(a[0])
+	}
+	fact := big.NewInt(1)
+	fmt.Fprintf(b, "// tanhQ[i] is the Taylor coefficient of x^(2i+3) in tanh x (a_(i+2) in\n")
+	fmt.Fprintf(b, "// bigtab_test.go's writeTanh), an exact rational rounded once by the compiler.\n")
+	fmt.Fprintf(b, "var tanhQ = [%d]float64{\n", tanhTerms)
+	for n := 1; n <= tanhTerms+1; n++ {
+		fact.Mul(fact, big.NewInt(int64(2*n-1)))
+		fact.Mul(fact, big.NewInt(int64(2*n)))
+		if n == 1 {
+			continue
+		}
+		p := new(big.Int).Lsh(big.NewInt(1), uint(2*n))
+		q := new(big.Int).Sub(p, big.NewInt(1))
+		c := new(big.Rat).SetInt(p.Mul(p, q))
+		c.Mul(c, bern[2*n])
+		c.Quo(c, new(big.Rat).SetInt(fact))
+		fmt.Fprintf(b, "\t%s.0 / %s,\n", c.Num(), c.Denom())
+	}
+	b.WriteString("}\n\n")
+}
+
+// writePio2 writes π/2 as pio2_1 + pio2_2 + pio2_3, the first two with 33
+// significant bits (so k·pio2_i is exact for k < 2^20), and the bit length of
+// the π that trig.go's large-argument reduction computes.
+func writePio2(b *strings.Builder) {
+	pio2 := bigPi(bigPrec)
+	pio2.SetMantExp(pio2, -1)
+	p1, _ := split(pio2, 32)
+	r := new(big.Float).SetPrec(bigPrec).Sub(pio2, newBig(p1))
+	p2, _ := split(r, 65)
+	r.Sub(r, newBig(p2))
+	p3, _ := r.Float64()
+	fmt.Fprintf(b, "// π/2 = pio2_1 + pio2_2 + pio2_3 to about 2^-118; pio2_1 and pio2_2 have at\n")
+	fmt.Fprintf(b, "// most 33 significant bits.\n")
+	fmt.Fprintf(b, "const (\n\tpio2_1 = %#x\n\tpio2_2 = %#x\n\tpio2_3 = %#x\n)\n\n", p1, p2, p3)
+}
+
+// writeZiggurat writes the tables of the 128-strip ziggurat of Marsaglia and
+// Tsang (J. Stat. Softw. 5(8), 2000) for the standard normal, computed by the
+// recurrence of their zigset: with r = 3.442619855899 and the strip area
+// v = 9.91256303526217e-3,
+//
+//	x_127 = r,  x_(i) = √(−2·log(v/x_(i+1) + e^(−x_(i+1)²/2))),
+//	k_(i+1) = ⌊2^31·x_i/x_(i+1)⌋,  w_i = x_i/2^31,  f_i = e^(−x_i²/2),
+//
+// and for the base strip q = v/e^(−r²/2), k_0 = ⌊2^31·r/q⌋, w_0 = q/2^31,
+// f_0 = 1, k_1 = 0. The arithmetic is this package's, so the tables are the
+// same on every machine; they equal math/rand/v2's (TestNormalMatchesRand).
+func writeZiggurat(b *strings.Builder) {
+	const m1 = 2147483648.0
+	var kn [128]uint32
+	var wn, fn [128]float32
+	dn, tn, vn := zigR, zigR, 9.91256303526217e-3
+	q := vn / Exp(-.5*dn*dn)
+	kn[0] = uint32((dn / q) * m1)
+	kn[1] = 0
+	wn[0] = float32(q / m1)
+	wn[127] = float32(dn / m1)
+	fn[0] = 1
+	fn[127] = float32(Exp(-.5 * dn * dn))
+	for i := 126; i >= 1; i-- {
+		dn = math.Sqrt(-2 * Log(vn/dn+Exp(-.5*dn*dn)))
+		kn[i+1] = uint32((dn / tn) * m1)
+		tn = dn
+		fn[i] = float32(Exp(-.5 * dn * dn))
+		wn[i] = float32(dn / m1)
+	}
+	b.WriteString("// The ziggurat's tables (see normal.go and bigtab_test.go's writeZiggurat).\n")
+	b.WriteString("var zigK = [128]uint32{\n")
+	row := func(i int, s string) {
+		if i%4 == 0 {
+			b.WriteString("\t")
+		}
+		b.WriteString(s + ",")
+		if i%4 == 3 {
+			b.WriteString("\n")
+		} else {
+			b.WriteString(" ")
+		}
+	}
+	for i, v := range kn {
+		row(i, fmt.Sprintf("%#x", v))
+	}
+	b.WriteString("}\n\nvar zigW = [128]float32{\n")
+	for i, v := range wn {
+		row(i, fmt.Sprintf("%#x", v))
+	}
+	b.WriteString("}\n\nvar zigF = [128]float32{\n")
+	for i, v := range fn {
+		row(i, fmt.Sprintf("%#x", v))
+	}
+	b.WriteString("}\n")
 }
 
 // TestTables checks the committed tables against their math/big computation.

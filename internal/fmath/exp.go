@@ -37,7 +37,12 @@ const (
 // the final rounding. The result 2^k·(hi + (lo + hi·(e^r − 1))) rounds once
 // in the last addition (half an ulp) after errors of order 2^-60; the scaling
 // by 2^k is exact except into the subnormal range, where it rounds once.
-func Exp(x float64) float64 {
+func Exp(x float64) float64 { return expDD(x, 0) }
+
+// expDD returns e^(x+xl) for a tiny correction xl (|xl| ≤ 2^-40·max(|x|, 1)),
+// the reduction taking xl into r's low part: Exp is expDD(x, 0), and Pow and
+// Erfc pass the rounding error of the exponent they computed.
+func expDD(x, xl float64) float64 {
 	switch {
 	case x != x:
 		return x
@@ -50,7 +55,7 @@ func Exp(x float64) float64 {
 	}
 	m := math.Round(float64(x * expInvL))
 	rHi := x - float64(m*expL1) // exact
-	rLo := -float64(m * expL2)
+	rLo := xl - float64(m*expL2)
 	r := rHi + rLo
 	q := 1.0/120 + float64(r*(1.0/720))
 	q = 1.0/24 + float64(r*q)

@@ -36,6 +36,15 @@ func Log(x float64) float64 {
 	case x == 0:
 		return math.Inf(-1)
 	}
+	hi, _ := logDD(x)
+	return hi
+}
+
+// logDD returns log x for finite x > 0 as hi + lo, hi the rounded result that
+// Log returns and lo ≈ log x − hi (|lo| ≤ ulp(hi)/2 + a little), the pair
+// within about 2^-62 relative of the exact value. The error of hi = s + t is
+// recovered exactly as t − (hi − s) (Dekker's Fast2Sum, |s| ≥ |t|).
+func logDD(x float64) (hi, lo float64) {
 	k := 0
 	if x < 0x1p-1022 {
 		x *= 0x1p52
@@ -51,8 +60,8 @@ func Log(x float64) float64 {
 		m *= 0.5
 		j = 0
 	}
-	F := 1 + float64(j)*(1.0/logN) // exact
-	f := m - F                     // exact
+	F := 1 + float64(float64(j)*(1.0/logN)) // exact
+	f := m - F                              // exact
 	r := f / F
 	rLo := math.FMA(-r, F, f) / F // the exact residual of the division, over F
 	q := 1.0/7 - float64(r*(1.0/8))
@@ -62,10 +71,12 @@ func Log(x float64) float64 {
 	q = 1.0/3 + float64(r*q)
 	q = -0.5 + float64(r*q)
 	kf := float64(k)
-	hi := float64(kf*ln2Hi) + logTab[2*j] // exact
-	s, e := twoSum(hi, r)
-	lo := (float64(kf*ln2Lo) + logTab[2*j+1]) + rLo
-	return s + (e + (lo + float64(float64(r*r)*q)))
+	h := float64(kf*ln2Hi) + logTab[2*j] // exact
+	s, e := twoSum(h, r)
+	l := (float64(kf*ln2Lo) + logTab[2*j+1]) + rLo
+	t := e + (l + float64(float64(r*r)*q))
+	hi = s + t // what Log returns
+	return hi, t - (hi - s)
 }
 
 // twoSum returns s = a + b rounded and the exact error e = a + b − s (Knuth,
