@@ -16,19 +16,19 @@ const NumericVersion = 1
 // Fingerprint returns what, besides the inputs, determines the bits of a
 // result computed with the named kernel set (nets.Kernel()):
 //
-//	kernel=<name>;goarch=<GOARCH>;fma=<bool>;numeric=<NumericVersion>
+//		kernel=<name>;goarch=<GOARCH>;fma=<bool>;numeric=<NumericVersion>
 //
-//   - kernel: the kernel set, whose summation order and rounding is its own;
-//   - goarch: the architecture. With the rules of this package (no implicit
-//     fusion, no CPU-dependent library function) the portable results are
-//     the same on amd64 and arm64 (the golden cross-build test proves it), but
-//     a vector kernel set exists only on its architecture, and the field keeps
-//     identities honest should some dependency we cannot audit (gonum's
-//     compiled code) differ;
-//   - fma: whether the kernel set uses fused multiply-adds: false for
-//     "portable", true for the vector sets ("avx2-fma" and the like), which
-//     round once per multiply-add;
-//   - numeric: NumericVersion.
+//	  - kernel: the kernel set, whose summation order and rounding is its own;
+//	  - goarch: the architecture. With the rules of this package (no implicit
+//	    fusion, no CPU-dependent library function) the portable results are
+//	    the same on amd64 and arm64 (the golden cross-build test proves it), but
+//	    a vector kernel set exists only on its architecture, and the field keeps
+//	    identities honest should some dependency we cannot audit (gonum's
+//	    compiled code) differ;
+//	  - fma: whether the kernel set uses fused multiply-adds: false for
+//	    "portable", true for the vector sets ("avx2-fma" and the like), which
+//	    round once per multiply-add;
+//	  - numeric: NumericVersion.
 //
 // GOAMD64 (v1 to v4) and whether the CPU has FMA (GODEBUG=cpu.fma=off) are
 // deliberately absent: neither changes a bit of the portable results, which is
