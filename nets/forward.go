@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"albench/internal/fmath"
 )
 
 // chunkRows is how many rows the inference methods push through the network at a
@@ -105,7 +107,7 @@ func (n *Net) hidden(x []float64, rows int, dropout bool) []float64 {
 		kern.linear(dst, a, n.w[l], n.b[l], out, in, ld, !n.tanh)
 		if n.tanh {
 			for i, v := range dst {
-				dst[i] = math.Tanh(v)
+				dst[i] = fmath.Tanh(v)
 			}
 		}
 		if dropout {
@@ -167,7 +169,7 @@ func softmaxRows(z []float64, from, to, c, ld int, y []int, out []float64, loss 
 		for k := 0; k < c; k++ {
 			e := 1.0
 			if d := z[k*ld+i] - m; d != 0 { // NaN included
-				e = math.Exp(d)
+				e = fmath.Exp(d)
 			}
 			if r != nil {
 				r[k] = e
@@ -186,7 +188,7 @@ func softmaxRows(z []float64, from, to, c, ld int, y []int, out []float64, loss 
 			}
 		}
 		if y != nil {
-			loss += math.Log(s) - (zy - m)
+			loss += fmath.Log(s) - (zy - m)
 		}
 	}
 	return loss
@@ -225,7 +227,7 @@ func softmax2(z []float64, rows, ld int, y []int, out []float64, loss float64) f
 		m, zo := math.Float64frombits(mb), math.Float64frombits(b0^b1^mb)
 		eo := 1.0
 		if d := zo - m; d != 0 { // NaN included
-			eo = math.Exp(d)
+			eo = fmath.Exp(d)
 		}
 		ob := math.Float64bits(eo)
 		e0 := math.Float64frombits(one ^ (one^ob)&sel) // 1 when t = 0, else eo
@@ -241,7 +243,7 @@ func softmax2(z []float64, rows, ld int, y []int, out []float64, loss float64) f
 		}
 		if y != nil {
 			zy := [2]float64{z0, z1}[y[i]]
-			loss += math.Log(s) - (zy - m)
+			loss += fmath.Log(s) - (zy - m)
 		}
 	}
 	return loss

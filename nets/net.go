@@ -148,10 +148,10 @@ func (n *Net) Init(rng *rand.Rand) {
 	for l := range n.w {
 		bound := 1 / math.Sqrt(float64(n.sizes[l]))
 		for i := range n.w[l] {
-			n.w[l][i] = bound * (2*rng.Float64() - 1)
+			n.w[l][i] = bound * (float64(2*rng.Float64()) - 1)
 		}
 		for i := range n.b[l] {
-			n.b[l][i] = bound * (2*rng.Float64() - 1)
+			n.b[l][i] = bound * (float64(2*rng.Float64()) - 1)
 		}
 	}
 }
@@ -203,7 +203,7 @@ func (n *Net) GradEmbedDim() int { return n.Classes() * n.EmbedDim() }
 func (n *Net) ForwardFLOPs(rows int) float64 {
 	f := 0.0
 	for l := 0; l+1 < len(n.sizes); l++ {
-		f += 2 * float64(rows) * float64(n.sizes[l]*n.sizes[l+1])
+		f += float64(2 * float64(rows) * float64(n.sizes[l]*n.sizes[l+1]))
 	}
 	return f
 }
@@ -212,16 +212,16 @@ func (n *Net) ForwardFLOPs(rows int) float64 {
 // training pass over rows samples: the forward pass, the weight gradients and the
 // back-propagated deltas (none below the first layer).
 func (n *Net) TrainFLOPs(rows int) float64 {
-	first := 2 * float64(rows) * float64(n.sizes[0]*n.sizes[1])
-	return 3*n.ForwardFLOPs(rows) - first
+	first := float64(2 * float64(rows) * float64(n.sizes[0]*n.sizes[1]))
+	return float64(3*n.ForwardFLOPs(rows)) - first
 }
 
 // GradNormsFLOPs returns the floating-point operations of the matrix products of
 // GradNorms over rows samples: one forward pass and, per class, one back-propagation
 // of deltas.
 func (n *Net) GradNormsFLOPs(rows int) float64 {
-	first := 2 * float64(rows) * float64(n.sizes[0]*n.sizes[1])
-	return n.ForwardFLOPs(rows) + float64(n.Classes())*(n.ForwardFLOPs(rows)-first)
+	first := float64(2 * float64(rows) * float64(n.sizes[0]*n.sizes[1]))
+	return n.ForwardFLOPs(rows) + float64(float64(n.Classes())*(n.ForwardFLOPs(rows)-first))
 }
 
 func (n *Net) checkInput(x *Matrix) {

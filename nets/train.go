@@ -7,6 +7,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"albench/internal/fmath"
 )
 
 // ErrDiverged is returned (wrapped) when a training loss is NaN or infinite.
@@ -205,7 +207,7 @@ func (t *Trainer) Epoch(n *Net, x *Matrix, y []int, rng *rand.Rand) (float64, er
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return loss, fmt.Errorf("%w (got %v in the batch at row %d of the pass)", ErrDiverged, loss, s)
 		}
-		sum += loss * float64(len(idx))
+		sum += float64(loss * float64(len(idx)))
 		t.step(n)
 	}
 	return sum / float64(x.Rows), nil
@@ -245,8 +247,8 @@ func (t *Trainer) step(n *Net) {
 	g := t.grad[:len(w)]
 	t.steps++
 	if t.adam {
-		stepSize := lr / (1 - math.Pow(beta1, float64(t.steps)))
-		bc2 := math.Sqrt(1 - math.Pow(beta2, float64(t.steps)))
+		stepSize := lr / (1 - fmath.Pow(beta1, float64(t.steps)))
+		bc2 := math.Sqrt(1 - fmath.Pow(beta2, float64(t.steps)))
 		kern.adam(w, g, t.m[:len(w)], t.v[:len(w)], stepSize, bc2)
 		return
 	}
