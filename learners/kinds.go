@@ -1,6 +1,5 @@
 package learners
 
-import "fmt"
 
 // The registry entries of the classic learners; each kind's training code lives in
 // its own package (learners/svm, learners/logreg, ...) and its glue in this
@@ -72,7 +71,7 @@ func checkLogreg(p, raw map[string]any) []Problem {
 		return probs
 	}
 	for _, k := range given(raw, "C", "tol", "max_iter") {
-		probs = append(probs, Problem{Key: k, Msg: fmt.Sprintf("applies to solver lbfgs only (add solver: lbfgs, or use train for softmax regression)"), Got: show(raw[k])})
+		probs = append(probs, Problem{Key: k, Msg: "applies to solver lbfgs only (add solver: lbfgs, or use train for softmax regression)", Got: show(raw[k])})
 	}
 	delete(p, "C")
 	delete(p, "tol")
