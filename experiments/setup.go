@@ -154,7 +154,7 @@ func checkData(d *datasets.Dataset) error {
 // testCount is the size of the hold-out, ⌈fraction·n⌉, counting a product within
 // rounding error of an integer as that integer.
 func testCount(n int, fraction float64) int {
-	x := fraction * float64(n)
+	x := float64(fraction * float64(n))
 	k := math.Ceil(x)
 	if r := math.Round(x); math.Abs(x-r) <= 1e-9*max(1, math.Abs(x)) {
 		k = r
@@ -276,7 +276,7 @@ func standardize(pool, test []float64, d int) {
 			ss := 0.0
 			for i := range n {
 				dx := pool[i*d+j] - mean
-				ss += dx * dx
+				ss += float64(dx * dx)
 			}
 			std = math.Sqrt(ss / float64(n))
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+
+	"albench/internal/fmath"
 )
 
 var blobsSource = source{
@@ -196,7 +198,7 @@ func (b blobs) generate(rng *rand.Rand) *Dataset {
 		for k := range centers {
 			centers[k] = make([]float64, b.d)
 			for j := range centers[k] {
-				centers[k][j] = b.lo + (b.hi-b.lo)*rng.Float64()
+				centers[k][j] = b.lo + float64((b.hi-b.lo)*rng.Float64())
 			}
 		}
 	}
@@ -209,7 +211,7 @@ func (b blobs) generate(rng *rand.Rand) *Dataset {
 	for k, c := range b.counts {
 		for range c {
 			for j := range b.d {
-				x = append(x, centers[k][j]+b.std[k]*rng.NormFloat64())
+				x = append(x, centers[k][j]+float64(b.std[k]*fmath.NormFloat64(rng)))
 			}
 			y = append(y, k)
 		}

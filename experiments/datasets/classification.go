@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+
+	"albench/internal/fmath"
 )
 
 var classificationSource = source{
@@ -68,7 +70,7 @@ func parseClassification(p *params, _ string) (Shape, func(*rand.Rand) *Dataset)
 		if c.nSamples < c.nClasses {
 			p.add("n_samples", fmt.Sprintf("must be at least n_classes (%d)", c.nClasses), c.nSamples)
 		}
-		cells := float64(c.nSamples)*float64(c.nFeatures) + clusters*float64(c.nInformative)*float64(c.nInformative)
+		cells := float64(float64(c.nSamples)*float64(c.nFeatures)) + float64(clusters*float64(c.nInformative)*float64(c.nInformative))
 		if cells > maxCells {
 			intsOK = false // no per-feature slices of an absurd length
 			p.add("n_samples", fmt.Sprintf("too large: n_samples × n_features + clusters × n_informative² is %.3g, over %d", cells, maxCells), c.nSamples)
@@ -198,7 +200,7 @@ func (c classification) generate(rng *rand.Rand) *Dataset {
 	centroids := hypercube(nClusters, ni, rng)
 	for _, row := range centroids {
 		for a := range row {
-			row[a] = row[a]*2*c.classSep - c.classSep
+			row[a] = float64(row[a]*2*c.classSep) - c.classSep
 		}
 	}
 	if !c.hypercube {
@@ -220,7 +222,7 @@ func (c classification) generate(rng *rand.Rand) *Dataset {
 	y := make([]int, n)
 	for i := range n {
 		for a := range ni {
-			x[i*d+a] = rng.NormFloat64()
+			x[i*d+a] = fmath.NormFloat64(rng)
 		}
 	}
 	z := make([]float64, ni)
@@ -231,7 +233,7 @@ func (c classification) generate(rng *rand.Rand) *Dataset {
 		// over 1 the last clusters are cut short in the same way.
 		stop := min(start+perCluster[j], n)
 		for i := range aMat {
-			aMat[i] = 2*rng.Float64() - 1
+			aMat[i] = float64(2*rng.Float64()) - 1
 		}
 		for i := start; i < stop; i++ {
 			y[i] = j % k
@@ -240,7 +242,7 @@ func (c classification) generate(rng *rand.Rand) *Dataset {
 			for b := range ni {
 				s := 0.0
 				for a := range ni {
-					s += z[a] * aMat[a*ni+b]
+					s += float64(z[a] * aMat[a*ni+b])
 				}
 				row[b] = s + mu[b]
 			}
@@ -252,14 +254,14 @@ func (c classification) generate(rng *rand.Rand) *Dataset {
 		nr := c.nRedundant
 		bMat := make([]float64, ni*nr)
 		for i := range bMat {
-			bMat[i] = 2*rng.Float64() - 1
+			bMat[i] = float64(2*rng.Float64()) - 1
 		}
 		for i := range n {
 			row := x[i*d : (i+1)*d]
 			for b := range nr {
 				s := 0.0
 				for a := range ni {
-					s += row[a] * bMat[a*nr+b]
+					s += float64(row[a] * bMat[a*nr+b])
 				}
 				row[ni+b] = s
 			}
@@ -269,7 +271,7 @@ func (c classification) generate(rng *rand.Rand) *Dataset {
 		m := ni + c.nRedundant
 		src := make([]int, c.nRepeated)
 		for r := range src {
-			src[r] = int(float64(m-1)*rng.Float64() + 0.5)
+			src[r] = int(float64(float64(m-1)*rng.Float64()) + 0.5)
 		}
 		for i := range n {
 			row := x[i*d : (i+1)*d]
@@ -281,7 +283,7 @@ func (c classification) generate(rng *rand.Rand) *Dataset {
 	useful := ni + c.nRedundant + c.nRepeated
 	for i := range n {
 		for a := useful; a < d; a++ {
-			x[i*d+a] = rng.NormFloat64()
+			x[i*d+a] = fmath.NormFloat64(rng)
 		}
 	}
 
@@ -300,13 +302,13 @@ func (c classification) generate(rng *rand.Rand) *Dataset {
 	if shift == nil {
 		shift = make([]float64, d)
 		for a := range shift {
-			shift[a] = (2*rng.Float64() - 1) * c.classSep
+			shift[a] = (float64(2*rng.Float64()) - 1) * c.classSep
 		}
 	}
 	if scale == nil {
 		scale = make([]float64, d)
 		for a := range scale {
-			scale[a] = 1 + 100*rng.Float64()
+			scale[a] = 1 + float64(100*rng.Float64())
 		}
 	}
 	for i := range n {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"albench/internal/fmath"
 )
 
 var nSamplesPair = Param{"n_samples", "100", "total points (at least 2; the outer shape gets n/2 rounded down), or a list [outer, inner]"}
@@ -125,17 +127,17 @@ func (s twoShapes) generate(rng *rand.Rand) *Dataset {
 		} else {
 			t = linspace(0, math.Pi, s.nOut, true, i)
 		}
-		x[2*i], x[2*i+1] = math.Cos(t), math.Sin(t)
+		x[2*i], x[2*i+1] = fmath.Cos(t), fmath.Sin(t)
 	}
 	for i := range s.nIn {
 		r := s.nOut + i
 		y[r] = 1
 		if s.circles {
 			t := linspace(0, 2*math.Pi, s.nIn, false, i)
-			x[2*r], x[2*r+1] = math.Cos(t)*s.factor, math.Sin(t)*s.factor
+			x[2*r], x[2*r+1] = fmath.Cos(t)*s.factor, fmath.Sin(t)*s.factor
 		} else {
 			t := linspace(0, math.Pi, s.nIn, true, i)
-			x[2*r], x[2*r+1] = 1-math.Cos(t), 1-math.Sin(t)-0.5
+			x[2*r], x[2*r+1] = 1-fmath.Cos(t), 1-fmath.Sin(t)-0.5
 		}
 	}
 	if s.shuffle {
@@ -143,7 +145,7 @@ func (s twoShapes) generate(rng *rand.Rand) *Dataset {
 	}
 	if s.noise > 0 {
 		for i := range x {
-			x[i] += s.noise * rng.NormFloat64()
+			x[i] += float64(s.noise * fmath.NormFloat64(rng))
 		}
 	}
 	return &Dataset{X: x, N: n, D: 2, Y: y, Classes: 2, ClassNames: indexNames(2)}
@@ -163,5 +165,5 @@ func linspace(start, stop float64, num int, endpoint bool, i int) float64 {
 	if div <= 0 {
 		return start
 	}
-	return start + float64(i)*((stop-start)/float64(div))
+	return start + float64(float64(i)*((stop-start)/float64(div)))
 }

@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"albench/internal/fmath"
 )
 
 var quantilesSource = source{
@@ -80,13 +82,13 @@ func (q quantiles) generate(rng *rand.Rand) *Dataset {
 	dist := make([]float64, q.n)
 	for i := range q.n {
 		for j := range q.d {
-			z := sd * rng.NormFloat64()
+			z := float64(sd * fmath.NormFloat64(rng))
 			m := 0.0
 			if q.mean != nil {
 				m = q.mean[j]
 			}
 			x[i*q.d+j] = m + z
-			dist[i] += z * z
+			dist[i] += float64(z * z)
 		}
 	}
 	order := make([]int, q.n)
