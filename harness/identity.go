@@ -24,7 +24,8 @@ import (
 //	{"format": identityFormat, "kind": "trial" | "skyline",
 //	 "dataset": {name, source, params, protocol (resolved), files: {param: sha256}},
 //	 "model": the resolved experiments.ModelSpec,
-//	 "strategy": {name, label, params (defaults filled in)},   (trials only)
+//	 "strategy": the strategy entry, params' defaults filled in,  (trials only)
+//	             its query model included
 //	 "seed": S, "numerics": numericsFingerprint()}
 //
 // Canonical: encoding/json writes struct fields in declaration order, map keys
@@ -54,20 +55,22 @@ type datasetIdentity struct {
 	Files    map[string]string    `json:"files,omitempty"`
 }
 
-type strategyIdentity struct {
-	Name   string         `json:"name"`
-	Label  string         `json:"label"`
-	Params map[string]any `json:"params"`
+// strategyIdentity is the strategy entry whole (experiments.StrategySpec: name,
+// label, params and query model, whatever fields it has) with its params'
+// defaults filled in.
+func strategyIdentity(s experiments.StrategySpec) experiments.StrategySpec {
+	s.Params = resolvedParams(s)
+	return s
 }
 
 type trialIdentity struct {
-	Format   string            `json:"format"`
-	Kind     string            `json:"kind"`
-	Dataset  *datasetIdentity  `json:"dataset"`
-	Model    any               `json:"model"`
-	Strategy *strategyIdentity `json:"strategy,omitempty"`
-	Seed     int               `json:"seed"`
-	Numerics string            `json:"numerics"`
+	Format   string                    `json:"format"`
+	Kind     string                    `json:"kind"`
+	Dataset  *datasetIdentity          `json:"dataset"`
+	Model    any                       `json:"model"`
+	Strategy *experiments.StrategySpec `json:"strategy,omitempty"`
+	Seed     int                       `json:"seed"`
+	Numerics string                    `json:"numerics"`
 }
 
 // numericsFingerprint names what the floating-point results depend on besides the
@@ -139,7 +142,7 @@ func identityDocs(cfg *experiments.Config, js []job, fn func(i int, doc []byte))
 	}
 	stJSON := make([][]byte, len(cfg.Strategies))
 	for s, spec := range cfg.Strategies {
-		if stJSON[s], err = part(&strategyIdentity{Name: spec.Name, Label: spec.Label, Params: resolvedParams(spec)}); err != nil {
+		if stJSON[s], err = part(strategyIdentity(spec)); err != nil {
 			return fmt.Errorf("strategy %s: %w", spec.Label, err)
 		}
 	}

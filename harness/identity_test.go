@@ -170,7 +170,8 @@ func TestIdentityDocumentIsCanonicalJSON(t *testing.T) {
 			Dataset: &datasetIdentity{Name: "blobs", Source: "make_blobs", Params: cfg.Datasets[0].Params, Protocol: cfg.ProtocolFor(0)}}
 		if j.strategy >= 0 {
 			s := cfg.Strategies[j.strategy]
-			want.Kind, want.Strategy = "trial", &strategyIdentity{Name: s.Name, Label: s.Label, Params: resolvedParams(s)}
+			si := strategyIdentity(s)
+			want.Kind, want.Strategy = "trial", &si
 		}
 		b, err := json.Marshal(want)
 		if err != nil {
@@ -200,5 +201,20 @@ func TestSpelledOutDefaultKeepsTheIdentity(t *testing.T) {
 	}
 	if slices.Equal(ia, ic) {
 		t.Error("committee: 3 kept the identities")
+	}
+}
+
+// TestQueryModelIsIdentity: a strategy's query model changes that strategy's
+// trials and nothing else.
+func TestQueryModelIsIdentity(t *testing.T) {
+	a, _ := load(t, growConfig)
+	b, _ := load(t, strings.Replace(growConfig, "  - margin\n", "  - {name: margin, query_model: {kind: logreg}}\n", 1))
+	ia, _ := identities(a, jobs(a))
+	ib, _ := identities(b, jobs(b))
+	for i, j := range jobs(a) {
+		margin := j.strategy >= 0 && a.Strategies[j.strategy].Name == "margin"
+		if (ia[i] != ib[i]) != margin {
+			t.Errorf("job %+v: identity changed %v, want %v", j, ia[i] != ib[i], margin)
+		}
 	}
 }
