@@ -131,15 +131,6 @@ func TestNewConfigNeverLeavesOldResults(t *testing.T) {
 	}
 }
 
-func firstTrialFile(t *testing.T, dir string) string {
-	t.Helper()
-	ents, err := os.ReadDir(filepath.Join(dir, trialsDir))
-	if err != nil || len(ents) == 0 {
-		t.Fatalf("no trial files: %v", err)
-	}
-	return filepath.Join(dir, trialsDir, ents[0].Name())
-}
-
 // TestUnusableTrialFileIsNamedAndRecomputed truncates one trial file and empties
 // the records of another: report names them with the command that recomputes
 // them, and a run recomputes exactly those.

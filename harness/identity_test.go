@@ -2,12 +2,14 @@ package harness
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // growConfig is a small finished study that TestGrowingAStudyRunsOnlyTheNewTrials
@@ -216,5 +218,63 @@ func TestQueryModelIsIdentity(t *testing.T) {
 		if (ia[i] != ib[i]) != margin {
 			t.Errorf("job %+v: identity changed %v, want %v", j, ia[i] != ib[i], margin)
 		}
+	}
+}
+
+// TestDataFileEditedDuringARun edits a csv dataset while its trials run: the run
+// fails, keeps none of its trials of that dataset, and the next run equals a
+// fresh run of the edited file.
+func TestDataFileEditedDuringARun(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("a,b,y\n")
+	for i := range 60 {
+		b.WriteString(strings.Join([]string{itoa(i % 7), itoa(i % 5), itoa(i % 3)}, ",") + "\n")
+	}
+	data := filepath.Join(dir, "d.csv")
+	os.WriteFile(data, []byte(b.String()), 0o644)
+	path := filepath.Join(dir, "c.yaml")
+	os.WriteFile(path, []byte(`name: edit
+seeds: 40
+datasets:
+  - {name: d, source: csv, params: {path: d.csv, label: y}}
+protocol: {initial: 4, batch: 2, budget: 4}
+model: {hidden: [4], train: {epochs: 20}}
+strategies: [random]
+`), 0o644)
+	cfg, raw, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	edited := strings.Replace(b.String(), "a,b,y\n0,0,0\n", "a,b,y\n6,4,0\n", 1)
+	done := make(chan bool)
+	go func() {
+		defer close(done)
+		for {
+			if ents, _ := os.ReadDir(filepath.Join(out, trialsDir)); len(ents) >= 1 {
+				os.WriteFile(data, []byte(edited), 0o644)
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	_, err = Run(context.Background(), cfg, raw, Options{Jobs: 1, Out: out})
+	<-done
+	if err == nil {
+		t.Skip("the run finished before the edit")
+	}
+	if !strings.Contains(err.Error(), "dataset d changed during the run") {
+		t.Fatalf("err %v", err)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(out, trialsDir)); len(ents) != 0 {
+		t.Fatalf("%d trials of the run are kept", len(ents))
+	}
+	cfg, raw, _ = Load(path)
+	runTo(t, cfg, raw, out, Options{Jobs: 2})
+	fresh := filepath.Join(dir, "fresh")
+	runTo(t, cfg, raw, fresh, Options{Jobs: 2})
+	if !bytes.Equal(read(t, filepath.Join(out, "trials.csv")), read(t, filepath.Join(fresh, "trials.csv"))) {
+		t.Error("trials.csv mixes old and new data")
 	}
 }

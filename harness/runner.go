@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -321,6 +322,7 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(jobsN)
 	var mu sync.Mutex
+	saved := make(map[string]bool) // identities stored by this run
 	for n, j := range todo {
 		if gctx.Err() != nil {
 			break
@@ -358,6 +360,7 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 				return &TrialError{Key: key, Err: fmt.Errorf("storing the result: %w", err)}
 			}
 			mu.Lock()
+			saved[id] = true
 			sum.Done++
 			prog.step()
 			mu.Unlock()
@@ -369,6 +372,10 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 		err = ctx.Err()
 	}
 	prog.finish()
+	if cerr := recheckData(dir, cfg, all, ids, saved); cerr != nil {
+		sum.Done -= len(saved) - countTrue(saved)
+		err = cerr
+	}
 	man.TrialsDone = sum.Skipped + sum.Done
 	end := time.Now()
 	man.Finished = end.UTC().Format(time.RFC3339)
@@ -388,6 +395,49 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 		err = &IncompleteError{Dir: dir, Done: man.TrialsDone, Total: sum.Total, Hint: "resume with the same command"}
 	}
 	return sum, err
+}
+
+// recheckData hashes the data files again after the trials ran: a file edited
+// meanwhile may have given some trials the new data under the old identity. The
+// trials this run stored for a dataset whose identity changed are removed
+// (marked false in saved) and the run fails naming the dataset.
+func recheckData(dir string, cfg *experiments.Config, all []job, ids []string, saved map[string]bool) error {
+	if len(saved) == 0 {
+		return nil
+	}
+	now, err := identities(cfg, all)
+	if err != nil {
+		return err
+	}
+	var changed []string
+	for i, j := range all {
+		if now[i] == ids[i] {
+			continue
+		}
+		if name := cfg.Datasets[j.dataset].Name; !slices.Contains(changed, name) {
+			changed = append(changed, name)
+		}
+		if saved[ids[i]] {
+			if err := os.Remove(filepath.Join(dir, trialsDir, trialFile(ids[i]))); err != nil {
+				return err
+			}
+			saved[ids[i]] = false
+		}
+	}
+	if len(changed) > 0 {
+		return fmt.Errorf("the data file of dataset %s changed during the run: its trials of this run were removed; run again", strings.Join(changed, ", "))
+	}
+	return nil
+}
+
+func countTrue(m map[string]bool) int {
+	n := 0
+	for _, v := range m {
+		if v {
+			n++
+		}
+	}
+	return n
 }
 
 // Assemble writes trials.csv, timings.csv, queries.csv and the report of dir when
