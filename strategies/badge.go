@@ -120,7 +120,7 @@ func (s *badge) draw(total float64, q Query) int {
 func dot(a, b []float64) float64 {
 	var s float64
 	for i, v := range a {
-		s += v * b[i]
+		s += float64(v * b[i])
 	}
 	return s
 }

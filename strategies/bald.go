@@ -67,7 +67,7 @@ func (s *bald) Select(ctx context.Context, q Query) ([]int, error) {
 		for y := range m {
 			m[y] *= inv
 		}
-		s.scores[i] = math.Max(0, entropy(m)-s.hsum[i]*inv)
+		s.scores[i] = math.Max(0, entropy(m)-float64(s.hsum[i]*inv))
 	}
 	return s.rank.topK(q.Unlabeled, s.scores, k), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 
+	"albench/internal/fmath"
 	"albench/nets"
 )
 
@@ -85,6 +86,6 @@ func (s *density) similarity(pool *nets.Matrix) {
 		if n := math.Sqrt(dot(x, x)); n > 0 {
 			c = dot(x, s.centre) / n
 		}
-		s.sim[i] = math.Pow(math.Max(0, c), s.beta)
+		s.sim[i] = fmath.Pow(math.Max(0, c), s.beta)
 	}
 }

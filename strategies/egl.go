@@ -44,7 +44,7 @@ func (s *egl) Select(ctx context.Context, q Query) ([]int, error) {
 	for i := range s.scores {
 		var e float64
 		for y, py := range p.Row(i) {
-			e += py * s.norms.Data[i*p.Cols+y]
+			e += float64(py * s.norms.Data[i*p.Cols+y])
 		}
 		s.scores[i] = e
 	}

@@ -136,7 +136,7 @@ func (s *qbc) Select(ctx context.Context, q Query) ([]int, error) {
 		if s.measure == VoteEntropy {
 			s.scores[i] = entropy(acc)
 		} else {
-			s.scores[i] = math.Max(0, entropy(acc)-s.hsum[i]*inv)
+			s.scores[i] = math.Max(0, entropy(acc)-float64(s.hsum[i]*inv))
 		}
 	}
 	return s.rank.topK(q.Unlabeled, s.scores, k), nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"albench/internal/fmath"
 	"albench/learners"
 	"albench/nets"
 )
@@ -173,7 +174,7 @@ func entropy(p []float64) float64 {
 	var h float64
 	for _, v := range p {
 		if v > 0 {
-			h -= v * math.Log(v)
+			h -= float64(v * fmath.Log(v))
 		} else if v != v {
 			return v // NaN in, NaN out: the ranker puts it last, as for the other scores
 		}
@@ -224,7 +225,7 @@ func sqDist(a, b []float64) float64 {
 	var d float64
 	for i, v := range a {
 		e := v - b[i]
-		d += e * e
+		d += float64(e * e)
 	}
 	return d
 }
