@@ -194,7 +194,7 @@ func (l *legend) width(names []string) vg.Length {
 		w = max(w, l.TextStyle.Width(n))
 	}
 	em := l.TextStyle.Width("M")
-	return w + l.ThumbnailWidth + 2*em
+	return w + l.ThumbnailWidth + vg.Length(2*em)
 }
 
 // splitLegend divides dc into the plot area and a legend column of width lw
@@ -280,7 +280,7 @@ func (a *Analysis) curvesPlot(ds string, lg *legend) *plot.Plot {
 // padY widens the y-range by 4% on each side, so that no line (the skyline
 // above all) runs along the frame.
 func padY(p *plot.Plot) {
-	pad := 0.04 * (p.Y.Max - p.Y.Min)
+	pad := float64(0.04 * (p.Y.Max - p.Y.Min))
 	if pad == 0 {
 		pad = 0.01
 	}
@@ -320,7 +320,7 @@ func (a *Analysis) gridFigure() figure {
 	rows := (n + cols - 1) / cols
 	lg := newLegend()
 	lw := lg.width(a.legendNames())
-	w := vg.Length(cols)*3.3*vg.Inch + lw
+	w := vg.Length(vg.Length(cols)*3.3*vg.Inch) + lw
 	h := vg.Length(rows) * 2.8 * vg.Inch
 	return figure{name: "grid", w: w, h: h, draw: func(dc draw.Canvas) {
 		lg := newLegend()
@@ -385,7 +385,7 @@ func (a *Analysis) deltaFigure() figure {
 	}
 	lg := newLegend()
 	lw := lg.width(others)
-	w := max(5*vg.Inch, vg.Length(len(a.Datasets))*vg.Length(len(others))*0.35*vg.Inch+1.5*vg.Inch) + lw
+	w := max(5*vg.Inch, vg.Length(vg.Length(len(a.Datasets))*vg.Length(len(others))*0.35*vg.Inch)+1.5*vg.Inch) + lw
 	return figure{name: "delta_aulc", w: w, h: 4 * vg.Inch, draw: func(dc draw.Canvas) {
 		lg := newLegend()
 		p := newPlot("ΔAULC vs " + a.Baseline + " (mean, 95% CI over seeds)")
@@ -410,7 +410,7 @@ func (a *Analysis) deltaFigure() figure {
 				if math.IsNaN(lo) {
 					lo, hi = 0, 0
 				}
-				pts.XYs = append(pts.XYs, plotter.XY{X: float64(j) - 0.35 + (float64(k)+0.5)*slot, Y: d.Mean})
+				pts.XYs = append(pts.XYs, plotter.XY{X: float64(j) - 0.35 + float64((float64(k)+0.5)*slot), Y: d.Mean})
 				pts.YErrors = append(pts.YErrors, struct{ Low, High float64 }{lo, hi})
 			}
 			if len(pts.XYs) == 0 {
@@ -457,7 +457,7 @@ func (g winGrid) Y(r int) float64 { return float64(r) }
 // count.
 func (a *Analysis) pairwiseFigure() figure {
 	k := len(a.Strategies)
-	size := vg.Length(k)*0.9*vg.Inch + 2*vg.Inch
+	size := vg.Length(vg.Length(k)*0.9*vg.Inch) + 2*vg.Inch
 	return figure{name: "pairwise", w: size + 0.5*vg.Inch, h: size, draw: func(dc draw.Canvas) {
 		g := winGrid{wins: make([][]float64, k)}
 		maxN := 1

@@ -135,6 +135,15 @@ func TestFigures(t *testing.T) {
 			}
 		}
 	}
+	if compilerFuses {
+		// The SVGs, the drawing itself, matched byte for byte above. The PNG
+		// rasterizer below gonum/plot (vgimg → gg → x/image/vector, freetype) is
+		// plain Go that this build's compiler fuses into FMAs, so a few
+		// antialiased pixels differ from the unfused build's (pairwise.png under
+		// GOAMD64=v3); its hashes hold for unfused builds only.
+		t.Log("PNG hashes not compared: this build fuses multiply-adds in the rasterizer")
+		return
+	}
 	checkGolden(t, filepath.Join("figures", "png.sha256.golden"), []byte(sums.String()))
 }
 

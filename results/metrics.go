@@ -3,6 +3,8 @@ package results
 import (
 	"fmt"
 	"math"
+
+	"albench/internal/fmath"
 )
 
 // LogLossEps is the floor on the probability of the true class in LogLoss, so a
@@ -78,7 +80,7 @@ func score(pred func(i int) int, probs []float64, classes int, y []int, cm []int
 			fn[yi]++
 		}
 		if probs != nil {
-			s.LogLoss -= math.Log(math.Max(probs[i*classes+yi], LogLossEps))
+			s.LogLoss -= fmath.Log(math.Max(probs[i*classes+yi], LogLossEps))
 		}
 	}
 	if probs == nil {

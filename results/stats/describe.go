@@ -3,7 +3,6 @@ package stats
 import (
 	"math"
 
-	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -49,11 +48,11 @@ func DescribeLevel(x []float64, level float64) Summary {
 		s.Mean = x[0]
 		return s
 	}
-	s.Mean, s.Std = stat.MeanStdDev(x, nil)
+	s.Mean, s.Std = meanStdDev(x)
 	s.SEM = s.Std / math.Sqrt(float64(n))
 	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile((1 + level) / 2)
-	s.CILow = s.Mean - t*s.SEM
-	s.CIHigh = s.Mean + t*s.SEM
+	s.CILow = s.Mean - float64(t*s.SEM)
+	s.CIHigh = s.Mean + float64(t*s.SEM)
 	return s
 }
 
@@ -68,4 +67,29 @@ func Diff(x, y []float64) []float64 {
 		d[i] = x[i] - y[i]
 	}
 	return d
+}
+
+// meanStdDev returns the mean and the sample standard deviation (divisor n − 1)
+// of x, len(x) ≥ 2, by the corrected two-pass algorithm (Chan, Golub and
+// LeVeque 1983, eq. 1.7), as gonum's stat.MeanStdDev computes them:
+//
+//	m = Σ x_i / n,  d_i = x_i − m,  s² = (Σ d_i² − (Σ d_i)²/n) / (n − 1),
+//
+// but with every sum taken in index order and every product rounded before it
+// is added, so that the bits are the same on every machine (gonum's sum is
+// SSE2 assembly on amd64, in an order that depends on the slice's alignment,
+// and plain Go elsewhere, which the compiler may fuse).
+func meanStdDev(x []float64) (mean, std float64) {
+	n := float64(len(x))
+	for _, v := range x {
+		mean += v
+	}
+	mean /= n
+	var ss, comp float64
+	for _, v := range x {
+		d := v - mean
+		ss += float64(d * d)
+		comp += d
+	}
+	return mean, math.Sqrt((ss - float64(comp*comp)/n) / (n - 1))
 }

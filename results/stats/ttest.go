@@ -3,7 +3,6 @@ package stats
 import (
 	"math"
 
-	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -20,7 +19,7 @@ func TTest(d []float64) (t, p float64) {
 	if n < 2 {
 		return math.NaN(), math.NaN()
 	}
-	mean, sd := stat.MeanStdDev(d, nil)
+	mean, sd := meanStdDev(d)
 	if sd == 0 {
 		if mean == 0 {
 			return 0, 1

@@ -3,6 +3,8 @@ package stats
 import (
 	"math"
 	"slices"
+
+	"albench/internal/fmath"
 )
 
 // ExactMaxN is the largest number of non-zero differences for which
@@ -87,14 +89,14 @@ func SignedRank(d []float64) SignedRankResult {
 
 	nf := float64(n)
 	mu := nf * (nf + 1) / 4
-	v := nf * (nf + 1) * (2*nf + 1) / 24
+	v := nf * (nf + 1) * (float64(2*nf) + 1) / 24
 	for _, t := range ties {
 		tf := float64(t)
-		v -= (tf*tf*tf - tf) / 48
+		v -= (float64(tf*tf*tf) - tf) / 48
 	}
 	z := (w - mu) / math.Sqrt(v)
 	// 2·Φ(−|z|) = erfc(|z|/√2), which keeps its precision in the far tail.
-	p := math.Erfc(math.Abs(z) / math.Sqrt2)
+	p := fmath.Erfc(math.Abs(z) / math.Sqrt2)
 	return SignedRankResult{W: w, P: math.Min(p, 1), N: n}
 }
 
