@@ -130,3 +130,24 @@ awk -v w1="$w1" -v c1="$c1" -v w2="$w2" -v c2="$c2" -v t1="$t1" -v t2="$t2" 'BEG
 awk -v rss="$rss" -v wb="$wb" -v cb="$cb" -v seeds="$RSS_SEEDS" 'BEGIN {
 	printf "Peak RSS, configs/bench.yaml with %d seeds, default -j: %.1f MiB (%.1f s, %d%% CPU)\n", seeds, rss / 1024, wb, cb
 }'
+
+# The SVM: Lu et al.'s loop on heart, german and spambase, albench -j 1 against
+# scikit-learn's SVC refit from scratch every round (svm_al.py), on the same splits,
+# standardized data and initial sets. SVM_SEEDS=heart:5,german:3,spambase:1 by
+# default (scikit-learn needs minutes per spambase trial).
+SVM_SEEDS=${SVM_SEEDS:-heart:5,german:3,spambase:1}
+echo
+echo "compare: svm: albench -j 1 (compare/svm.yaml)"
+bin/albench run -q -j 1 -out "$tmp/svm" compare/svm.yaml >/dev/null
+echo "compare: svm: scikit-learn ($SVM_SEEDS)"
+# shellcheck disable=SC2086 # the dataset:seeds list is split on purpose
+"$PY" compare/svm_al.py bin/albench compare/svm.yaml "$tmp/svm" ${SVM_SEEDS//,/ } >"$tmp/svm.jsonl"
+echo "Lu et al.'s loop, RBF SVC (gamma auto, C 1) retrained after every query, single thread:"
+"$PY" compare/svm_summary.py "$tmp/svm" <"$tmp/svm.jsonl"
+
+# Lu et al. parity: scikit-learn replays albench's trials (compare/lu2023).
+if [ -f compare/lu2023/parity.py ]; then
+	echo
+	echo "compare: Lu et al. parity (compare/lu2023/parity.py)"
+	"$PY" compare/lu2023/parity.py bin/albench "$tmp/parity"
+fi
