@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"slices"
 	"strconv"
-	"strings"
 
 	"albench/experiments"
+	"albench/internal/fmath"
 	"albench/nets"
 	"albench/strategies"
 )
@@ -74,19 +72,9 @@ type trialIdentity struct {
 }
 
 // numericsFingerprint names what the floating-point results depend on besides the
-// config: the kernel set, the architecture, the amd64 level the binary was built
-// for and albench's numeric version.
-func numericsFingerprint() string {
-	level := ""
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "GO"+strings.ToUpper(runtime.GOARCH) {
-				level = " " + s.Key + "=" + s.Value
-			}
-		}
-	}
-	return fmt.Sprintf("kernel=%s goarch=%s%s version=%s", nets.Kernel(), runtime.GOARCH, level, Version)
-}
+// config: fmath.Fingerprint of the kernel set in use (kernel set, GOARCH, whether
+// it fuses multiply-adds, albench's numeric version).
+func numericsFingerprint() string { return fmath.Fingerprint(nets.Kernel()) }
 
 // identities computes the identity of every job of cfg's grid, hashing each data
 // file once. It fails if a data file cannot be read or is not a regular file.
