@@ -3,7 +3,7 @@ GO      ?= go
 ALBENCH := bin/albench
 JOBS    ?= 0
 
-.PHONY: all build bench tutorial synthetic test test-short lint perf compare reference clean
+.PHONY: all build bench tutorial synthetic test test-short test-arm64 lint perf compare reference clean
 
 all: build
 
@@ -27,6 +27,21 @@ test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 	$(GO) test -count=1 -run TestPeakRSS -v ./cmd/albench/
+
+## test-arm64: the golden run (cmd/albench/testdata/golden) as an arm64 binary under
+## qemu-user, byte for byte against the amd64 goldens, and fmath's digest test (CI)
+GOLDEN := cmd/albench/testdata/golden
+QEMU   ?= qemu-aarch64
+test-arm64:
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) build -o bin/arm64/albench ./cmd/albench
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o bin/arm64/fmath.test ./internal/fmath
+	cd internal/fmath && $(QEMU) ../../bin/arm64/fmath.test -test.short
+	rm -rf bin/arm64/golden
+	$(QEMU) bin/arm64/albench run -q -kernel portable -out bin/arm64/golden $(GOLDEN)/golden.yaml
+	cmp bin/arm64/golden/trials.csv $(GOLDEN)/trials.csv
+	for d in cls iris moons blobs; do $(QEMU) bin/arm64/albench data -dataset $$d $(GOLDEN)/golden.yaml || exit 1; done \
+		| sha256sum | cut -d' ' -f1 | cmp - $(GOLDEN)/data.sha256
+	@echo "arm64 under qemu: trials.csv and albench data byte-identical to the amd64 goldens"
 
 test-short:
 	$(GO) test -short ./...
