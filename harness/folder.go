@@ -45,12 +45,18 @@ var derivedNames = []string{
 var projectMarkers = []string{".git", "go.mod", ".hg", ".svn"}
 
 // claim makes dir albench's for the caller's lifetime: it creates dir, refuses it
-// if it is a project root, holds files albench did not write or has an
+// if it is a file system root, the home folder or a project root, holds files albench did not write or has an
 // unreadable manifest (unless force), takes the lock, and tidies it: with force,
 // everything but the lock goes; otherwise the derived files, temporary files a
 // killed process left and any leftover of an interrupted -force. It returns the
 // old manifest (ok false if none) and the function that releases the lock.
 func claim(dir string, force bool) (release func(), old Manifest, ok bool, err error) {
+	if abs, err := filepath.Abs(dir); err == nil {
+		home, _ := os.UserHomeDir()
+		if abs == filepath.Dir(abs) || (home != "" && abs == filepath.Clean(home)) {
+			return nil, old, false, fmt.Errorf("%s: %w: a file system root or home folder is never a run folder; choose another -out (runs/NAME is the default)", dir, ErrFolder)
+		}
+	}
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return nil, old, false, err
 	}

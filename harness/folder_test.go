@@ -76,6 +76,21 @@ func TestSourceTreeIsRefusedEvenForced(t *testing.T) {
 	}
 }
 
+func TestHomeAndRootAreRefused(t *testing.T) {
+	cfg, raw := load(t, growConfig)
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	os.WriteFile(filepath.Join(home, "letter.txt"), []byte("dear"), 0o644)
+	for _, dir := range []string{home, "/"} {
+		if _, err := Run(context.Background(), cfg, raw, Options{Out: dir, Force: true}); !errors.Is(err, ErrFolder) {
+			t.Fatalf("-out %s -force: err %v, want ErrFolder", dir, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(home, "letter.txt")); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestCorruptManifest(t *testing.T) {
 	cfg, raw := load(t, growConfig)
 	dir := t.TempDir()
