@@ -127,7 +127,7 @@ func compareRef(t *testing.T, name string, f, ref, mathf func(float64) float64, 
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	n := 20000
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		n = 2000
 	}
 	for range n {
@@ -297,7 +297,7 @@ func TestPowSpecial(t *testing.T) {
 func TestPow(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	n := 3000
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		n = 300
 	}
 	check := func(x, y float64) {
@@ -431,7 +431,7 @@ func TestNormalMatchesRand(t *testing.T) {
 	a := rand.New(rand.NewPCG(5, 6))
 	b := rand.New(rand.NewPCG(5, 6))
 	n := 1000000
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		n = 100000
 	}
 	differ := 0
