@@ -549,3 +549,55 @@ func TestErfc(t *testing.T) {
 	}
 	t.Logf("largest relative error %.3g", worst)
 }
+
+func BenchmarkTanh(b *testing.B) {
+	x, s := -3.0, 0.0
+	for range b.N {
+		s += Tanh(x)
+		x += 1e-5
+	}
+	sink = s
+}
+
+func BenchmarkMathTanh(b *testing.B) {
+	x, s := -3.0, 0.0
+	for range b.N {
+		s += math.Tanh(x)
+		x += 1e-5
+	}
+	sink = s
+}
+
+func BenchmarkPow(b *testing.B) {
+	x, s := 0.1, 0.0
+	for range b.N {
+		s += Pow(x, 1.7)
+		x += 1e-6
+	}
+	sink = s
+}
+
+func BenchmarkMathPow(b *testing.B) {
+	x, s := 0.1, 0.0
+	for range b.N {
+		s += math.Pow(x, 1.7)
+		x += 1e-6
+	}
+	sink = s
+}
+
+func BenchmarkNormFloat64(b *testing.B) {
+	r, s := rand.New(rand.NewPCG(1, 2)), 0.0
+	for range b.N {
+		s += NormFloat64(r)
+	}
+	sink = s
+}
+
+func BenchmarkRandNormFloat64(b *testing.B) {
+	r, s := rand.New(rand.NewPCG(1, 2)), 0.0
+	for range b.N {
+		s += r.NormFloat64()
+	}
+	sink = s
+}
