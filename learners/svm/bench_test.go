@@ -99,8 +99,17 @@ func BenchmarkFit5000(b *testing.B) { benchmarkFit(b, 5000) }
 
 // BenchmarkWarmRound: one session round adding one random row, spambase-sized
 // (pool 2,700, test 1,800, 57 features), from 500 labeled rows on.
-func BenchmarkWarmRound(b *testing.B) {
-	const nPool, nTest, d = 2700, 1800, 57
+func BenchmarkWarmRound(b *testing.B) { benchmarkWarmRound(b, 2700, 1800, 57, 500) }
+
+// BenchmarkWarmRoundPhishing: the same, phishing-sized (pool 6,633, test 4,422,
+// 30 features), from 1,000 labeled rows on. Random rows anywhere in the pool are
+// the costly case: many α move each round, and each moves F over 11,055 rows.
+func BenchmarkWarmRoundPhishing(b *testing.B) { benchmarkWarmRound(b, 6633, 4422, 30, 1000) }
+
+// benchmarkWarmRound times session rounds that each add one random pool row, from
+// start labeled rows on; run it with -benchtime=Nx (N < nPool − start) so that
+// every run times the same rounds.
+func benchmarkWarmRound(b *testing.B, nPool, nTest, d, start int) {
 	x, y := benchData(b, nPool+nTest, d, 2)
 	pool := &nets.Matrix{Rows: nPool, Cols: d, Data: x.Data[:nPool*d]}
 	test := &nets.Matrix{Rows: nTest, Cols: d, Data: x.Data[nPool*d:]}
@@ -111,7 +120,7 @@ func BenchmarkWarmRound(b *testing.B) {
 		labels[k] = y[r]
 	}
 	ctx := context.Background()
-	n := 500
+	n := start
 	if _, err := s.Fit(ctx, order[:n], labels[:n], nil); err != nil {
 		b.Fatal(err)
 	}
@@ -126,7 +135,7 @@ func BenchmarkWarmRound(b *testing.B) {
 	}()
 	for b.Loop() {
 		if n == nPool {
-			b.Fatal("the pool is exhausted: use -benchtime=Nx with N < 2200")
+			b.Fatalf("the pool is exhausted: use -benchtime=Nx with N < %d", nPool-start)
 		}
 		n++
 		m, err := s.Fit(ctx, order[:n], labels[:n], nil)

@@ -71,8 +71,11 @@ type Session struct {
 	labeled  []int
 	labels   []int
 	alpha    []float64 // per labeled position
-	fPool    []float64 // Σ α y K(x_i, pool row), no bias
+	fAll     []float64 // F over the pool rows then each eval matrix's, as a column
+	fPool    []float64 // fAll's pool part: Σ α y K(x_i, pool row), no bias
 	fEval    [][]float64
+	moved    []int     // labeled positions whose α changed this round, ascending
+	moveBy   []float64 // their Δα_i y_i
 	gbarPool []float64 // Σ_{α = C} C y K(x_i, pool row)
 	mark     []bool
 
@@ -100,7 +103,10 @@ func (p Params) NewSession(pool *nets.Matrix, eval []*nets.Matrix, classes int) 
 		s.evalSq = append(s.evalSq, sqNorms(e, nil))
 		s.evalOff = append(s.evalOff, s.colLen)
 		s.colLen += e.Rows
-		s.fEval = append(s.fEval, make([]float64, e.Rows))
+	}
+	s.fAll = make([]float64, s.colLen)
+	for k, e := range eval {
+		s.fEval = append(s.fEval, s.fAll[s.evalOff[k]:s.evalOff[k]+e.Rows])
 	}
 	budget := p.cacheMB() * (1 << 20)
 	nc := max(min(n, int(budget/(8*float64(max(s.colLen, 1))))), min(n, 2))
@@ -114,7 +120,8 @@ func (p Params) NewSession(pool *nets.Matrix, eval []*nets.Matrix, classes int) 
 	s.labeled = make([]int, 0, n)
 	s.labels = make([]int, 0, n)
 	s.alpha = make([]float64, 0, n)
-	s.fPool = make([]float64, n)
+	s.fPool = s.fAll[:n]
+	s.moved, s.moveBy = make([]int, 0, n), make([]float64, 0, n)
 	s.gbarPool = make([]float64, n)
 	s.mark = make([]bool, n)
 	s.y = make([]int8, 0, n)
@@ -344,11 +351,8 @@ func (s *Session) Fit(ctx context.Context, labeled, labels []int, rng *rand.Rand
 	}
 	if !warm {
 		// F and Ḡ are rebuilt from the α the solver starts from.
-		clear(s.fPool)
+		clear(s.fAll)
 		clear(s.gbarPool)
-		for _, f := range s.fEval {
-			clear(f)
-		}
 	}
 	l0, l := len(s.labeled), len(labeled)
 	s.labeled = append(s.labeled, labeled[l0:]...)
@@ -403,7 +407,8 @@ func (s *Session) Fit(ctx context.Context, labeled, labels []int, rng *rand.Rand
 
 	// Maintain F and Ḡ by the changes of α.
 	np := s.pool.Rows
-	for k, r := range labeled {
+	s.moved, s.moveBy = s.moved[:0], s.moveBy[:0]
+	for k := range labeled {
 		old := s.alpha[k]
 		if !warm {
 			old = 0
@@ -412,20 +417,17 @@ func (s *Session) Fit(ctx context.Context, labeled, labels []int, rng *rand.Rand
 		if d == 0 {
 			continue
 		}
-		col := s.column(r)
-		yk := float64(s.y[k])
-		axpy(float64(d*yk), col[:np], s.fPool)
-		for e, f := range s.fEval {
-			axpy(float64(d*yk), col[s.evalOff[e]:s.evalOff[e]+len(f)], f)
-		}
+		s.moved = append(s.moved, k)
+		s.moveBy = append(s.moveBy, float64(d*float64(s.y[k])))
 		if wasUp, isUp := old >= c, alpha[k] >= c; wasUp != isUp {
-			cy := c * yk
+			cy := c * float64(s.y[k])
 			if wasUp {
 				cy = -cy
 			}
-			axpy(cy, col[:np], s.gbarPool)
+			axpy(cy, s.column(labeled[k])[:np], s.gbarPool)
 		}
 	}
+	s.maintainF(labeled)
 	copy(s.alpha, alpha)
 
 	pr := &m.pairs[0]
@@ -532,6 +534,40 @@ func (s *Session) gammaOf(labeled []int) float64 {
 		return 1 / (nf * v)
 	}
 	return 1
+}
+
+// fuse is the number of kernel columns maintainF adds to F in one pass.
+const fuse = 4
+
+// maintainF adds Δα_i y_i K(x_i, ·) to F (pool and eval rows) for every moved
+// labeled position i, in ascending order of i: each entry of F receives the same
+// additions in the same order as one axpy per column would give, so the same
+// bits, but fuse columns go through F in one pass, reading and writing F once
+// per fuse columns. The column cache holds at least fuse columns or else
+// columns are taken one at a time: the fuse columns of a pass are the most
+// recently used, so none of them is evicted while the pass gathers the others.
+func (s *Session) maintainF(labeled []int) {
+	f := s.fAll
+	k := 0
+	if s.cols.n >= fuse {
+		for ; k+fuse <= len(s.moved); k += fuse {
+			c0 := s.column(labeled[s.moved[k]])[:len(f)]
+			c1 := s.column(labeled[s.moved[k+1]])[:len(f)]
+			c2 := s.column(labeled[s.moved[k+2]])[:len(f)]
+			c3 := s.column(labeled[s.moved[k+3]])[:len(f)]
+			a0, a1, a2, a3 := s.moveBy[k], s.moveBy[k+1], s.moveBy[k+2], s.moveBy[k+3]
+			for t, v := range f {
+				v += float64(a0 * c0[t])
+				v += float64(a1 * c1[t])
+				v += float64(a2 * c2[t])
+				v += float64(a3 * c3[t])
+				f[t] = v
+			}
+		}
+	}
+	for ; k < len(s.moved); k++ {
+		axpy(s.moveBy[k], s.column(labeled[s.moved[k]]), f)
+	}
 }
 
 // axpy is y += a·x.
