@@ -133,6 +133,7 @@ func (p Params) NewSession(pool *nets.Matrix, eval []*nets.Matrix, classes int) 
 	sv.y, sv.alpha, sv.qd = make([]int8, 0, n), make([]float64, 0, n), make([]float64, 0, n)
 	sv.g, sv.gbar = make([]float64, n), make([]float64, n)
 	sv.status, sv.activeSet = make([]int8, n), make([]int, n)
+	sv.yf, sv.upMask, sv.lowMask = make([]float64, n), make([]float64, n), make([]float64, n)
 	s.q = warmQ{s: s, pos: make([]int, n), poolRow: make([]int, n), y: make([]int8, n)}
 	for b := range s.q.buf {
 		s.q.buf[b] = make([]float32, n)

@@ -44,25 +44,43 @@ type solveResult struct {
 type solver struct {
 	l, activeSize int
 	y             []int8
-	g, gbar       []float64 // ∇f(α) and Ḡ_i = Σ_{α_j = C} C Q_ij
-	alpha         []float64
-	status        []int8
-	activeSet     []int
-	qd            []float64
-	c, eps        float64
-	unshrink      bool
-	q             qMatrix
+	yf            []float64 // y as float64
+	// upMask_t and lowMask_t are 0 when t is in I_up(α), I_low(α), else −∞:
+	// selectWorkingSet adds them to −y_t∇_t and y_t∇_t instead of branching on
+	// y_t and the status (x + 0 is x up to the sign of a zero, which no
+	// comparison there sees; x − ∞ = −∞ loses every comparison).
+	upMask, lowMask []float64
+	g, gbar         []float64 // ∇f(α) and Ḡ_i = Σ_{α_j = C} C Q_ij
+	alpha           []float64
+	status          []int8
+	activeSet       []int
+	qd              []float64
+	c, eps          float64
+	unshrink        bool
+	q               qMatrix
 }
 
 func (s *solver) updateStatus(i int) {
+	up, low := 0.0, 0.0
 	switch {
 	case s.alpha[i] >= s.c:
 		s.status[i] = atUpper
+		if s.y[i] == 1 {
+			up = math.Inf(-1)
+		} else {
+			low = math.Inf(-1)
+		}
 	case s.alpha[i] <= 0:
 		s.status[i] = atLower
+		if s.y[i] == 1 {
+			low = math.Inf(-1)
+		} else {
+			up = math.Inf(-1)
+		}
 	default:
 		s.status[i] = isFree
 	}
+	s.upMask[i], s.lowMask[i] = up, low
 }
 
 // solve runs SMO on l = len(y) variables. alpha holds the start (feasible: yᵀα = 0,
@@ -78,6 +96,12 @@ func (s *solver) solve(ctx context.Context, y []int8, alpha, g0, gbar0, qd []flo
 	s.alpha = append(s.alpha[:0], alpha...)
 	s.qd = append(s.qd[:0], qd...)
 	s.status = grow(s.status, l)
+	s.yf = grow(s.yf, l)
+	s.upMask = grow(s.upMask, l)
+	s.lowMask = grow(s.lowMask, l)
+	for i, v := range y {
+		s.yf[i] = float64(v)
+	}
 	s.activeSet = grow(s.activeSet, l)
 	s.g = grow(s.g, l)
 	s.gbar = grow(s.gbar, l)
@@ -263,75 +287,53 @@ func (s *solver) gbarAdd(row []float32, leaving bool) {
 // b = −y_i∇_i + y_t∇_t > 0, a = Q_ii + Q_tt − 2 y_i y_t Q_it (τ when a ≤ 0).
 // done reports the stopping rule m(α) − M(α) < eps (or no j).
 func (s *solver) selectWorkingSet() (outI, outJ int, done bool) {
-	gmax, gmax2 := math.Inf(-1), math.Inf(-1)
-	gmaxIdx, gminIdx := -1, -1
-	objMin := math.Inf(1)
 	as := s.activeSize
-	for t := range as {
-		if s.y[t] == 1 {
-			if s.status[t] != atUpper && -s.g[t] >= gmax {
-				gmax = -s.g[t]
-				gmaxIdx = t
-			}
-		} else if s.status[t] != atLower && s.g[t] >= gmax {
-			gmax = s.g[t]
-			gmaxIdx = t
+	g, yf := s.g[:as], s.yf[:as]
+	upMask, lowMask, qd := s.upMask[:as], s.lowMask[:as], s.qd[:as]
+	// i: the last t of I_up with the largest −y_t∇_t (ineligible t are −∞).
+	gmax := math.Inf(-1)
+	i := -1
+	for t, gt := range g {
+		if v := -float64(yf[t]*gt) + upMask[t]; v >= gmax {
+			gmax = v
+			i = t
 		}
 	}
-	i := gmaxIdx
-	var qi []float32
-	if i != -1 {
-		qi = s.q.getQ(i, as)
+	if gmax == math.Inf(-1) {
+		// I_up is empty: no j has b > 0, and the scan of I_low would change
+		// nothing that is returned.
+		return 0, 0, true
 	}
-	for j := range as {
-		if s.y[j] == 1 {
-			if s.status[j] == atLower {
-				continue
+	qi := s.q.getQ(i, as)[:as]
+	qdi, yi2 := qd[i], 2*yf[i]
+	gmax2 := math.Inf(-1)
+	gminIdx := -1
+	objMin := math.Inf(1)
+	for j, gj := range g {
+		w := float64(yf[j]*gj) + lowMask[j] // y_j∇_j on I_low, else −∞
+		if w >= gmax2 {
+			gmax2 = w
+		}
+		gd := gmax + w
+		if gd > 0 {
+			// a = Q_ii + Q_jj − 2 y_i y_j Q_ij; the products with ±1, ±2 are exact.
+			quad := qdi + qd[j] - float64(float64(yi2*yf[j])*float64(qi[j]))
+			var od float64
+			if quad > 0 {
+				od = -(gd * gd) / quad
+			} else {
+				od = -(gd * gd) / tau
 			}
-			gd := gmax + s.g[j]
-			if s.g[j] >= gmax2 {
-				gmax2 = s.g[j]
-			}
-			if gd > 0 {
-				quad := s.qd[i] + s.qd[j] - float64(2*float64(s.y[i])*float64(qi[j]))
-				var od float64
-				if quad > 0 {
-					od = -(gd * gd) / quad
-				} else {
-					od = -(gd * gd) / tau
-				}
-				if od <= objMin {
-					gminIdx = j
-					objMin = od
-				}
-			}
-		} else {
-			if s.status[j] == atUpper {
-				continue
-			}
-			gd := gmax - s.g[j]
-			if -s.g[j] >= gmax2 {
-				gmax2 = -s.g[j]
-			}
-			if gd > 0 {
-				quad := s.qd[i] + s.qd[j] + float64(2*float64(s.y[i])*float64(qi[j]))
-				var od float64
-				if quad > 0 {
-					od = -(gd * gd) / quad
-				} else {
-					od = -(gd * gd) / tau
-				}
-				if od <= objMin {
-					gminIdx = j
-					objMin = od
-				}
+			if od <= objMin {
+				gminIdx = j
+				objMin = od
 			}
 		}
 	}
 	if gmax+gmax2 < s.eps || gminIdx == -1 {
 		return 0, 0, true
 	}
-	return gmaxIdx, gminIdx, false
+	return i, gminIdx, false
 }
 
 // beShrunk reports whether a bounded variable cannot enter the working set soon
@@ -396,6 +398,9 @@ func (s *solver) doShrinking() {
 func (s *solver) swapIndex(i, j int) {
 	s.q.swapIndex(i, j)
 	s.y[i], s.y[j] = s.y[j], s.y[i]
+	s.yf[i], s.yf[j] = s.yf[j], s.yf[i]
+	s.upMask[i], s.upMask[j] = s.upMask[j], s.upMask[i]
+	s.lowMask[i], s.lowMask[j] = s.lowMask[j], s.lowMask[i]
 	s.g[i], s.g[j] = s.g[j], s.g[i]
 	s.status[i], s.status[j] = s.status[j], s.status[i]
 	s.alpha[i], s.alpha[j] = s.alpha[j], s.alpha[i]
