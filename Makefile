@@ -3,7 +3,7 @@ GO      ?= go
 ALBENCH := bin/albench
 JOBS    ?= 0
 
-.PHONY: all build bench tutorial synthetic test test-short test-arm64 lint perf compare reference clean
+.PHONY: all build bench tutorial synthetic lu2023 test test-short test-arm64 lint perf compare reference clean
 
 all: build
 
@@ -17,6 +17,13 @@ bench: build
 ## tutorial: the PyTorch tutorial reproduced, into runs/tutorial/
 tutorial: build
 	$(ALBENCH) run -j $(JOBS) configs/tutorial.yaml
+
+## lu2023: Lu et al. (TMLR 2023) reproduced: configs/lu2023.yaml into runs/lu2023/,
+## then the comparison with the paper's table (runs/lu2023/paper-comparison.md)
+lu2023: build
+	$(ALBENCH) run -j $(JOBS) configs/lu2023.yaml
+	$(GO) run ./compare/lu2023 -run runs/lu2023 > runs/lu2023/paper-comparison.md
+	cat runs/lu2023/paper-comparison.md
 
 ## synthetic: configs/synthetic.yaml into runs/synthetic/
 synthetic: build

@@ -149,5 +149,5 @@ echo "Lu et al.'s loop, RBF SVC (gamma auto, C 1) retrained after every query, s
 if [ -f compare/lu2023/parity.py ]; then
 	echo
 	echo "compare: Lu et al. parity (compare/lu2023/parity.py)"
-	"$PY" compare/lu2023/parity.py bin/albench "$tmp/parity"
+	"$PY" compare/lu2023/parity.py --albench bin/albench
 fi

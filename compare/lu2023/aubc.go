@@ -74,5 +74,5 @@ const agreeSlack = 0.005
 //
 //	|ma − mp| ≤ 3·SE + 0.005
 func agrees(ma, mp, se float64) bool {
-	return math.Abs(ma-mp) <= 3*se+agreeSlack
+	return math.Abs(ma-mp) <= float64(3*se)+agreeSlack
 }
