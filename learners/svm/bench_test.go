@@ -106,6 +106,11 @@ func BenchmarkWarmRound(b *testing.B) { benchmarkWarmRound(b, 2700, 1800, 57, 50
 // the costly case: many α move each round, and each moves F over 11,055 rows.
 func BenchmarkWarmRoundPhishing(b *testing.B) { benchmarkWarmRound(b, 6633, 4422, 30, 1000) }
 
+// BenchmarkWarmRoundPhishingLate: phishing-sized rounds from 5,000 labeled rows
+// on, where the labeled rows outnumber the columns the default cache holds
+// (about 2,370 of 11,055 float64), as in the last rounds of a trial.
+func BenchmarkWarmRoundPhishingLate(b *testing.B) { benchmarkWarmRound(b, 6633, 4422, 30, 5000) }
+
 // benchmarkWarmRound times session rounds that each add one random pool row, from
 // start labeled rows on; run it with -benchtime=Nx (N < nPool − start) so that
 // every run times the same rounds.

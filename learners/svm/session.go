@@ -185,19 +185,48 @@ func (s *Session) qRow(k, n int) []float32 {
 		s.rowLen[sl] = 0
 	}
 	if from := s.rowLen[sl]; from < n {
-		col := s.column(s.labeled[k])
 		yk := s.y[k]
 		lab, ys := s.labeled[:n], s.y[:n]
-		for c := from; c < n; c++ {
-			v := col[lab[c]]
-			if ys[c] != yk {
-				v = -v
+		if from > 0 && s.cachedColumns(lab[from:]) {
+			// A row extended by the round's new positions (one a round in an
+			// active-learning trial) reads K(x_c, x_k) from their cached columns,
+			// the same bits as K(x_k, x_c), rather than recomputing row k's whole
+			// column when the cache has evicted it.
+			rk := lab[k]
+			for c := from; c < n; c++ {
+				v := s.column(lab[c])[rk]
+				if ys[c] != yk {
+					v = -v
+				}
+				row[c] = float32(v)
 			}
-			row[c] = float32(v)
+		} else {
+			col := s.column(lab[k])
+			for c := from; c < n; c++ {
+				v := col[lab[c]]
+				if ys[c] != yk {
+					v = -v
+				}
+				row[c] = float32(v)
+			}
 		}
 		s.rowLen[sl] = n
 	}
 	return row
+}
+
+// cachedColumns reports whether the column cache holds the columns of all the
+// pool rows rows, at most 16 of them.
+func (s *Session) cachedColumns(rows []int) bool {
+	if len(rows) > 16 {
+		return false
+	}
+	for _, r := range rows {
+		if s.cols.slotOf[r] < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // warmRows is the number of gathered Q rows a warmQ keeps.
