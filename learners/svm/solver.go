@@ -291,14 +291,7 @@ func (s *solver) selectWorkingSet() (outI, outJ int, done bool) {
 	g, yf := s.g[:as], s.yf[:as]
 	upMask, lowMask, qd := s.upMask[:as], s.lowMask[:as], s.qd[:as]
 	// i: the last t of I_up with the largest −y_t∇_t (ineligible t are −∞).
-	gmax := math.Inf(-1)
-	i := -1
-	for t, gt := range g {
-		if v := -float64(yf[t]*gt) + upMask[t]; v >= gmax {
-			gmax = v
-			i = t
-		}
-	}
+	gmax, i := argmaxUp(g, yf, upMask)
 	if gmax == math.Inf(-1) {
 		// I_up is empty: no j has b > 0, and the scan of I_low would change
 		// nothing that is returned.
@@ -334,6 +327,46 @@ func (s *solver) selectWorkingSet() (outI, outJ int, done bool) {
 		return 0, 0, true
 	}
 	return i, gminIdx, false
+}
+
+// argmaxUp returns the largest v_t = −y_t∇_t + upMask_t and the last t that has
+// it, as one ascending scan with ≥ finds them, from four interleaved scans
+// (t ≡ 0, 1, 2, 3 mod 4) merged by value, the larger t on a tie. It returns
+// (−∞, −1) for no t, and some t with v_t = −∞ when all are −∞.
+func argmaxUp(g, yf, upMask []float64) (float64, int) {
+	n := len(g)
+	yf, upMask = yf[:n], upMask[:n]
+	m0, m1, m2, m3 := math.Inf(-1), math.Inf(-1), math.Inf(-1), math.Inf(-1)
+	i0, i1, i2, i3 := -1, -1, -1, -1
+	t := 0
+	for ; t+4 <= n; t += 4 {
+		if v := -float64(yf[t]*g[t]) + upMask[t]; v >= m0 {
+			m0, i0 = v, t
+		}
+		if v := -float64(yf[t+1]*g[t+1]) + upMask[t+1]; v >= m1 {
+			m1, i1 = v, t+1
+		}
+		if v := -float64(yf[t+2]*g[t+2]) + upMask[t+2]; v >= m2 {
+			m2, i2 = v, t+2
+		}
+		if v := -float64(yf[t+3]*g[t+3]) + upMask[t+3]; v >= m3 {
+			m3, i3 = v, t+3
+		}
+	}
+	for ; t < n; t++ {
+		if v := -float64(yf[t]*g[t]) + upMask[t]; v >= m0 {
+			m0, i0 = v, t
+		}
+	}
+	for _, c := range [3]struct {
+		m float64
+		i int
+	}{{m1, i1}, {m2, i2}, {m3, i3}} {
+		if c.i >= 0 && (c.m > m0 || (c.m == m0 && c.i > i0)) {
+			m0, i0 = c.m, c.i
+		}
+	}
+	return m0, i0
 }
 
 // beShrunk reports whether a bounded variable cannot enter the working set soon
