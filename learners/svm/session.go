@@ -22,8 +22,11 @@ import (
 //     holding K(x_r, ·) over all pool rows and all rows of every eval matrix in
 //     float64 (the solver rounds them to float32 like libsvm's Qfloat, so it
 //     solves exactly the problem a cold Fit solves);
-//   - then updates F(x) = Σ_i α_i y_i K(x_i, x) over the pool and eval rows by
-//     Δα_i y_i K(x_i, ·) for each α that changed, O(changed α × (pool + eval)).
+//   - then, once at the end of the round, updates F(x) = Σ_i α_i y_i K(x_i, x)
+//     over the pool and eval rows by Δα_i y_i K(x_i, ·) (Δα_i over the whole
+//     solve) for each α that changed, O(changed α × (pool + eval)); each F
+//     entry receives these additions in ascending labeled position, so its
+//     bits do not depend on the cache.
 //
 // Memory: the column cache holds min(pool rows, ⌊CacheMB·2²⁰ / (8·(pool + Σ eval
 // rows))⌋) columns (at least 2), and a second cache of the labeled rows' Q rows
