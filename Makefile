@@ -3,7 +3,7 @@ GO      ?= go
 ALBENCH := bin/albench
 JOBS    ?= 0
 
-.PHONY: all build bench tutorial synthetic lu2023 test test-short test-arm64 lint perf compare reference clean
+.PHONY: all build bench tutorial synthetic lu2023 test test-short fuzz test-arm64 lint perf compare reference clean
 
 all: build
 
@@ -52,6 +52,14 @@ test-arm64:
 
 test-short:
 	$(GO) test -short ./...
+
+## fuzz: every fuzzer for FUZZTIME (1m) each; not part of make test
+FUZZTIME ?= 1m
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./experiments/
+	$(GO) test -run '^$$' -fuzz '^FuzzCSV$$' -fuzztime $(FUZZTIME) ./experiments/datasets/
+	$(GO) test -run '^$$' -fuzz '^FuzzLIBSVM$$' -fuzztime $(FUZZTIME) ./experiments/datasets/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadTrials$$' -fuzztime $(FUZZTIME) ./results/
 
 ## lint: gofmt, vet and staticcheck
 lint:
