@@ -14,10 +14,10 @@ import (
 
 // modelSpecs is one YAML model of every registered kind.
 var modelSpecs = map[string]string{
-	"mlp":           "{kind: mlp, hidden: [8], dropout: 0.1, train: {optimizer: adam, lr: 0.05, epochs: 20, warm_start: true}}",
+	"mlp":           "{kind: mlp, hidden: [8], dropout: 0.1, train: {optimizer: adam, lr: 0.05, epochs: 5, warm_start: true}}",
 	"logreg":        "{kind: logreg, solver: lbfgs, C: 0.5}",
 	"svm":           "{kind: svm, kernel: rbf, C: 1, gamma: auto}",
-	"random_forest": "{kind: random_forest, n_estimators: 10}",
+	"random_forest": "{kind: random_forest, n_estimators: 5}",
 	"knn":           "{kind: knn, n_neighbors: 3}",
 	"gaussian_nb":   "{kind: gaussian_nb}",
 	"lda":           "{kind: lda}",
