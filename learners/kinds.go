@@ -1,6 +1,5 @@
 package learners
 
-
 // The registry entries of the classic learners; each kind's training code lives in
 // its own package (learners/svm, learners/logreg, ...) and its glue in this
 // package's file of the same name.
