@@ -24,12 +24,12 @@ package gaussiannb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 
 	"albench/internal/fmath"
+	"albench/learners/internal/check"
 	"albench/nets"
 )
 
@@ -178,29 +178,7 @@ func maxVariance(x *nets.Matrix) float64 {
 }
 
 func checkData(x *nets.Matrix, y []int, classes int) error {
-	if classes < 1 {
-		return fmt.Errorf("gaussiannb: %d classes", classes)
-	}
-	if x.Rows == 0 || x.Cols == 0 {
-		return errors.New("gaussiannb: no training data")
-	}
-	if len(x.Data) != x.Rows*x.Cols {
-		return fmt.Errorf("gaussiannb: matrix %d×%d has %d elements", x.Rows, x.Cols, len(x.Data))
-	}
-	if len(y) != x.Rows {
-		return fmt.Errorf("gaussiannb: %d labels for %d rows", len(y), x.Rows)
-	}
-	for i, c := range y {
-		if c < 0 || c >= classes {
-			return fmt.Errorf("gaussiannb: label %d of row %d outside [0, %d)", c, i, classes)
-		}
-	}
-	for i, v := range x.Data {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("gaussiannb: x[%d][%d] = %v", i/x.Cols, i%x.Cols, v)
-		}
-	}
-	return nil
+	return check.Data("gaussiannb", x, y, classes)
 }
 
 // Classes returns the number of classes the model was fitted with.

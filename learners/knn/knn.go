@@ -39,12 +39,12 @@ package knn
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"sort"
 
+	"albench/learners/internal/check"
 	"albench/nets"
 )
 
@@ -132,29 +132,7 @@ func (p Params) Fit(ctx context.Context, x *nets.Matrix, y []int, classes int, r
 }
 
 func checkData(x *nets.Matrix, y []int, classes int) error {
-	if classes < 1 {
-		return fmt.Errorf("knn: %d classes", classes)
-	}
-	if x.Rows == 0 || x.Cols == 0 {
-		return errors.New("knn: no training data")
-	}
-	if len(x.Data) != x.Rows*x.Cols {
-		return fmt.Errorf("knn: matrix %d×%d has %d elements", x.Rows, x.Cols, len(x.Data))
-	}
-	if len(y) != x.Rows {
-		return fmt.Errorf("knn: %d labels for %d rows", len(y), x.Rows)
-	}
-	for i, c := range y {
-		if c < 0 || c >= classes {
-			return fmt.Errorf("knn: label %d of row %d outside [0, %d)", c, i, classes)
-		}
-	}
-	for i, v := range x.Data {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("knn: x[%d][%d] = %v", i/x.Cols, i%x.Cols, v)
-		}
-	}
-	return nil
+	return check.Data("knn", x, y, classes)
 }
 
 // Classes returns the number of classes the model was fitted with.

@@ -43,6 +43,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"albench/internal/fmath"
+	"albench/learners/internal/check"
 	"albench/nets"
 )
 
@@ -270,29 +271,7 @@ func (p Params) Fit(ctx context.Context, x *nets.Matrix, y []int, classes int, r
 }
 
 func checkData(x *nets.Matrix, y []int, classes int) error {
-	if classes < 1 {
-		return fmt.Errorf("lda: %d classes", classes)
-	}
-	if x.Rows == 0 || x.Cols == 0 {
-		return errors.New("lda: no training data")
-	}
-	if len(x.Data) != x.Rows*x.Cols {
-		return fmt.Errorf("lda: matrix %d×%d has %d elements", x.Rows, x.Cols, len(x.Data))
-	}
-	if len(y) != x.Rows {
-		return fmt.Errorf("lda: %d labels for %d rows", len(y), x.Rows)
-	}
-	for i, c := range y {
-		if c < 0 || c >= classes {
-			return fmt.Errorf("lda: label %d of row %d outside [0, %d)", c, i, classes)
-		}
-	}
-	for i, v := range x.Data {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("lda: x[%d][%d] = %v", i/x.Cols, i%x.Cols, v)
-		}
-	}
-	return nil
+	return check.Data("lda", x, y, classes)
 }
 
 // Classes returns the number of classes the model was fitted with.

@@ -54,11 +54,11 @@
 package logreg
 
 import (
-	"errors"
 	"fmt"
 	"math"
 
 	"albench/internal/fmath"
+	"albench/learners/internal/check"
 	"albench/nets"
 )
 
@@ -332,27 +332,5 @@ func softmax(z []float64) float64 {
 }
 
 func checkData(x *nets.Matrix, y []int, classes int) error {
-	if classes < 1 {
-		return fmt.Errorf("logreg: %d classes", classes)
-	}
-	if x.Rows == 0 || x.Cols == 0 {
-		return errors.New("logreg: no training data")
-	}
-	if len(x.Data) != x.Rows*x.Cols {
-		return fmt.Errorf("logreg: matrix %d×%d has %d elements", x.Rows, x.Cols, len(x.Data))
-	}
-	if len(y) != x.Rows {
-		return fmt.Errorf("logreg: %d labels for %d rows", len(y), x.Rows)
-	}
-	for i, c := range y {
-		if c < 0 || c >= classes {
-			return fmt.Errorf("logreg: label %d of row %d outside [0, %d)", c, i, classes)
-		}
-	}
-	for i, v := range x.Data {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("logreg: x[%d][%d] = %v", i/x.Cols, i%x.Cols, v)
-		}
-	}
-	return nil
+	return check.Data("logreg", x, y, classes)
 }
