@@ -203,7 +203,7 @@ func (e *evaluator) score(m learners.Model) (results.Scores, error) {
 			}
 			w := e.probs.Cols
 			for i := range n {
-				e.pred[i] = decisionClass(e.probs.Data[i*w : (i+1)*w])
+				e.pred[i] = learners.DecisionClass(e.probs.Data[i*w : (i+1)*w])
 			}
 			predicted = true
 		default:
@@ -219,24 +219,6 @@ func (e *evaluator) score(m learners.Model) (results.Scores, error) {
 		return results.Evaluate(probs, c, e.y, e.cm), nil
 	}
 	return results.EvaluatePredictions(e.pred, probs, c, e.y, e.cm), nil
-}
-
-// decisionClass is the class a row of decision values predicts: class 1 for a
-// positive binary value, else the largest one-vs-rest value (the lowest on ties).
-func decisionClass(f []float64) int {
-	if len(f) == 1 {
-		if f[0] > 0 {
-			return 1
-		}
-		return 0
-	}
-	best := 0
-	for i, v := range f {
-		if v > f[best] {
-			best = i
-		}
-	}
-	return best
 }
 
 func grow[T any](s []T, n int) []T {

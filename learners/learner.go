@@ -170,3 +170,22 @@ func (s *gatherSession) Fit(ctx context.Context, labeled, labels []int, rng *ran
 	s.x.Gather(s.pool, labeled)
 	return s.l.Fit(ctx, &s.x, labels, s.classes, rng)
 }
+
+// DecisionClass is the class a row of decision values predicts: class 1 for a
+// positive two-class value, else the largest one-vs-rest value (the lowest class on
+// ties).
+func DecisionClass(f []float64) int {
+	if len(f) == 1 {
+		if f[0] > 0 {
+			return 1
+		}
+		return 0
+	}
+	best := 0
+	for i, v := range f {
+		if v > f[best] {
+			best = i
+		}
+	}
+	return best
+}

@@ -158,23 +158,11 @@ func (s *qbc) vote(m Model, u, c int) {
 	case learners.Decider:
 		m.Decision(&s.x, &s.p)
 		for i := range u {
-			s.pred[i] = decisionClass(s.p.Row(i))
+			s.pred[i] = learners.DecisionClass(s.p.Row(i))
 		}
 	default:
 		panic("strategies: qbc: a member has neither predictions, probabilities nor decision values")
 	}
-}
-
-// decisionClass is the class a row of decision values predicts: class 1 for a
-// positive binary value, else the largest one-vs-rest value (the lowest on ties).
-func decisionClass(f []float64) int {
-	if len(f) == 1 {
-		if f[0] > 0 {
-			return 1
-		}
-		return 0
-	}
-	return argmax(f)
 }
 
 // decodeMembers checks qbc's members: a list of model specs, each resolved by the
