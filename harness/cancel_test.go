@@ -25,7 +25,7 @@ func (c cancelledOutsideTraining) Err() error {
 func TestFinishedSkylineIsKept(t *testing.T) {
 	cfg, _ := load(t, growConfig)
 	j := job{dataset: 0, strategy: -1, seed: 0}
-	cache := newSetupCache(cfg, []job{j})
+	cache := newSetupCache(cfg, []job{j}, []int32{0})
 	td, err := cache.get(j)
 	if err != nil {
 		t.Fatal(err)

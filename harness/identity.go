@@ -76,14 +76,33 @@ type trialIdentity struct {
 // it fuses multiply-adds, albench's numeric version).
 func numericsFingerprint() string { return fmath.Fingerprint(nets.Kernel()) }
 
+// identity is a trial's identity: the SHA-256 of its identity document. It is
+// kept as 32 bytes (a grid of 10,000 trials holds 320 KB of them, not 800 KB of
+// hex strings) and written as lowercase hex: in file names, trial files and the
+// manifest.
+type identity [sha256.Size]byte
+
+func (id identity) String() string { return hex.EncodeToString(id[:]) }
+
+// MarshalText writes id as hex, for JSON.
+func (id identity) MarshalText() ([]byte, error) { return hex.AppendEncode(nil, id[:]), nil }
+
+// UnmarshalText reads 64 hex digits.
+func (id *identity) UnmarshalText(b []byte) error {
+	if len(b) != hex.EncodedLen(len(id)) {
+		return fmt.Errorf("identity %.20q: want %d hex digits", b, hex.EncodedLen(len(id)))
+	}
+	if _, err := hex.Decode(id[:], b); err != nil {
+		return fmt.Errorf("identity %.20q: %w", b, err)
+	}
+	return nil
+}
+
 // identities computes the identity of every job of cfg's grid, hashing each data
 // file once. It fails if a data file cannot be read or is not a regular file.
-func identities(cfg *experiments.Config, js []job) ([]string, error) {
-	out := make([]string, len(js))
-	err := identityDocs(cfg, js, func(i int, doc []byte) {
-		h := sha256.Sum256(doc)
-		out[i] = hex.EncodeToString(h[:])
-	})
+func identities(cfg *experiments.Config, js []job) ([]identity, error) {
+	out := make([]identity, len(js))
+	err := identityDocs(cfg, js, func(i int, doc []byte) { out[i] = sha256.Sum256(doc) })
 	return out, err
 }
 
@@ -207,16 +226,16 @@ type gridTrial struct {
 	Dataset  string `json:"dataset"`
 	Strategy string `json:"strategy"`
 	Seed     int    `json:"seed"`
-	ID       string `json:"id"`
+	ID       identity
 }
 
 func (g gridTrial) key() TrialKey {
 	return TrialKey{Dataset: g.Dataset, Strategy: g.Strategy, Seed: g.Seed}
 }
 
-// sortedGrid returns the grid in trials.csv order (dataset, strategy, seed).
-func sortedGrid(g []gridTrial) []gridTrial {
-	out := slices.Clone(g)
-	slices.SortFunc(out, func(a, b gridTrial) int { return compareKeys(a.key(), b.key()) })
-	return out
+// sortGrid sorts g in place into trials.csv order (dataset, strategy, seed) and
+// returns it.
+func sortGrid(g []gridTrial) []gridTrial {
+	slices.SortFunc(g, func(a, b gridTrial) int { return compareKeys(a.key(), b.key()) })
+	return g
 }

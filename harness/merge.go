@@ -60,7 +60,7 @@ func partialReport(dir string, man Manifest, text []byte) error {
 	}
 	tr := newTrialReader(dir, man)
 	var have []gridTrial
-	for _, g := range sortedGrid(man.Grid) {
+	for _, g := range sortGrid(man.Grid) {
 		_, ok, err := tr.read(g)
 		if err != nil {
 			return err
@@ -138,7 +138,7 @@ func Merge(out string, shards []string) (int, error) {
 	first := mans[0]
 	first.Shard = ""
 	target := newTrialReader(out, first)
-	have := make(map[string]bool)
+	have := make(map[identity]bool, len(first.Grid))
 	for _, g := range first.Grid {
 		_, ok, err := target.read(g)
 		var bad *BadTrialError
@@ -207,7 +207,7 @@ func Merge(out string, shards []string) (int, error) {
 
 // sameGrid checks that a shard's grid is the target's, trial for trial.
 func sameGrid(shard string, target, grid []gridTrial) error {
-	want := make(map[TrialKey]string, len(target))
+	want := make(map[TrialKey]identity, len(target))
 	for _, g := range target {
 		want[g.key()] = g.ID
 	}
@@ -219,7 +219,7 @@ func sameGrid(shard string, target, grid []gridTrial) error {
 		case !ok:
 			return &MismatchError{Shard: shard, Key: g.key(), Msg: "is not in the target's grid: the shard was run with another config"}
 		case id != g.ID:
-			return &MismatchError{Shard: shard, Key: g.key(), Msg: fmt.Sprintf("has identity %.16s, the target's config %.16s: the shard was run with another config, data file or numeric kernel", g.ID, id)}
+			return &MismatchError{Shard: shard, Key: g.key(), Msg: fmt.Sprintf("has identity %.16s, the target's config %.16s: the shard was run with another config, data file or numeric kernel", g.ID.String(), id.String())}
 		}
 	}
 	for _, g := range target {

@@ -1,8 +1,12 @@
 package harness
 
 import (
+	"bufio"
+	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -128,16 +132,22 @@ func jobs(cfg *experiments.Config) []job {
 
 // gridOf lists the jobs of a manifest's grid with their identities, in grid
 // order.
-func gridOf(m Manifest) []gridTrial {
+func gridOf(m *Manifest) []gridTrial {
 	js := grid(len(m.Datasets), len(m.Strategies), m.Seeds)
 	out := make([]gridTrial, len(js))
 	for i, j := range js {
-		out[i] = gridTrial{Dataset: m.Datasets[j.dataset], Strategy: results.Skyline, Seed: j.seed, ID: m.Identities[i]}
-		if j.strategy >= 0 {
-			out[i].Strategy = m.Strategies[j.strategy]
-		}
+		out[i] = m.trial(i, j)
 	}
 	return out
+}
+
+// trial is the grid entry of job j, at position i of m's grid.
+func (m *Manifest) trial(i int, j job) gridTrial {
+	g := gridTrial{Dataset: m.Datasets[j.dataset], Strategy: results.Skyline, Seed: j.seed, ID: m.Identities[i]}
+	if j.strategy >= 0 {
+		g.Strategy = m.Strategies[j.strategy]
+	}
+	return g
 }
 
 func (j job) key(cfg *experiments.Config) TrialKey {
@@ -174,7 +184,8 @@ type Manifest struct {
 	// Identities lists the identity of every job of the config's whole grid (not
 	// only a shard's), in grid order (see grid): the trial files that belong to
 	// the folder.
-	Identities []string `json:"identities"`
+	// It is written last, streamed (see writeManifest).
+	Identities []identity `json:"-"`
 	// Grid is the grid's jobs with their identities, built from the above by
 	// readManifest.
 	Grid []gridTrial `json:"-"`
@@ -256,8 +267,9 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 	for _, s := range cfg.Strategies {
 		man.Strategies = append(man.Strategies, s.Label)
 	}
+	// The run keeps the grid as jobs and identities (56 bytes a job) and builds
+	// each grid entry when it needs it.
 	man.Identities = ids
-	man.Grid = gridOf(man)
 	if resuming {
 		man.ElapsedSeconds = old.ElapsedSeconds // count the earlier runs in this folder too
 	}
@@ -277,14 +289,13 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 		}
 	}
 	tr := newTrialReader(dir, man)
-	var todo []job
-	var todoID []string
+	var todo []int32 // the grid positions of the jobs to run
 	for i, j := range all {
 		if opts.Shard.Count > 1 && i%opts.Shard.Count != opts.Shard.Index {
 			continue
 		}
 		sum.Total++
-		g := man.Grid[i]
+		g := man.trial(i, j)
 		if stored[trialFile(g.ID)] {
 			_, ok, err := tr.read(g)
 			var bad *BadTrialError
@@ -305,8 +316,7 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 				return sum, err
 			}
 		}
-		todo = append(todo, j)
-		todoID = append(todoID, ids[i])
+		todo = append(todo, int32(i))
 	}
 	man.TrialsTotal, man.TrialsDone = sum.Total, sum.Skipped
 	if err := writeManifest(dir, man); err != nil {
@@ -318,16 +328,16 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 	if jobsN <= 0 {
 		jobsN = runtime.NumCPU()
 	}
-	cache := newSetupCache(cfg, todo)
+	cache := newSetupCache(cfg, all, todo)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(jobsN)
 	var mu sync.Mutex
-	saved := make(map[string]bool) // identities stored by this run
-	for n, j := range todo {
+	saved := make([]bool, len(all)) // by grid position: the trials this run stored
+	for _, at := range todo {
 		if gctx.Err() != nil {
 			break
 		}
-		id := todoID[n]
+		j, id := all[at], ids[at]
 		g.Go(func() (err error) {
 			key := j.key(cfg)
 			defer func() {
@@ -360,7 +370,7 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 				return &TrialError{Key: key, Err: fmt.Errorf("storing the result: %w", err)}
 			}
 			mu.Lock()
-			saved[id] = true
+			saved[at] = true
 			sum.Done++
 			prog.step()
 			mu.Unlock()
@@ -372,8 +382,8 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 		err = ctx.Err()
 	}
 	prog.finish()
-	if cerr := recheckData(dir, cfg, all, ids, saved); cerr != nil {
-		sum.Done -= len(saved) - countTrue(saved)
+	if removed, cerr := recheckData(dir, cfg, all, ids, saved); cerr != nil {
+		sum.Done -= removed
 		err = cerr
 	}
 	man.TrialsDone = sum.Skipped + sum.Done
@@ -399,15 +409,15 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 
 // recheckData hashes the data files again after the trials ran: a file edited
 // meanwhile may have given some trials the new data under the old identity. The
-// trials this run stored for a dataset whose identity changed are removed
-// (marked false in saved) and the run fails naming the dataset.
-func recheckData(dir string, cfg *experiments.Config, all []job, ids []string, saved map[string]bool) error {
-	if len(saved) == 0 {
-		return nil
+// trials this run stored (saved, by grid position) for a dataset whose identity
+// changed are removed, and the run fails naming the dataset; removed counts them.
+func recheckData(dir string, cfg *experiments.Config, all []job, ids []identity, saved []bool) (removed int, err error) {
+	if !slices.Contains(saved, true) {
+		return 0, nil
 	}
 	now, err := identities(cfg, all)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	var changed []string
 	for i, j := range all {
@@ -417,27 +427,18 @@ func recheckData(dir string, cfg *experiments.Config, all []job, ids []string, s
 		if name := cfg.Datasets[j.dataset].Name; !slices.Contains(changed, name) {
 			changed = append(changed, name)
 		}
-		if saved[ids[i]] {
+		if saved[i] {
 			if err := os.Remove(filepath.Join(dir, trialsDir, trialFile(ids[i]))); err != nil {
-				return err
+				return removed, err
 			}
-			saved[ids[i]] = false
+			saved[i] = false
+			removed++
 		}
 	}
 	if len(changed) > 0 {
-		return fmt.Errorf("the data file of dataset %s changed during the run: its trials of this run were removed; run again", strings.Join(changed, ", "))
+		return removed, fmt.Errorf("the data file of dataset %s changed during the run: its trials of this run were removed; run again", strings.Join(changed, ", "))
 	}
-	return nil
-}
-
-func countTrue(m map[string]bool) int {
-	n := 0
-	for _, v := range m {
-		if v {
-			n++
-		}
-	}
-	return n
+	return 0, nil
 }
 
 // Assemble writes trials.csv, timings.csv, queries.csv and the report of dir when
@@ -461,7 +462,7 @@ func Assemble(dir string) (bool, error) {
 	// AULC and labels-to-target); collect garbage eagerly meanwhile, so the peak
 	// stays near that rather than at twice it.
 	defer debug.SetGCPercent(debug.SetGCPercent(25))
-	grid := sortedGrid(man.Grid)
+	grid := sortGrid(man.Grid)
 	tr := newTrialReader(dir, man)
 	for _, g := range grid {
 		if !tr.exists(g) {
@@ -551,28 +552,59 @@ func reportMeta(man Manifest, configText []byte) results.Meta {
 
 func readManifest(dir string) (Manifest, error) {
 	var m Manifest
-	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	path := filepath.Join(dir, manifestFile)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return m, err
 	}
-	if err := json.Unmarshal(data, &m); err != nil {
-		return m, fmt.Errorf("%s cannot be read: %w", filepath.Join(dir, manifestFile), err)
+	var ids struct {
+		Identities []identity `json:"identities"`
 	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return m, fmt.Errorf("%s cannot be read: %w", path, err)
+	}
+	if err := json.Unmarshal(data, &ids); err != nil {
+		return m, fmt.Errorf("%s cannot be read: %w", path, err)
+	}
+	m.Identities = ids.Identities
 	if len(m.Identities) > 0 {
 		if n := len(m.Datasets) * len(m.Seeds) * (len(m.Strategies) + 1); n != len(m.Identities) {
-			return m, fmt.Errorf("%s cannot be read: %d identities for a grid of %d jobs", filepath.Join(dir, manifestFile), len(m.Identities), n)
+			return m, fmt.Errorf("%s cannot be read: %d identities for a grid of %d jobs", path, len(m.Identities), n)
 		}
-		m.Grid = gridOf(m)
+		m.Grid = gridOf(&m)
 	}
 	return m, nil
 }
 
+// writeManifest writes m to dir/manifest.json: its fields, then "identities", a
+// grid's worth of them, streamed to the file rather than marshalled into memory
+// with the rest.
 func writeManifest(dir string, m Manifest) error {
-	data, err := json.MarshalIndent(m, "", "  ")
+	head, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
 	}
-	return writeBytes(filepath.Join(dir, "manifest.json"), append(data, '\n'))
+	head = bytes.TrimSuffix(head, []byte("\n}"))
+	return results.WriteFileAtomic(filepath.Join(dir, manifestFile), func(f io.Writer) error {
+		w := bufio.NewWriter(f)
+		w.Write(head)
+		w.WriteString(",\n  \"identities\": [")
+		var buf [2*sha256.Size + 8]byte
+		for i, id := range m.Identities {
+			b := append(buf[:0], ',')
+			if i == 0 {
+				b = b[:0]
+			}
+			b = append(b, "\n    \""...)
+			b = hex.AppendEncode(b, id[:])
+			w.Write(append(b, '"'))
+		}
+		if len(m.Identities) > 0 {
+			w.WriteString("\n  ")
+		}
+		w.WriteString("]\n}\n")
+		return w.Flush()
+	})
 }
 
 // setupCache builds each (dataset, seed) setup once and drops it when its last job
@@ -590,9 +622,10 @@ type cacheEntry struct {
 	pending int
 }
 
-func newSetupCache(cfg *experiments.Config, todo []job) *setupCache {
+func newSetupCache(cfg *experiments.Config, all []job, todo []int32) *setupCache {
 	c := &setupCache{cfg: cfg, entries: make(map[[2]int]*cacheEntry)}
-	for _, j := range todo {
+	for _, at := range todo {
+		j := all[at]
 		k := [2]int{j.dataset, j.seed}
 		if c.entries[k] == nil {
 			c.entries[k] = &cacheEntry{}

@@ -22,17 +22,17 @@ const trialsDir = "trials.d"
 // storedTrial is the content of a trial file: the trial's identity (see
 // identityFormat) and its result.
 type storedTrial struct {
-	ID string `json:"id"`
+	ID identity `json:"id"`
 	TrialResult
 }
 
 // trialFile is the name of the file of the trial with identity id.
-func trialFile(id string) string { return id + ".json" }
+func trialFile(id identity) string { return id.String() + ".json" }
 
 // saveTrial stores a finished trial in dir/trials.d under its identity. JSON keeps
 // every float64 exactly (shortest round-trip form), so assembling from the stored
 // trials gives the same bytes as assembling from memory.
-func saveTrial(dir, id string, r TrialResult) error {
+func saveTrial(dir string, id identity, r TrialResult) error {
 	data, err := json.Marshal(storedTrial{ID: id, TrialResult: r})
 	if err != nil {
 		return err
@@ -119,7 +119,7 @@ func (tr *trialReader) read(g gridTrial) (r *TrialResult, ok bool, err error) {
 		return nil, false, err
 	}
 	// Unmarshal reuses the slices' capacity.
-	tr.r.ID = ""
+	tr.r.ID = identity{}
 	tr.r.Key = TrialKey{}
 	tr.r.Records, tr.r.Timings, tr.r.Queries = tr.r.Records[:0], tr.r.Timings[:0], tr.r.Queries[:0]
 	bad := func(err error) (*TrialResult, bool, error) {
@@ -141,7 +141,7 @@ func checkStored(st *storedTrial, g gridTrial) error {
 	k := g.key()
 	switch {
 	case st.ID != g.ID:
-		return fmt.Errorf("holds identity %.16s, want %.16s", st.ID, g.ID)
+		return fmt.Errorf("holds identity %.16s, want %.16s", st.ID.String(), g.ID.String())
 	case st.Key != k:
 		return fmt.Errorf("holds trial (%s)", st.Key)
 	case len(st.Records) == 0:

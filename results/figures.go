@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -144,6 +145,10 @@ func WriteFigures(dir string, a *Analysis) error {
 	}
 	for _, f := range a.figures() {
 		for _, format := range FigureFormats {
+			// A PNG canvas is megabytes, allocated twice by vgimg (an image and
+			// its copy): collect the last figure's before the next, so peak
+			// memory is one figure's, not however many the GC let pile up.
+			runtime.GC()
 			b, err := render(f, format)
 			if err != nil {
 				return err
