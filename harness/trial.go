@@ -63,6 +63,10 @@ type trialData struct {
 	r0once sync.Once
 	r0     *round0
 	r0err  error
+	// spare is the round 0 that r0once trained for a learner whose sessions do
+	// not fork: the first trial to ask takes it rather than training its own.
+	spareMu sync.Mutex
+	spare   *round0
 }
 
 // round0 is the first round of every trial of a (dataset, seed): the same data,
@@ -125,12 +129,21 @@ func (td *trialData) firstRound(ctx context.Context) (*round0, error) {
 		}
 		if _, ok := r0.sess.(learners.Forker); ok {
 			td.r0 = r0
+		} else {
+			td.spare = r0
 		}
 	})
 	if td.r0err != nil {
 		return nil, td.r0err
 	}
 	if td.r0 == nil {
+		td.spareMu.Lock()
+		r0 := td.spare
+		td.spare = nil
+		td.spareMu.Unlock()
+		if r0 != nil {
+			return r0, nil
+		}
 		return td.startSession(ctx)
 	}
 	r0 := *td.r0
@@ -242,6 +255,7 @@ func runSkyline(ctx context.Context, cfg *experiments.Config, d, seed int, td *t
 	if err != nil {
 		return TrialResult{}, err
 	}
+	defer learners.Release(sess)
 	all := make([]int, td.pool.Rows)
 	for i := range all {
 		all[i] = i
@@ -308,6 +322,7 @@ func runTrial(ctx context.Context, cfg *experiments.Config, d, s, seed int, td *
 		if query, err = newQueryModel(*qs, td, key); err != nil {
 			return TrialResult{}, err
 		}
+		defer learners.Release(query.sess)
 		fit = fitter(query.learner, td.setup.Classes)
 	}
 	srng := streams.New("strategy", key.Dataset, streams.Seed(seed), key.Strategy)
@@ -317,6 +332,11 @@ func runTrial(ctx context.Context, cfg *experiments.Config, d, s, seed int, td *
 	res.recordQueries(td.setup, 0, labeled)
 	var sess learners.Session
 	var model learners.Model
+	defer func() {
+		if sess != nil {
+			learners.Release(sess)
+		}
+	}()
 	for r := 0; r <= nRounds; r++ {
 		if err := ctx.Err(); err != nil {
 			return TrialResult{}, err

@@ -136,6 +136,22 @@ type Session interface {
 	Fit(ctx context.Context, labeled, labels []int, rng *rand.Rand) (Model, error)
 }
 
+// Releaser is a Session holding large buffers (an SVM's kernel caches, hundreds of
+// megabytes on a pool of thousands) that later sessions can reuse. Release says
+// the session and its models will not be used again; without it the buffers wait
+// for the garbage collector, which lets a heap of finished trials' caches pile up
+// to twice the live ones before it runs.
+type Releaser interface {
+	Release()
+}
+
+// Release releases s if it is a Releaser.
+func Release(s Session) {
+	if r, ok := s.(Releaser); ok {
+		r.Release()
+	}
+}
+
 // Forker is a Session that can be copied after a Fit: every strategy of a (dataset,
 // seed) then continues from one shared round 0.
 type Forker interface {

@@ -65,6 +65,9 @@ type svmSession struct {
 	prob svmKeptProbs
 }
 
+// Release hands the session's kernel caches to later sessions.
+func (s *svmSession) Release() { s.s.Release() }
+
 func (s *svmSession) Fit(ctx context.Context, labeled, labels []int, rng *rand.Rand) (Model, error) {
 	m, err := s.s.Fit(ctx, labeled, labels, rng)
 	if err != nil && !errors.Is(err, svm.ErrIterationCap) {

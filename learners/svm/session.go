@@ -37,7 +37,8 @@ import (
 // permutation into 16 row buffers. The slabs are allocated once by NewSession
 // (the operating system backs them as they are written). The cache sizes change
 // the speed, never the bits. A steady-state round allocates nothing without
-// Probability.
+// Probability. Release hands the slabs to the next sessions (their contents are
+// never read before a slot is filled, so a reused slab changes no bit).
 //
 // Two-class sessions warm start; with more classes each round is a cold Fit of
 // the gathered rows (one-vs-one, no maintained values). With Probability, Platt's
@@ -63,6 +64,7 @@ type Session struct {
 	// column cache: K(pool row, ·) in float64, keyed by pool row
 	colLen int
 	slab   []float64
+	slabs  *sessionSlabs // what slab and rowSlab are views of (slabs.go)
 	cols   slots
 	// Q rows of the labeled rows in labeled order, float32, keyed by labeled
 	// position: row k holds float32(y_k y_c K(x_k, x_c)) for c < rowLen[slot]
@@ -113,10 +115,9 @@ func (p Params) NewSession(pool *nets.Matrix, eval []*nets.Matrix, classes int) 
 	}
 	budget := p.cacheMB() * (1 << 20)
 	nc := max(min(n, int(budget/(8*float64(max(s.colLen, 1))))), min(n, 2))
-	s.slab = make([]float64, nc*s.colLen)
 	s.cols = newSlots(n, nc)
 	nr := max(min(n, int(budget/(4*float64(max(n, 1))))), min(n, 2))
-	s.rowSlab = make([]float32, nr*n)
+	s.takeSlabs(nc*s.colLen, nr*n)
 	s.rows = newSlots(n, nr)
 	s.rowLen = make([]int, nr)
 	s.poolQD = make([]float64, n)

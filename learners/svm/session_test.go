@@ -4,7 +4,9 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
+	"time"
 
 	"albench/nets"
 )
@@ -280,4 +282,75 @@ func TestSessionColdRoundIsFit(t *testing.T) {
 			t.Errorf("only %d iterations: shrinking never ran", ci)
 		}
 	}
+}
+
+// TestReleasedSlabsChangeNoBit: a session built on the slabs of a released one
+// (left full of garbage) takes them, and its rounds equal a fresh session's bit
+// for bit; a slab of a session never released comes back through its cleanup.
+func TestReleasedSlabsChangeNoBit(t *testing.T) {
+	x, y := randomProblem(rand.New(rand.NewPCG(3, 5)), 600, 4, 2)
+	test, _ := randomProblem(rand.New(rand.NewPCG(4, 6)), 200, 4, 2)
+	p := Params{C: 10, GammaMode: "auto", CacheMB: 2} // slabs over minMappedBytes
+	order := rand.New(rand.NewPCG(9, 9)).Perm(x.Rows)
+	run := func(s *Session) [][]float64 {
+		var out [][]float64
+		labels := []int{}
+		for n := 20; n <= 200; n += 15 {
+			labels = labels[:0]
+			for _, r := range order[:n] {
+				labels = append(labels, y[r])
+			}
+			m, err := s.Fit(context.Background(), order[:n], labels, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dec := make([]float64, test.Rows)
+			m.EvalDecision(0, dec)
+			out = append(out, dec)
+		}
+		return out
+	}
+	want := run(p.NewSession(x, []*nets.Matrix{test}, 2))
+	old := p.NewSession(x, []*nets.Matrix{test}, 2)
+	run(old)
+	colBase, rowBase := &old.slab[0], &old.rowSlab[0]
+	for i := range old.slab {
+		old.slab[i] = math.NaN()
+	}
+	for i := range old.rowSlab {
+		old.rowSlab[i] = float32(math.Inf(1))
+	}
+	old.Release()
+	s := p.NewSession(x, []*nets.Matrix{test}, 2)
+	if &s.slab[0] != colBase || &s.rowSlab[0] != rowBase {
+		t.Fatal("the new session did not take the released slabs")
+	}
+	got := run(s)
+	for r := range want {
+		for i := range want[r] {
+			if math.Float64bits(got[r][i]) != math.Float64bits(want[r][i]) {
+				t.Fatalf("round %d, row %d: %v on reused slabs, %v on fresh ones", r, i, got[r][i], want[r][i])
+			}
+		}
+	}
+	s.Release()
+
+	// A session dropped without Release gives its slabs back once collected.
+	slabs64.mu.Lock()
+	slabs64.free = nil
+	slabs64.mu.Unlock()
+	lost := p.NewSession(x, []*nets.Matrix{test}, 2)
+	run(lost)
+	lost = nil
+	for range 50 {
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+		slabs64.mu.Lock()
+		n := len(slabs64.free)
+		slabs64.mu.Unlock()
+		if n > 0 {
+			return
+		}
+	}
+	t.Fatal("an unreleased session's slab never came back")
 }
