@@ -59,6 +59,9 @@ type trialData struct {
 	pool, test nets.Matrix
 	seed       int
 	learner    learners.Learner
+	// tieRank is strategies.Query.TieRank: a permutation of the pool rows drawn
+	// from the (dataset, seed) stream "ties", shared by the seed's strategies.
+	tieRank []int32
 
 	r0once sync.Once
 	r0     *round0
@@ -170,7 +173,19 @@ func newTrialData(cfg *experiments.Config, d, seed int, setup *experiments.Setup
 		learner: l,
 		pool:    nets.Matrix{Rows: len(setup.PoolY), Cols: f, Data: setup.PoolX},
 		test:    nets.Matrix{Rows: len(setup.TestY), Cols: f, Data: setup.TestX},
+		tieRank: tieRanks(setup.Dataset, seed, len(setup.PoolY)),
 	}, nil
+}
+
+// tieRanks is the tie order of a (dataset, seed): rank[row] is the row's position
+// in a permutation of the pool rows drawn from the stream "ties".
+func tieRanks(dataset string, seed, rows int) []int32 {
+	perm := streams.New("ties", dataset, streams.Seed(seed)).Perm(rows)
+	rank := make([]int32, rows)
+	for pos, row := range perm {
+		rank[row] = int32(pos)
+	}
+	return rank
 }
 
 // evaluator scores a model on the test set, reusing its buffers.
@@ -326,6 +341,10 @@ func runTrial(ctx context.Context, cfg *experiments.Config, d, s, seed int, td *
 		fit = fitter(query.learner, td.setup.Classes)
 	}
 	srng := streams.New("strategy", key.Dataset, streams.Seed(seed), key.Strategy)
+	var oracle *strategies.Oracle
+	if strategies.IsOracle(spec.Name) {
+		oracle = &strategies.Oracle{Test: &td.test, TestY: td.setup.TestY}
+	}
 	ev := evaluator{test: &td.test, y: td.setup.TestY}
 	nRounds := rounds(proto, td.setup)
 	res := TrialResult{Key: key}
@@ -378,6 +397,7 @@ func runTrial(ctx context.Context, cfg *experiments.Config, d, s, seed int, td *
 		picks, err := strat.Select(ctx, strategies.Query{
 			Pool: &td.pool, Unlabeled: unlabeled, Labeled: labeled, Labels: labels,
 			Classes: td.setup.Classes, Model: qm, Fit: fit, Batch: proto.Batch, Rand: srng,
+			TieRank: td.tieRank, Oracle: oracle,
 		})
 		if err != nil {
 			return TrialResult{}, fmt.Errorf("round %d: %s: %w", r, spec.Name, err)

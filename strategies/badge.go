@@ -17,15 +17,15 @@ import (
 //	g_x = ∂ℓ(x, ŷ)/∂θ_last,   whose norm grows with the model's uncertainty,
 //
 // and the batch is chosen by k-means++ seeding (Arthur & Vassilvitskii 2007) on the
-// g_x: the first pick is the row of largest ‖g_x‖ (the lowest row on ties, as the
-// paper's code does with argmax), and each further pick is drawn from q.Rand with
+// g_x: the first pick is the row of largest ‖g_x‖ (ties by Query.TieRank; the
+// paper's code takes the first argmax), and each further pick is drawn from q.Rand with
 // probability
 //
 //	P(x) = D(x)² / Σ_u D(u)²,   D(x) = min over picks c of ‖g_x − g_c‖₂
 //
 // so the batch is both uncertain (long gradients) and diverse (far apart): a row that
 // duplicates a pick has D = 0 and is never drawn. When every remaining row duplicates a
-// pick (Σ D² = 0) the lowest remaining row is taken.
+// pick (Σ D² = 0) the remaining row first in Query.TieRank is taken.
 type badge struct {
 	g      nets.Matrix
 	d2     []float64 // D(x)² of each unlabeled row; 0 once picked
@@ -55,7 +55,7 @@ func (s *badge) Select(ctx context.Context, q Query) ([]int, error) {
 	first, best := 0, -1.0
 	for i := range u {
 		g := s.g.Row(i)
-		if n := dot(g, g); n > best {
+		if n := dot(g, g); n > best || (n == best && tieLess(q.TieRank, q.Unlabeled[i], q.Unlabeled[first])) {
 			first, best = i, n
 		}
 		s.d2[i] = math.Inf(1)
@@ -109,12 +109,16 @@ func (s *badge) draw(total float64, q Query) int {
 			return last // r fell past the summed weights through rounding
 		}
 	}
+	pick := -1
 	for i, p := range s.picked {
-		if !p {
-			return i
+		if !p && (pick < 0 || tieLess(q.TieRank, q.Unlabeled[i], q.Unlabeled[pick])) {
+			pick = i
 		}
 	}
-	panic("strategies: badge: no row left to pick") // unreachable: k ≤ len(q.Unlabeled)
+	if pick < 0 {
+		panic("strategies: badge: no row left to pick") // unreachable: k ≤ len(q.Unlabeled)
+	}
+	return pick
 }
 
 func dot(a, b []float64) float64 {

@@ -17,10 +17,10 @@ import (
 //
 //	u* = argmax_{u ∈ U} min_{c ∈ C} ‖φ(u) − φ(c)‖₂,   C ← C ∪ {u*}
 //
-// so a batch covers the embedding space instead of crowding one region. Ties go to the
-// lowest row. With no labeled rows there is no centre to measure from, and the first
-// pick is the lowest unlabeled row (the paper's code picks at random; a fixed start
-// keeps the batch a function of the embeddings alone).
+// so a batch covers the embedding space instead of crowding one region. Ties go by
+// Query.TieRank. With no labeled rows there is no centre to measure from (every
+// distance is +Inf), and the first pick is the unlabeled row first in TieRank: a
+// random start, as in the paper's code, drawn from the seed's tie order.
 //
 // Memory is O(pool × embedding): one vector of min distances is updated after each
 // pick, never a pool × pool distance matrix.
@@ -61,7 +61,8 @@ func (s *coreset) Select(ctx context.Context, q Query) ([]int, error) {
 			if d < 0 {
 				continue // picked
 			}
-			if best < 0 || d > s.minDist[best] || (math.IsNaN(s.minDist[best]) && !math.IsNaN(d)) {
+			if best < 0 || d > s.minDist[best] || (math.IsNaN(s.minDist[best]) && !math.IsNaN(d)) ||
+				(d == s.minDist[best] && tieLess(q.TieRank, q.Unlabeled[i], q.Unlabeled[best])) {
 				best = i
 			}
 		}

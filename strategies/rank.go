@@ -15,15 +15,17 @@ type ranker struct {
 	heap   []int // positions into rows/scores; heap[0] is the worst kept
 	rows   []int
 	scores []float64
+	tie    []int32
 }
 
 // topK returns the rows[i] of the k largest scores[i], best first, as a new slice.
-// Equal scores rank the lower row first, and NaN ranks below every number, so the
-// answer is a function of the scores alone. NaN entries of scores are overwritten
+// Equal scores rank by tie (Query.TieRank; nil: the lower row first), and NaN
+// ranks below every number, so the answer is a function of the scores and the
+// tie order alone. NaN entries of scores are overwritten
 // with -Inf. k is clamped to len(rows).
 //
 // A bounded min-heap makes this O(n log k): the batch is usually tiny next to the pool.
-func (r *ranker) topK(rows []int, scores []float64, k int) []int {
+func (r *ranker) topK(tie []int32, rows []int, scores []float64, k int) []int {
 	if len(rows) != len(scores) {
 		panic(fmt.Sprintf("strategies: %d rows for %d scores", len(rows), len(scores)))
 	}
@@ -36,7 +38,7 @@ func (r *ranker) topK(rows []int, scores []float64, k int) []int {
 			scores[i] = math.Inf(-1)
 		}
 	}
-	r.rows, r.scores = rows, scores
+	r.rows, r.scores, r.tie = rows, scores, tie
 	r.heap = r.heap[:0]
 	for i := range rows {
 		switch {
@@ -55,7 +57,7 @@ func (r *ranker) topK(rows []int, scores []float64, k int) []int {
 		r.heap[0] = r.heap[n-1]
 		r.down(0, n-1)
 	}
-	r.rows, r.scores = nil, nil
+	r.rows, r.scores, r.tie = nil, nil, nil
 	return out
 }
 
@@ -65,7 +67,7 @@ func (r *ranker) better(i, j int) bool {
 	if si != sj {
 		return si > sj
 	}
-	return r.rows[i] < r.rows[j]
+	return tieLess(r.tie, r.rows[i], r.rows[j])
 }
 
 func (r *ranker) up(c int) {

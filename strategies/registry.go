@@ -70,6 +70,9 @@ type Info struct {
 	Params []Param
 	// Needs lists the model capabilities the strategy uses.
 	Needs []Capability
+	// Oracle marks an upper bound that reads the test labels (Query.Oracle): it is
+	// reported apart from the strategies, never ranked with them.
+	Oracle bool
 }
 
 // Problem is one thing wrong with a strategy entry of a config.
@@ -123,8 +126,13 @@ func oneOf(set ...string) func(any) string {
 	}
 }
 
-// specs is the registry, in the order of the design's table.
-var specs = []spec{
+// specs is the registry: the deep-AL set in the order of the design's table, then
+// the survey strategies, the low-budget and Bayesian ones, the kernel-machine ones
+// and the oracles, each group in its own file.
+var specs = slices.Concat(coreSpecs, surveySpecs, lowBudgetSpecs, kernelSpecs, oracleSpecs)
+
+// coreSpecs are the strategies of the design's table.
+var coreSpecs = []spec{
 	{
 		info: Info{Name: "random", Summary: "uniform sample without replacement; the baseline",
 			Formula: "x ~ Uniform(U)", Paper: "—"},
@@ -246,6 +254,12 @@ func Registry() []Info {
 		}
 	}
 	return out
+}
+
+// IsOracle reports whether name is a registered oracle (Info.Oracle).
+func IsOracle(name string) bool {
+	s := lookup(name)
+	return s != nil && s.info.Oracle
 }
 
 // Names returns the registered names in Registry order.

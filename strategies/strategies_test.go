@@ -108,7 +108,7 @@ func TestTiesBreakByLowestRow(t *testing.T) {
 
 func TestTopKNaNRanksLast(t *testing.T) {
 	var r ranker
-	got := r.topK([]int{4, 6, 8, 9}, []float64{math.NaN(), 1, math.NaN(), 0.5}, 3)
+	got := r.topK(nil, []int{4, 6, 8, 9}, []float64{math.NaN(), 1, math.NaN(), 0.5}, 3)
 	if want := []int{6, 9, 4}; !slices.Equal(got, want) {
 		t.Errorf("topK = %v, want %v", got, want)
 	}

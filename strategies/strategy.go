@@ -21,7 +21,7 @@ type Strategy interface {
 	// Name is the strategy's registered name, such as "margin".
 	Name() string
 	// Select returns min(q.Batch, len(q.Unlabeled)) distinct rows of q.Pool, all from
-	// q.Unlabeled. Ties break by the lowest row.
+	// q.Unlabeled. Ties break by q.TieRank (see Query).
 	Select(ctx context.Context, q Query) ([]int, error)
 }
 
@@ -48,6 +48,31 @@ type Query struct {
 	Batch int
 	// Rand is the strategy's own stream, keyed by (dataset, seed, strategy).
 	Rand *rand.Rand
+	// TieRank breaks ties between equally scored rows: the row of lower
+	// TieRank[row] ranks first. It is a random permutation of the pool rows drawn
+	// once per (dataset, seed), the same for every strategy of the seed, so tied
+	// picks do not follow the data file's row order (iris and wine are sorted by
+	// class) while comparisons between strategies stay paired. nil breaks ties by
+	// the lowest row.
+	TieRank []int32
+	// Oracle is the test set, given only to strategies registered as oracles
+	// (Info.Oracle): upper bounds that peek at the labels they are scored on.
+	Oracle *Oracle
+}
+
+// Oracle is what an oracle strategy may read besides the pool: the test set the
+// trial is scored on.
+type Oracle struct {
+	Test  *nets.Matrix
+	TestY []int
+}
+
+// tieLess reports whether row a ranks before row b among equal scores.
+func tieLess(tie []int32, a, b int) bool {
+	if tie == nil {
+		return a < b
+	}
+	return tie[a] < tie[b]
 }
 
 // Model is the trained model a strategy queries; its capabilities are the interfaces
