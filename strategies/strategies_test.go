@@ -504,3 +504,81 @@ func TestEntropyOfNaNRowRanksLast(t *testing.T) {
 		t.Fatalf("entropy of a one-hot row = %v, want 0", h)
 	}
 }
+
+// TestTiesFollowTieRank: with Query.TieRank, every ranking strategy takes tied rows
+// in the tie order rather than the row order.
+func TestTiesFollowTieRank(t *testing.T) {
+	pool := matrix([]float64{1, 0}, []float64{1, 1e-9}, []float64{1, 2e-9}, []float64{1, 3e-9},
+		[]float64{1, 4e-9}, []float64{1, 5e-9})
+	same := []float64{0.5, 0.5}
+	m := &tableModel{pool: pool, probs: [][]float64{same, same, same, same, same, same},
+		norms: [][]float64{{1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}},
+		gemb:  [][]float64{{1, 0}, {0, 1}, {-1, 0}, {0, -1}, {1, 0}, {0, 1}},
+		mc:    func(r, t int) []float64 { return []float64{float64(t % 2), float64(1 - t%2)} },
+	}
+	// Rows by tie order: 5, 4, 0, 3, 1, 2.
+	tie := []int32{2, 4, 5, 3, 1, 0}
+	q := Query{Pool: pool, Unlabeled: []int{1, 3, 4, 5}, Classes: 2, Model: m, Batch: 2, TieRank: tie}
+	for _, name := range []string{"least_confidence", "margin", "entropy", "egl", "bald", "density"} {
+		if got := selectOnce(t, name, nil, q); !slices.Equal(got, []int{5, 4}) {
+			t.Errorf("%s picked %v on a tie, want [5 4] (the tie order)", name, got)
+		}
+	}
+	q.Batch = 1
+	if got := selectOnce(t, "badge", nil, q); !slices.Equal(got, []int{5}) {
+		t.Errorf("badge first pick %v on a norm tie, want [5]", got)
+	}
+	circle := matrix([]float64{0, 0}, []float64{0, 1}, []float64{1, 0}, []float64{0, -1}, []float64{-1, 0})
+	cm := &tableModel{pool: circle, probs: [][]float64{same, same, same, same, same}}
+	cq := Query{Pool: circle, Unlabeled: []int{1, 2, 3, 4}, Labeled: []int{0}, Labels: []int{0},
+		Classes: 2, Model: cm, Batch: 2, TieRank: []int32{0, 4, 2, 1, 3}}
+	if got := selectOnce(t, "coreset", nil, cq); !slices.Equal(got, []int{3, 2}) {
+		t.Errorf("coreset picked %v on a tie, want [3 2] (the tie order)", got)
+	}
+}
+
+// TestTieRankUnbiasesAClassSortedPool: on a pool sorted by class (as iris and wine
+// are) where every row ties, breaking ties by the lowest row takes the whole batch
+// from class 0; a random tie order takes each class about equally often.
+func TestTieRankUnbiasesAClassSortedPool(t *testing.T) {
+	const perClass, classes, batch = 30, 3, 10
+	n := perClass * classes
+	rows := make([][]float64, n)
+	probs := make([][]float64, n)
+	for r := range rows {
+		rows[r] = []float64{float64(r)}
+		probs[r] = []float64{0.4, 0.3, 0.3}
+	}
+	pool := matrix(rows...)
+	m := &tableModel{pool: pool, probs: probs}
+	unl := make([]int, n)
+	for i := range unl {
+		unl[i] = i
+	}
+	class := func(r int) int { return r / perClass }
+	q := Query{Pool: pool, Unlabeled: unl, Classes: classes, Model: m, Batch: batch}
+	for _, r := range selectOnce(t, "margin", nil, q) {
+		if class(r) != 0 {
+			t.Fatalf("without a tie order row %d (class %d) was picked; want the lowest rows, all class 0", r, class(r))
+		}
+	}
+	var count [classes]int
+	const draws = 200
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range draws {
+		tie := make([]int32, n)
+		for pos, r := range rng.Perm(n) {
+			tie[r] = int32(pos)
+		}
+		q.TieRank = tie
+		for _, r := range selectOnce(t, "margin", nil, q) {
+			count[class(r)]++
+		}
+	}
+	// Each class's share of 2,000 picks is 1/3 with a standard error of about 0.01.
+	for c, k := range count {
+		if share := float64(k) / (draws * batch); share < 0.28 || share > 0.39 {
+			t.Errorf("class %d got %.3f of the tied picks, want about 1/3", c, share)
+		}
+	}
+}
