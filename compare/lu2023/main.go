@@ -5,6 +5,7 @@
 // Usage:
 //
 //	go run ./compare/lu2023 -run DIR [-paper compare/lu2023/paper.csv]
+//	go run ./compare/lu2023 -run DIR -paper compare/survey/paper.csv -columns random=uniform,us-c=us_c,...
 //
 // It reads DIR/trials.csv, computes per (dataset, strategy, seed) the AUBC of
 // the accuracy curve in both normalisations (albench's AULC and the paper's,
@@ -20,6 +21,10 @@
 // from paper.csv's n_trials column (100 on the small sets and 10 on the large
 // ones, as the authors' results/analysis.py aligns them); without the column
 // every dataset counts as -paper-n trials.
+//
+// With -columns label=prefix,... (configs/survey.yaml's strategies against every
+// column of the paper's table, compare/survey/paper.csv) it prints instead one
+// row per strategy and one column per dataset (writeByStrategy).
 package main
 
 import (
@@ -41,7 +46,7 @@ func run(stdout, stderr io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	paper, err := readPaper(opt.paper, opt.paperN)
+	paper, err := readPaper(opt.paper, opt.paperN, opt.columns)
 	if err != nil {
 		return err
 	}
@@ -53,6 +58,9 @@ func run(stdout, stderr io.Writer, args []string) error {
 	trials, err := readCurves(f)
 	if err != nil {
 		return err
+	}
+	if opt.columns != nil {
+		return writeByStrategy(stdout, paper, trials, opt.order)
 	}
 	return writeTables(stdout, paper, trials)
 }

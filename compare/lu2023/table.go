@@ -32,6 +32,11 @@ type options struct {
 	runDir string
 	paper  string
 	paperN int
+	// columns, when set (-columns), maps the run's strategy labels to paper.csv
+	// column prefixes instead of paperColumns, and the output is one row per
+	// strategy (writeByStrategy).
+	columns map[string]string
+	order   []string // the labels of columns in the flag's order
 }
 
 func parseFlags(stderr io.Writer, args []string) (options, error) {
@@ -41,8 +46,26 @@ func parseFlags(stderr io.Writer, args []string) (options, error) {
 	fs.StringVar(&o.runDir, "run", "", "albench run folder holding trials.csv (required)")
 	fs.StringVar(&o.paper, "paper", "compare/lu2023/paper.csv", "the paper's published means and stds")
 	fs.IntVar(&o.paperN, "paper-n", 100, "the paper's trials per dataset where paper.csv has no n_trials column")
+	cols := fs.String("columns", "", "label=prefix,... : compare these run labels with these paper.csv columns, one row per strategy")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if *cols != "" {
+		o.columns = map[string]string{}
+		for _, kv := range strings.Split(*cols, ",") {
+			label, prefix, ok := strings.Cut(kv, "=")
+			if !ok || label == "" || prefix == "" {
+				return o, fmt.Errorf("-columns: %q is not label=prefix", kv)
+			}
+			if _, dup := o.columns[label]; dup {
+				return o, fmt.Errorf("-columns: label %q given twice", label)
+			}
+			o.columns[label] = prefix
+			o.order = append(o.order, label)
+		}
+		if _, ok := o.columns[uniform]; !ok {
+			return o, fmt.Errorf("-columns: needs %s=<the paper's Uniform column>, the baseline of every Δ", uniform)
+		}
 	}
 	if o.runDir == "" || fs.NArg() != 0 {
 		return o, errors.New("usage: lu2023 -run DIR [-paper FILE] [-paper-n N]")
@@ -66,7 +89,10 @@ type paperRow struct {
 // readPaper reads paper.csv (columns dataset, <col>_mean, <col>_std for the
 // columns of paperColumns, optionally n_trials). Lines starting with '#' are
 // comments.
-func readPaper(path string, defaultN int) ([]paperRow, error) {
+func readPaper(path string, defaultN int, columns map[string]string) ([]paperRow, error) {
+	if columns == nil {
+		columns = paperColumns
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -107,7 +133,7 @@ func readPaper(path string, defaultN int) ([]paperRow, error) {
 			}
 			pr.n = v
 		}
-		for label, prefix := range paperColumns {
+		for label, prefix := range columns {
 			if _, ok := col[prefix+"_mean"]; !ok {
 				continue
 			}
@@ -395,4 +421,67 @@ func nCell(na, np int) string {
 		return fmt.Sprintf("%s/%d", dash, np)
 	}
 	return fmt.Sprintf("%d/%d", na, np)
+}
+
+// writeByStrategy prints one row per strategy of order (the -columns labels):
+// per dataset of paper, albench's paper-style mean against the paper's, z and
+// agreement, and albench's paired ΔAUBC against Uniform with its Holm-corrected
+// Wilcoxon p. A label the paper has no column for (an albench-only strategy)
+// shows albench's numbers alone.
+func writeByStrategy(w io.Writer, paper []paperRow, trials map[string]*trialScores, order []string) error {
+	head := []string{"strategy"}
+	align := []string{":--"}
+	for _, pr := range paper {
+		head = append(head, pr.dataset)
+		align = append(align, "--:")
+	}
+	head = append(head, "agree")
+	align = append(align, ":-:")
+	fmt.Fprintf(w, "| %s |\n|%s|\n", strings.Join(head, " | "), strings.Join(align, "|"))
+	vs := map[string]map[string]versus{}
+	for _, pr := range paper {
+		vs[pr.dataset] = compareWithUniform(trials, pr.dataset)
+	}
+	for _, label := range order {
+		cells := []string{label}
+		var t tally
+		for _, pr := range paper {
+			c := compareCell(trials, pr, label)
+			t.add(c)
+			cells = append(cells, strategyCell(c, vs[pr.dataset][label], label == uniform))
+		}
+		agree := dash
+		if t.compared > 0 {
+			agree = fmt.Sprintf("%d/%d", t.agree, t.compared)
+		}
+		fmt.Fprintf(w, "| %s |\n", strings.Join(append(cells, agree), " | "))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "Each cell: albench's paper-style AUBC mean / the paper's (z, ✓ when |z·SE| ≤ 3·SE + %.3f); below, albench's paired ΔAUBC against Uniform and its Wilcoxon p, Holm-corrected over the strategies of the dataset. — : not run, or not in the paper.\n", agreeSlack)
+	return nil
+}
+
+// strategyCell formats one (strategy, dataset) of writeByStrategy.
+func strategyCell(c cell, v versus, baseline bool) string {
+	if !c.ok {
+		if c.havePaper {
+			return fmt.Sprintf("— / %.4f", c.paperMean)
+		}
+		return dash
+	}
+	s := fmt.Sprintf("%.4f", c.paper.Mean)
+	if c.havePaper {
+		s += fmt.Sprintf(" / %.4f", c.paperMean)
+		if !math.IsNaN(c.z) {
+			mark := "✗"
+			if c.agree {
+				mark = "✓"
+			}
+			s += fmt.Sprintf(" (%+.1f %s)", c.z, mark)
+		}
+	}
+	if !baseline && v.n > 0 {
+		s += fmt.Sprintf("<br>Δ %+.4f, p %s", v.delta, strconv.FormatFloat(v.p, 'g', 2, 64))
+	}
+	return s
 }
