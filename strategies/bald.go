@@ -69,5 +69,5 @@ func (s *bald) Select(ctx context.Context, q Query) ([]int, error) {
 		}
 		s.scores[i] = math.Max(0, entropy(m)-float64(s.hsum[i]*inv))
 	}
-	return s.rank.topK(q.Unlabeled, s.scores, k), nil
+	return s.rank.topK(q.TieRank, q.Unlabeled, s.scores, k), nil
 }

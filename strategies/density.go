@@ -56,7 +56,7 @@ func (s *density) Select(ctx context.Context, q Query) ([]int, error) {
 	for i, r := range q.Unlabeled {
 		s.scores[i] = s.measure(p.Row(i)) * s.sim[r]
 	}
-	return s.rank.topK(q.Unlabeled, s.scores, k), nil
+	return s.rank.topK(q.TieRank, q.Unlabeled, s.scores, k), nil
 }
 
 // similarity caches (max(0, mean cosine similarity to the pool))^β for every pool row.

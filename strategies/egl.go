@@ -48,5 +48,5 @@ func (s *egl) Select(ctx context.Context, q Query) ([]int, error) {
 		}
 		s.scores[i] = e
 	}
-	return s.rank.topK(q.Unlabeled, s.scores, k), nil
+	return s.rank.topK(q.TieRank, q.Unlabeled, s.scores, k), nil
 }

@@ -139,7 +139,7 @@ func (s *qbc) Select(ctx context.Context, q Query) ([]int, error) {
 			s.scores[i] = math.Max(0, entropy(acc)-float64(s.hsum[i]*inv))
 		}
 	}
-	return s.rank.topK(q.Unlabeled, s.scores, k), nil
+	return s.rank.topK(q.TieRank, q.Unlabeled, s.scores, k), nil
 }
 
 // vote sets s.pred to member m's predicted class of each unlabeled row (gathered in

@@ -69,14 +69,14 @@ func (s *uncertainty) Select(ctx context.Context, q Query) ([]int, error) {
 		for i := range s.scores {
 			s.scores[i] = decisionMargin(f.Row(i))
 		}
-		return s.rank.topK(q.Unlabeled, s.scores, k), nil
+		return s.rank.topK(q.TieRank, q.Unlabeled, s.scores, k), nil
 	}
 	p := s.probs(q)
 	s.scores = grow(s.scores, p.Rows)
 	for i := range s.scores {
 		s.scores[i] = s.measure(p.Row(i))
 	}
-	return s.rank.topK(q.Unlabeled, s.scores, k), nil
+	return s.rank.topK(q.TieRank, q.Unlabeled, s.scores, k), nil
 }
 
 // decisionMargin scores a row of decision values for margin sampling, larger
