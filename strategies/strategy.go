@@ -61,10 +61,13 @@ type Query struct {
 }
 
 // Oracle is what an oracle strategy may read besides the pool: the test set the
-// trial is scored on.
+// trial is scored on, and the true labels of the pool.
 type Oracle struct {
 	Test  *nets.Matrix
 	TestY []int
+	// PoolY[row] is the true class of pool row row, labeled or not: a look-ahead
+	// oracle retrains on a candidate with the label the annotator would give it.
+	PoolY []int
 }
 
 // tieLess reports whether row a ranks before row b among equal scores.
