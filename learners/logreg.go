@@ -27,32 +27,19 @@ func (l *lbfgsLearner) Fit(ctx context.Context, x *nets.Matrix, y []int, classes
 	return l.p.Fit(ctx, x, y, classes, rng)
 }
 
-// NewSession warm-starts L-BFGS from the previous round's weights: one point more
-// moves the optimum little, so few iterations remain.
+// NewSession warm-starts L-BFGS from the previous round's weights (one point more
+// moves the optimum little, so few iterations remain) and copies and checks only
+// the rows new since the previous round (logreg.Session).
 func (l *lbfgsLearner) NewSession(pool *nets.Matrix, _ []*nets.Matrix, classes int, _ *rand.Rand) (Session, error) {
-	return &lbfgsSession{l: l, pool: pool, classes: classes}, nil
+	return lbfgsSession{l.p.NewSession(pool, classes)}, nil
 }
 
-type lbfgsSession struct {
-	l       *lbfgsLearner
-	pool    *nets.Matrix
-	classes int
-	prev    *logreg.Model
-	x       nets.Matrix
-}
+type lbfgsSession struct{ s *logreg.Session }
 
-func (s *lbfgsSession) Fit(ctx context.Context, labeled, labels []int, rng *rand.Rand) (Model, error) {
-	s.x.Gather(s.pool, labeled)
-	var m *logreg.Model
-	var err error
-	if s.prev == nil {
-		m, err = s.l.p.Fit(ctx, &s.x, labels, s.classes, rng)
-	} else {
-		m, err = s.l.p.FitFrom(ctx, s.prev, &s.x, labels, s.classes, rng)
-	}
+func (s lbfgsSession) Fit(ctx context.Context, labeled, labels []int, _ *rand.Rand) (Model, error) {
+	m, err := s.s.Fit(ctx, labeled, labels)
 	if err != nil {
 		return nil, err
 	}
-	s.prev = m
 	return m, nil
 }

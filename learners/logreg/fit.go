@@ -9,6 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/optimize"
 
+	"albench/internal/fmath"
 	"albench/nets"
 )
 
@@ -33,6 +34,7 @@ type workspace struct {
 	ctx      context.Context
 	x        *nets.Matrix
 	ys       []int // labels as indices among the present classes
+	slot     []int // class → index among the present classes
 	rows     int
 	invN     float64 // 1/n
 	invCN    float64 // 1/(C n), the L2 strength of F
@@ -93,10 +95,15 @@ func (p Params) FitFrom(ctx context.Context, prev *Model, x *nets.Matrix, y []in
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	p = p.withDefaults()
 	if err := checkData(x, y, classes); err != nil {
 		return nil, err
 	}
+	return p.fit(ctx, new(Model), prev, x, y, classes)
+}
+
+// fit is FitFrom on checked data into m (≠ prev), reusing m's buffers.
+func (p Params) fit(ctx context.Context, m, prev *Model, x *nets.Matrix, y []int, classes int) (*Model, error) {
+	p = p.withDefaults()
 	if prev != nil && prev.features != x.Cols {
 		return nil, fmt.Errorf("logreg: warm start from %d features, data has %d", prev.features, x.Cols)
 	}
@@ -104,11 +111,13 @@ func (p Params) FitFrom(ctx context.Context, prev *Model, x *nets.Matrix, y []in
 		return nil, err
 	}
 	d := x.Cols
-	count := make([]int, classes)
+	count := resizeInts(m.count, classes)
+	m.count = count
+	clear(count)
 	for _, c := range y {
 		count[c]++
 	}
-	var present []int
+	present := m.present[:0]
 	for c, k := range count {
 		if k > 0 {
 			present = append(present, c)
@@ -121,21 +130,19 @@ func (p Params) FitFrom(ctx context.Context, prev *Model, x *nets.Matrix, y []in
 	case 2:
 		rows = 1
 	}
-	m := &Model{
-		classes:   classes,
-		features:  d,
-		present:   present,
-		rows:      rows,
-		theta:     make([]float64, rows*(d+1)),
-		z:         make([]float64, max(rows, 1)),
-		converged: true,
-	}
+	m.classes, m.features, m.present, m.rows = classes, d, present, rows
+	m.theta = resize(m.theta, rows*(d+1))
+	clear(m.theta)
+	m.z = resize(m.z, max(rows, 1))
+	m.nIter, m.converged = 0, true
 	if rows == 0 {
 		return m, nil
 	}
-	var ws *workspace
+	ws := m.ws
 	if prev != nil {
-		ws, prev.ws = prev.ws, nil
+		if prev.ws != nil {
+			ws, prev.ws = prev.ws, nil
+		}
 		warmStart(m, prev)
 	}
 	if ws == nil {
@@ -204,7 +211,8 @@ func (ws *workspace) minimize(ctx context.Context, m *Model, p Params, x *nets.M
 	ws.invN = 1 / float64(n)
 	ws.invCN = 1 / (p.C * float64(n))
 	ws.ys = resizeInts(ws.ys, n)
-	slot := make([]int, m.classes)
+	ws.slot = resizeInts(ws.slot, m.classes)
+	slot := ws.slot
 	for k, c := range m.present {
 		slot[c] = k
 	}
@@ -310,9 +318,19 @@ func objective(theta, grad []float64, x *nets.Matrix, ys []int, rows int, invN, 
 			g[r] = s
 		}
 		if rows == 1 {
+			// log1pExp(z) and sigmoid(z) both take e^{−|z|}: computed once.
 			z, yi := g[0], float64(ys[i])
-			loss += log1pExp(z) - float64(yi*z)
-			g[0] = sigmoid(z) - yi
+			e := fmath.Exp(-math.Abs(z))
+			sp := log1p(e) // log(1 + e^z) for z ≤ 0
+			if z > 0 {
+				sp += z
+			}
+			sig := e / (1 + e) // σ(z) for z < 0
+			if z >= 0 {
+				sig = 1 / (1 + e)
+			}
+			loss += sp - float64(yi*z)
+			g[0] = sig - yi
 		} else {
 			zy := g[ys[i]]
 			loss += softmax(g) - zy

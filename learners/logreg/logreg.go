@@ -122,6 +122,7 @@ type Model struct {
 	nIter     int
 	converged bool
 	z         []float64 // per-row logits scratch (len rows)
+	count     []int     // per-class label counts of the fit (scratch)
 	ws        *workspace
 }
 

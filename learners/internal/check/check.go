@@ -5,7 +5,6 @@ package check
 import (
 	"errors"
 	"fmt"
-	"math"
 
 	"albench/nets"
 )
@@ -15,6 +14,14 @@ import (
 // match, a label outside [0, classes) or a value that is not finite. pkg prefixes
 // the message ("lda: ...").
 func Data(pkg string, x *nets.Matrix, y []int, classes int) error {
+	return DataFrom(pkg, x, y, classes, 0)
+}
+
+// DataFrom is Data for training data whose rows before from were checked already
+// (by an earlier call on a prefix of x and y): the shape is checked in full,
+// labels and values only from row from on, with Data's messages and indices. A
+// learner refitted on a growing labeled set so checks each row once.
+func DataFrom(pkg string, x *nets.Matrix, y []int, classes, from int) error {
 	if classes < 1 {
 		return fmt.Errorf("%s: %d classes", pkg, classes)
 	}
@@ -27,13 +34,15 @@ func Data(pkg string, x *nets.Matrix, y []int, classes int) error {
 	if len(y) != x.Rows {
 		return fmt.Errorf("%s: %d labels for %d rows", pkg, len(y), x.Rows)
 	}
-	for i, c := range y {
-		if c < 0 || c >= classes {
+	from = min(max(from, 0), x.Rows)
+	for i := from; i < len(y); i++ {
+		if c := y[i]; c < 0 || c >= classes {
 			return fmt.Errorf("%s: label %d of row %d outside [0, %d)", pkg, c, i, classes)
 		}
 	}
-	for i, v := range x.Data {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+	for i := from * x.Cols; i < len(x.Data); i++ {
+		// v − v is 0 for a finite v and NaN for ±Inf or NaN: one test for both.
+		if v := x.Data[i]; v-v != 0 {
 			return fmt.Errorf("%s: x[%d][%d] = %v", pkg, i/x.Cols, i%x.Cols, v)
 		}
 	}
