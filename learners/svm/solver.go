@@ -58,6 +58,12 @@ type solver struct {
 	c, eps          float64
 	unshrink        bool
 	q               qMatrix
+	// upMax and upIdx are argmaxUp over the active set, found by update while it
+	// updates ∇f; upValid says they are current (doShrinking, which may swap
+	// variables and change the active set, and each use clear it).
+	upMax   float64
+	upIdx   int
+	upValid bool
 }
 
 func (s *solver) updateStatus(i int) {
@@ -91,7 +97,7 @@ func (s *solver) updateStatus(i int) {
 func (s *solver) solve(ctx context.Context, y []int8, alpha, g0, gbar0, qd []float64,
 	q qMatrix, c, eps float64, shrinking bool) (solveResult, error) {
 	l := len(y)
-	s.l, s.c, s.eps, s.q, s.unshrink = l, c, eps, q, false
+	s.l, s.c, s.eps, s.q, s.unshrink, s.upValid = l, c, eps, q, false, false
 	s.y = append(s.y[:0], y...)
 	s.alpha = append(s.alpha[:0], alpha...)
 	s.qd = append(s.qd[:0], qd...)
@@ -252,14 +258,12 @@ func (s *solver) update(i, j int) {
 		}
 	}
 	dai, daj := a[i]-oldAi, a[j]-oldAj
-	g := s.g[:as]
-	qi, qj = qi[:as], qj[:as]
-	for k := range g {
-		g[k] += float64(float64(qi[k])*dai) + float64(float64(qj[k])*daj)
-	}
 	ui, uj := s.status[i] == atUpper, s.status[j] == atUpper
 	s.updateStatus(i)
 	s.updateStatus(j)
+	// ∇f and the next working set's i in one pass over the active set.
+	s.upMax, s.upIdx = updateArgmaxUp(s.g[:as], qi[:as], qj[:as], dai, daj, s.yf[:as], s.upMask[:as])
+	s.upValid = true
 	l := s.l
 	if ui != (s.status[i] == atUpper) {
 		s.gbarAdd(s.q.getQ(i, l), ui)
@@ -291,7 +295,11 @@ func (s *solver) selectWorkingSet() (outI, outJ int, done bool) {
 	g, yf := s.g[:as], s.yf[:as]
 	upMask, lowMask, qd := s.upMask[:as], s.lowMask[:as], s.qd[:as]
 	// i: the last t of I_up with the largest −y_t∇_t (ineligible t are −∞).
-	gmax, i := argmaxUp(g, yf, upMask)
+	gmax, i := s.upMax, s.upIdx
+	if !s.upValid {
+		gmax, i = argmaxUp(g, yf, upMask)
+	}
+	s.upValid = false
 	if gmax == math.Inf(-1) {
 		// I_up is empty: no j has b > 0, and the scan of I_low would change
 		// nothing that is returned.
@@ -358,6 +366,12 @@ func argmaxUp(g, yf, upMask []float64) (float64, int) {
 			m0, i0 = v, t
 		}
 	}
+	return mergeLanes(m0, i0, m1, i1, m2, i2, m3, i3)
+}
+
+// mergeLanes merges the (largest value, last index) of four interleaved scans
+// by value, the larger index on a tie.
+func mergeLanes(m0 float64, i0 int, m1 float64, i1 int, m2 float64, i2 int, m3 float64, i3 int) (float64, int) {
 	for _, c := range [3]struct {
 		m float64
 		i int
@@ -367,6 +381,44 @@ func argmaxUp(g, yf, upMask []float64) (float64, int) {
 		}
 	}
 	return m0, i0
+}
+
+// updateArgmaxUp adds Q_it Δα_i + Q_jt Δα_j to g_t (qi, qj rows i and j of Q)
+// and returns argmaxUp of the updated g: the same bits of g and the same value
+// and index as the update loop followed by argmaxUp, in one pass.
+func updateArgmaxUp(g []float64, qi, qj []float32, dai, daj float64, yf, upMask []float64) (float64, int) {
+	n := len(g)
+	qi, qj, yf, upMask = qi[:n], qj[:n], yf[:n], upMask[:n]
+	m0, m1, m2, m3 := math.Inf(-1), math.Inf(-1), math.Inf(-1), math.Inf(-1)
+	i0, i1, i2, i3 := -1, -1, -1, -1
+	t := 0
+	for ; t+4 <= n; t += 4 {
+		g0 := g[t] + (float64(float64(qi[t])*dai) + float64(float64(qj[t])*daj))
+		g1 := g[t+1] + (float64(float64(qi[t+1])*dai) + float64(float64(qj[t+1])*daj))
+		g2 := g[t+2] + (float64(float64(qi[t+2])*dai) + float64(float64(qj[t+2])*daj))
+		g3 := g[t+3] + (float64(float64(qi[t+3])*dai) + float64(float64(qj[t+3])*daj))
+		g[t], g[t+1], g[t+2], g[t+3] = g0, g1, g2, g3
+		if v := -float64(yf[t]*g0) + upMask[t]; v >= m0 {
+			m0, i0 = v, t
+		}
+		if v := -float64(yf[t+1]*g1) + upMask[t+1]; v >= m1 {
+			m1, i1 = v, t+1
+		}
+		if v := -float64(yf[t+2]*g2) + upMask[t+2]; v >= m2 {
+			m2, i2 = v, t+2
+		}
+		if v := -float64(yf[t+3]*g3) + upMask[t+3]; v >= m3 {
+			m3, i3 = v, t+3
+		}
+	}
+	for ; t < n; t++ {
+		gt := g[t] + (float64(float64(qi[t])*dai) + float64(float64(qj[t])*daj))
+		g[t] = gt
+		if v := -float64(yf[t]*gt) + upMask[t]; v >= m0 {
+			m0, i0 = v, t
+		}
+	}
+	return mergeLanes(m0, i0, m1, i1, m2, i2, m3, i3)
 }
 
 // beShrunk reports whether a bounded variable cannot enter the working set soon
@@ -390,6 +442,7 @@ func (s *solver) beShrunk(i int, gmax1, gmax2 float64) bool {
 // doShrinking removes bounded variables unlikely to change from the active set;
 // once the gap is within 10·eps it reconstructs the gradient and unshrinks once.
 func (s *solver) doShrinking() {
+	s.upValid = false
 	gmax1, gmax2 := math.Inf(-1), math.Inf(-1)
 	for i := range s.activeSize {
 		if s.y[i] == 1 {
