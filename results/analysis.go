@@ -46,6 +46,13 @@ type Meta struct {
 	Target float64
 	// Baseline is the strategy compared against; "" means DefaultBaseline.
 	Baseline string
+	// Oracles lists the labels of strategies that are upper bounds reading the
+	// test labels (strategies.IsOracle of the label's strategy name). Their rows
+	// are reported apart: never ranked, compared pairwise or counted in a Holm
+	// family, marked in summary.csv and curves.csv (column oracle) and in every
+	// table and legend, and drawn as ceiling lines. Labels without records are
+	// ignored.
+	Oracles []string
 	Elapsed  time.Duration // zero: not shown
 	Started  time.Time     // zero: not shown
 	// Partial, when not empty, says the report covers part of the grid (such as
@@ -72,7 +79,8 @@ func (m Meta) baseline() string {
 // ranks and pairwise wins across datasets. Build it with Analyze.
 type Analysis struct {
 	Datasets   []string // display order
-	Strategies []string // display order, without Skyline
+	Strategies []string // display order, without Skyline and the oracles
+	Oracles    []string // display order (that of Meta.Strategies), the oracles of Meta.Oracles with records
 	Seeds      []int    // sorted seeds present in the records
 	Baseline   string
 	Target     float64
@@ -194,6 +202,17 @@ func AnalyzeSorted(recs iter.Seq[Record], meta Meta) (*Analysis, error) {
 	slices.Sort(seeds)
 	a.Datasets = displayOrder(meta.Datasets, datasets)
 	a.Strategies = displayOrder(meta.Strategies, strategies)
+	if len(meta.Oracles) > 0 {
+		all := a.Strategies
+		a.Strategies, a.Oracles = nil, nil
+		for _, st := range all {
+			if slices.Contains(meta.Oracles, st) {
+				a.Oracles = append(a.Oracles, st)
+			} else {
+				a.Strategies = append(a.Strategies, st)
+			}
+		}
+	}
 	a.Seeds = seeds
 
 	for k, t := range a.trials {
@@ -220,6 +239,25 @@ func AnalyzeSorted(recs iter.Seq[Record], meta Meta) (*Analysis, error) {
 	// next, do not add their memory to that of a large grid.
 	a.trials, a.aulc = nil, nil
 	return a, nil
+}
+
+// isOracle reports whether the label st is one of the run's oracles.
+func (a *Analysis) isOracle(st string) bool { return slices.Contains(a.Oracles, st) }
+
+// allStrategies is the strategies then the oracles, in display order.
+func (a *Analysis) allStrategies() []string {
+	return append(slices.Clone(a.Strategies), a.Oracles...)
+}
+
+// OracleSuffix marks an oracle's label in tables and legends.
+const OracleSuffix = " (oracle)"
+
+// shown is a label as tables and legends show it: an oracle's with OracleSuffix.
+func (a *Analysis) shown(st string) string {
+	if a.isOracle(st) {
+		return st + OracleSuffix
+	}
+	return st
 }
 
 // displayOrder lists the names of want that occur in have, then the rest of

@@ -4,6 +4,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 
 	"albench/results/stats"
 )
@@ -17,6 +18,8 @@ type CurvePoint struct {
 	Accuracy          stats.Summary
 	MacroF1           stats.Summary
 	LogLoss           stats.Summary
+	// Oracle marks the points of an oracle (Meta.Oracles).
+	Oracle bool
 }
 
 // CurvesHeader is the header row of curves.csv.
@@ -31,11 +34,12 @@ var CurvesHeader = func() []string {
 }()
 
 // curves aggregates every (dataset, strategy, n_labeled) over seeds, sorted
-// by dataset, strategy (display order, Skyline last) and n_labeled.
+// by dataset, strategy (display order, the oracles after the strategies,
+// Skyline last) and n_labeled.
 func (a *Analysis) curves(datasets []string) []CurvePoint {
 	var pts []CurvePoint
 	for _, ds := range datasets {
-		for _, st := range append(slices.Clone(a.Strategies), Skyline) {
+		for _, st := range append(a.allStrategies(), Skyline) {
 			type metrics struct{ acc, f1, loss []float64 }
 			byN := make(map[int]*metrics)
 			for _, seed := range a.seedsOf(ds, st) {
@@ -58,6 +62,7 @@ func (a *Analysis) curves(datasets []string) []CurvePoint {
 					Accuracy: stats.Describe(m.acc),
 					MacroF1:  stats.Describe(m.f1),
 					LogLoss:  stats.Describe(m.loss),
+					Oracle:   a.isOracle(st),
 				})
 			}
 		}
@@ -67,14 +72,32 @@ func (a *Analysis) curves(datasets []string) []CurvePoint {
 
 // WriteCurves writes points as curves.csv. Floats use FormatFloat; a
 // statistic that is undefined (the spread of a single seed) is left empty.
+// When any point is an oracle's, a last column oracle (OracleColumn) says
+// true or false on every row; without oracles the file has no such column.
 func WriteCurves(w io.Writer, pts []CurvePoint) error {
+	marked := slices.ContainsFunc(pts, func(p CurvePoint) bool { return p.Oracle })
 	rows := make([][]string, len(pts))
 	for i, p := range pts {
 		row := []string{p.Dataset, p.Strategy, itoa(p.NLabeled), itoa(p.Accuracy.N)}
 		for _, s := range []stats.Summary{p.Accuracy, p.MacroF1, p.LogLoss} {
 			row = append(row, formatOpt(s.Mean), formatOpt(s.Std), formatOpt(s.SEM), formatOpt(s.CILow), formatOpt(s.CIHigh))
 		}
+		if marked {
+			row = append(row, strconv.FormatBool(p.Oracle))
+		}
 		rows[i] = row
 	}
-	return writeCSV(w, CurvesHeader, rows)
+	return writeCSV(w, withOracle(CurvesHeader, marked), rows)
+}
+
+// OracleColumn is the last column of curves.csv and summary.csv in a run with
+// oracles: true on an oracle's rows.
+const OracleColumn = "oracle"
+
+// withOracle returns header, with OracleColumn appended when marked.
+func withOracle(header []string, marked bool) []string {
+	if !marked {
+		return header
+	}
+	return append(slices.Clone(header), OracleColumn)
 }

@@ -45,12 +45,24 @@ var (
 	skylineDash   = []vg.Length{vg.Points(1.5), vg.Points(2.5)}
 	// Past the eighth strategy colours repeat with a new dash pattern.
 	cycleDashes = [][]vg.Length{nil, {vg.Points(2), vg.Points(2)}, {vg.Points(8), vg.Points(2), vg.Points(2), vg.Points(2)}}
+	// Oracles are ceilings like the skyline: its dark grey, no band, and a
+	// dash-dot pattern of their own (one per oracle, in display order).
+	oracleDashes = [][]vg.Length{
+		{vg.Points(7), vg.Points(2), vg.Points(1.5), vg.Points(2)},
+		{vg.Points(7), vg.Points(2), vg.Points(1.5), vg.Points(2), vg.Points(1.5), vg.Points(2)},
+		{vg.Points(12), vg.Points(3)},
+	}
 )
 
 // lineStyle is a strategy's line on every figure: the baseline grey and
-// dashed, the others from okabeIto in display order.
+// dashed, an oracle dark grey and dash-dotted like a ceiling, the others from
+// okabeIto in display order.
 func (a *Analysis) lineStyle(strategy string) draw.LineStyle {
 	s := draw.LineStyle{Width: vg.Points(1.6)}
+	if i := slices.Index(a.Oracles, strategy); i >= 0 {
+		s.Color, s.Dashes = skylineColor, oracleDashes[i%len(oracleDashes)]
+		return s
+	}
 	if strategy == a.Baseline {
 		s.Color, s.Dashes = baselineColor, baselineDash
 		return s
@@ -100,7 +112,7 @@ func (a *Analysis) figures() []figure {
 	if len(a.Datasets) > 0 {
 		fs = append(fs, a.gridFigure())
 	}
-	if a.hasDelta() {
+	if a.hasDelta(false) {
 		fs = append(fs, a.deltaFigure())
 	}
 	if len(a.Strategies) > 1 {
@@ -109,8 +121,10 @@ func (a *Analysis) figures() []figure {
 	return fs
 }
 
-func (a *Analysis) hasDelta() bool {
-	return slices.ContainsFunc(a.Summary, func(r SummaryRow) bool { return r.VsBaseline })
+// hasDelta reports whether any strategy's summary row is compared with the
+// baseline; with oracles too, whether any row at all is.
+func (a *Analysis) hasDelta(oracles bool) bool {
+	return slices.ContainsFunc(a.Summary, func(r SummaryRow) bool { return r.VsBaseline && (oracles || !r.Oracle) })
 }
 
 // render draws a figure in format ("png" or "svg") on a white background.
@@ -211,7 +225,8 @@ func splitLegend(dc draw.Canvas, lw vg.Length) (plotArea, legendArea draw.Canvas
 }
 
 // curvesPlot is a dataset's learning curves: a translucent ±std band under
-// each mean accuracy line, and the skyline's mean as a dotted horizontal line.
+// each strategy's mean accuracy line, each oracle's mean as a dash-dotted
+// ceiling without a band, and the skyline's mean as a dotted horizontal line.
 func (a *Analysis) curvesPlot(ds string, lg *legend) *plot.Plot {
 	p := newPlot(ds)
 	p.X.Label.Text = "labeled examples"
@@ -220,7 +235,7 @@ func (a *Analysis) curvesPlot(ds string, lg *legend) *plot.Plot {
 
 	var lines []plot.Plotter
 	xmin, xmax := math.Inf(1), math.Inf(-1)
-	for _, st := range a.Strategies {
+	for _, st := range a.allStrategies() {
 		pts := a.curve(ds, st)
 		if len(pts) == 0 {
 			continue
@@ -246,7 +261,7 @@ func (a *Analysis) curvesPlot(ds string, lg *legend) *plot.Plot {
 			band = append(band, plotter.XY{X: float64(c.NLabeled), Y: math.Max(0, c.Accuracy.Mean-sd)})
 		}
 		sty := a.lineStyle(st)
-		if len(pts) > 1 {
+		if len(pts) > 1 && !a.isOracle(st) {
 			poly, err := plotter.NewPolygon(band)
 			if err == nil {
 				c := sty.Color.(color.NRGBA)
@@ -263,7 +278,7 @@ func (a *Analysis) curvesPlot(ds string, lg *legend) *plot.Plot {
 		l.LineStyle = sty
 		lines = append(lines, l)
 		if lg != nil {
-			lg.Add(st, l)
+			lg.Add(a.shown(st), l)
 		}
 	}
 	p.Add(lines...)
@@ -304,7 +319,11 @@ func (a *Analysis) curve(ds, st string) []CurvePoint {
 }
 
 func (a *Analysis) legendNames() []string {
-	return append(slices.Clone(a.Strategies), Skyline)
+	names := slices.Clone(a.Strategies)
+	for _, st := range a.Oracles {
+		names = append(names, a.shown(st))
+	}
+	return append(names, Skyline)
 }
 
 func (a *Analysis) curvesFigure(ds string) figure {

@@ -11,7 +11,8 @@ import (
 
 // RankRow is one row of ranks.csv: a strategy's rank by mean AULC on each
 // dataset (1 = best, ties within TieTolerance sharing their average rank) and
-// the mean of those ranks over the datasets it ran on.
+// the mean of those ranks over the datasets it ran on. Oracles
+// (Analysis.Oracles) have no row and do not take part in any rank.
 type RankRow struct {
 	Strategy string
 	// ByDataset holds the rank on each of Analysis.Datasets, NaN where the
@@ -24,7 +25,8 @@ type RankRow struct {
 // PairRow is one row of pairwise.csv: over the datasets both strategies ran
 // on (with at least one common seed), on how many A's AULC beats B's
 // significantly: A's mean paired AULC difference is positive and the paired
-// Wilcoxon signed-rank test over seeds has p < Alpha (uncorrected).
+// Wilcoxon signed-rank test over seeds has p < Alpha (uncorrected). Oracles
+// are in no pair.
 type PairRow struct {
 	A, B     string
 	Datasets int

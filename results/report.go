@@ -103,10 +103,24 @@ func (r reporter) header(m Meta) {
 	add("seeds", fmt.Sprintf("%s (%d)", seedRanges(seeds), len(seeds)))
 	add("datasets", strings.Join(r.a.Datasets, ", "))
 	add("strategies", strings.Join(r.a.Strategies, ", "))
+	add("oracles", strings.Join(r.a.Oracles, ", "))
 	add("baseline", r.a.Baseline)
 	add("target", fmt.Sprintf("%s of the skyline accuracy", pct(r.a.Target)))
 	r.table([]string{"", ""}, rows, 2)
 	r.p("Data: `trials.csv` (every evaluation), `curves.csv`, `summary.csv`, `ranks.csv`, `pairwise.csv`.\n\n")
+	if len(r.a.Oracles) > 0 {
+		r.p("Oracles (%s) are upper bounds, not strategies: they read the test labels they are scored on. Tables and legends mark them %q; their rows in `curves.csv` and `summary.csv` have `%s` = true. They are compared with %s but never ranked, never in the pairwise wins, outside the Holm corrections and the ΔAULC figure, and the curves draw them dark grey and dash-dotted without a band, a ceiling like the skyline.\n\n",
+			md(strings.Join(r.a.Oracles, ", ")), strings.TrimSpace(OracleSuffix), OracleColumn, md(r.a.Baseline))
+	}
+}
+
+// shownAll is the strategies then the oracles as tables show them, escaped.
+func (a *Analysis) shownAll() []string {
+	out := mdAll(a.Strategies)
+	for _, st := range a.Oracles {
+		out = append(out, md(a.shown(st)))
+	}
+	return out
 }
 
 // seedRanges prints sorted seeds with consecutive runs joined: "0–7, 11".
@@ -165,7 +179,10 @@ func (r reporter) aulc() {
 	a := r.a
 	r.p("## Area under the learning curve\n\n")
 	r.p("AULC is the area under test accuracy against the number of labels (trapezoid rule) divided by the budget's range: the mean accuracy over the budget. Mean ± std over seeds. **Bold**: best on the dataset. †: differs from %s, Wilcoxon signed-rank test paired by seed, Holm-corrected across the dataset's strategies, p < %g.\n\n", md(a.Baseline), Alpha)
-	head := append([]string{"dataset"}, mdAll(a.Strategies)...)
+	if len(a.Oracles) > 0 {
+		r.p("Oracles last, never bold.\n\n")
+	}
+	head := append([]string{"dataset"}, a.shownAll()...)
 	var rows [][]string
 	for _, ds := range a.Datasets {
 		best := math.Inf(-1)
@@ -175,14 +192,14 @@ func (r reporter) aulc() {
 			}
 		}
 		row := []string{md(ds)}
-		for _, st := range a.Strategies {
+		for _, st := range a.allStrategies() {
 			sr := a.row(ds, st)
 			if sr == nil {
 				row = append(row, "—")
 				continue
 			}
 			cell := meanStd(sr.AULC.Mean, sr.AULC.Std)
-			if best-sr.AULC.Mean <= TieTolerance {
+			if !sr.Oracle && best-sr.AULC.Mean <= TieTolerance {
 				cell = "**" + cell + "**"
 			}
 			if sr.VsBaseline && sr.PWilcoxonHolm < Alpha {
@@ -205,14 +222,14 @@ func mdAll(ss []string) []string {
 
 func (r reporter) delta() {
 	a := r.a
-	if !a.hasDelta() {
+	if !a.hasDelta(true) {
 		return
 	}
 	r.p("## ΔAULC vs %s\n\n", md(a.Baseline))
 	r.p("Per-seed AULC minus %s's on the same seed (same data, split, initial labels and weights). 95%% CI: Student t over seeds. p: two-sided; Holm-corrected across the dataset's strategies. W/T/L: seeds won, tied (within %g) and lost.\n\n", md(a.Baseline), TieTolerance)
 	var rows [][]string
 	for _, ds := range a.Datasets {
-		for _, st := range a.Strategies {
+		for _, st := range a.allStrategies() {
 			sr := a.row(ds, st)
 			if sr == nil || !sr.VsBaseline {
 				continue
@@ -222,7 +239,7 @@ func (r reporter) delta() {
 			if !math.IsNaN(d.CILow) {
 				ci = fmt.Sprintf("[%s, %s]", signed(d.CILow), signed(d.CIHigh))
 			}
-			rows = append(rows, []string{md(ds), md(st), signed(d.Mean), ci,
+			rows = append(rows, []string{md(ds), md(a.shown(st)), signed(d.Mean), ci,
 				pval(sr.PWilcoxon), pval(sr.PWilcoxonHolm), pval(sr.PTTest), pval(sr.PTTestHolm),
 				fmt.Sprintf("%d/%d/%d", sr.Wins, sr.Ties, sr.Losses)})
 		}
@@ -233,14 +250,18 @@ func (r reporter) delta() {
 func (r reporter) figures() {
 	a := r.a
 	r.p("## Learning curves\n\n")
-	r.p("Mean test accuracy over seeds with a ±1 std band; %s dashed grey; the skyline (the model trained on the whole pool) dotted.\n\n", md(a.Baseline))
+	r.p("Mean test accuracy over seeds with a ±1 std band; %s dashed grey; the skyline (the model trained on the whole pool) dotted", md(a.Baseline))
+	if len(a.Oracles) > 0 {
+		r.p("; oracles dark grey, dash-dotted, without a band")
+	}
+	r.p(".\n\n")
 	for _, ds := range a.Datasets {
 		r.p("![learning curves on %s](figures/%s.png)\n\n", md(ds), FigureFile("curves", ds))
 	}
 	if len(a.Datasets) > 1 {
 		r.p("All datasets, one y-range per row: ![all datasets](figures/grid.png)\n\n")
 	}
-	if a.hasDelta() {
+	if a.hasDelta(false) {
 		r.p("![ΔAULC vs %s](figures/delta_aulc.png)\n\n", md(a.Baseline))
 	}
 }
@@ -249,11 +270,11 @@ func (r reporter) final() {
 	a := r.a
 	r.p("## Final accuracy\n\n")
 	r.p("Test accuracy after the last round, mean ± std over seeds; the skyline is the model trained on the whole pool.\n\n")
-	head := append(append([]string{"dataset"}, mdAll(a.Strategies)...), Skyline)
+	head := append(append([]string{"dataset"}, a.shownAll()...), Skyline)
 	var rows [][]string
 	for _, ds := range a.Datasets {
 		row := []string{md(ds)}
-		for _, st := range a.Strategies {
+		for _, st := range a.allStrategies() {
 			if sr := a.row(ds, st); sr != nil {
 				row = append(row, meanStd(sr.FinalAccuracy.Mean, sr.FinalAccuracy.Std))
 			} else {
@@ -277,15 +298,16 @@ func (r reporter) labelsToTarget() {
 	r.p("Labels-to-target of a seed: the first number of labels at which its accuracy reaches %s times that seed's skyline accuracy. Means are over the seeds that reach it, so a strategy that reaches it on fewer seeds can look cheaper than it is: the seed counts are given.\n\n", strconv.FormatFloat(a.Target, 'f', -1, 64))
 	for _, ds := range a.Datasets {
 		base := a.row(ds, a.Baseline)
-		for _, st := range a.Strategies {
+		for _, st := range a.allStrategies() {
 			sr := a.row(ds, st)
 			if sr == nil {
 				continue
 			}
+			name := md(a.shown(st))
 			l := sr.LabelsToTarget
 			seeds := l.Reached + l.Missed
 			if seeds == 0 {
-				r.p("- %s on %s: no skyline to compare with.\n", md(st), md(ds))
+				r.p("- %s on %s: no skyline to compare with.\n", name, md(ds))
 				continue
 			}
 			var bl LabelsToTarget
@@ -295,7 +317,7 @@ func (r reporter) labelsToTarget() {
 			}
 			switch {
 			case l.Reached == 0:
-				r.p("- %s never reaches %s on %s (0/%d seeds)", md(st), goal, md(ds), seeds)
+				r.p("- %s never reaches %s on %s (0/%d seeds)", name, goal, md(ds), seeds)
 				if hasBase && bl.Reached > 0 {
 					r.p("; %s does after %.1f labels on average (%d/%d seeds)", md(a.Baseline), bl.Mean, bl.Reached, bl.Reached+bl.Missed)
 				}
@@ -310,13 +332,13 @@ func (r reporter) labelsToTarget() {
 					how = fmt.Sprintf("%.0f%% more labels than", -100*change)
 				}
 				r.p("- %s reaches %s with %s %s on %s (%.1f vs %.1f labels; %d/%d vs %d/%d seeds reach it).\n",
-					md(st), goal, how, md(a.Baseline), md(ds), l.Mean, bl.Mean, l.Reached, seeds, bl.Reached, bl.Reached+bl.Missed)
+					name, goal, how, md(a.Baseline), md(ds), l.Mean, bl.Mean, l.Reached, seeds, bl.Reached, bl.Reached+bl.Missed)
 			case hasBase:
 				r.p("- %s reaches %s on %s after %.1f labels on average (%d/%d seeds); %s never does.\n",
-					md(st), goal, md(ds), l.Mean, l.Reached, seeds, md(a.Baseline))
+					name, goal, md(ds), l.Mean, l.Reached, seeds, md(a.Baseline))
 			default:
 				r.p("- %s reaches %s on %s after %.1f labels on average (%d/%d seeds).\n",
-					md(st), goal, md(ds), l.Mean, l.Reached, seeds)
+					name, goal, md(ds), l.Mean, l.Reached, seeds)
 			}
 		}
 	}
@@ -329,7 +351,11 @@ func (r reporter) ranks() {
 		return
 	}
 	r.p("## Ranks\n\n")
-	r.p("Rank of each strategy's mean AULC on each dataset (1 = best; ties share their average rank), and the mean over datasets; best mean rank first.\n\n")
+	r.p("Rank of each strategy's mean AULC on each dataset (1 = best; ties share their average rank), and the mean over datasets; best mean rank first.")
+	if len(a.Oracles) > 0 {
+		r.p(" Oracles are not ranked.")
+	}
+	r.p("\n\n")
 	order := slices.Clone(a.Ranks)
 	slices.SortStableFunc(order, func(x, y RankRow) int {
 		// NaN (ran nowhere) last.
@@ -367,7 +393,11 @@ func (r reporter) pairwise() {
 		return
 	}
 	r.p("## Pairwise wins\n\n")
-	r.p("Datasets on which the row's AULC beats the column's: higher mean and a paired Wilcoxon signed-rank test over seeds with p < %g (uncorrected), out of the datasets both ran on.\n\n", Alpha)
+	r.p("Datasets on which the row's AULC beats the column's: higher mean and a paired Wilcoxon signed-rank test over seeds with p < %g (uncorrected), out of the datasets both ran on.", Alpha)
+	if len(a.Oracles) > 0 {
+		r.p(" Oracles are left out.")
+	}
+	r.p("\n\n")
 	head := append([]string{"row beats column"}, mdAll(a.Strategies)...)
 	var rows [][]string
 	for _, x := range a.Strategies {

@@ -3,6 +3,8 @@ package results
 import (
 	"io"
 	"math"
+	"slices"
+	"strconv"
 
 	"albench/results/stats"
 )
@@ -31,6 +33,11 @@ type SummaryRow struct {
 	// Wins, Ties and Losses count seeds whose AULC is above, within
 	// TieTolerance of, and below the baseline's.
 	Wins, Ties, Losses int
+
+	// Oracle marks an oracle's row (Meta.Oracles): it follows the dataset's
+	// strategies, is compared with the baseline but outside the Holm family
+	// (its Holm p-values are NaN), and is never ranked.
+	Oracle bool
 }
 
 // SummaryHeader is the header row of summary.csv.
@@ -45,51 +52,9 @@ func (a *Analysis) summary(datasets []string) []SummaryRow {
 		sky := a.skylineAccuracy(ds)
 		first := len(rows)
 		for _, st := range a.Strategies {
-			seeds := a.seedsOf(ds, st)
-			if len(seeds) == 0 {
-				continue
+			if r, ok := a.summaryRow(ds, st, sky); ok {
+				rows = append(rows, r)
 			}
-			r := SummaryRow{Dataset: ds, Strategy: st, NSeeds: len(seeds)}
-			var aulc, final, ltt []float64
-			for _, seed := range seeds {
-				t := a.trials[trialKey{ds, st, seed}]
-				aulc = append(aulc, a.aulc[dsKey{ds, st}][seed])
-				final = append(final, t.acc[len(t.acc)-1])
-				skyAcc, ok := sky[seed]
-				if !ok {
-					continue
-				}
-				if n, ok := FirstReaching(t.nLabeled, t.acc, a.Target*skyAcc); ok {
-					ltt = append(ltt, float64(n))
-					r.LabelsToTarget.Reached++
-				} else {
-					r.LabelsToTarget.Missed++
-				}
-			}
-			r.AULC, r.FinalAccuracy = stats.Describe(aulc), stats.Describe(final)
-			r.LabelsToTarget.Mean = stats.Describe(ltt).Mean
-
-			r.DeltaAULC = stats.Describe(nil)
-			r.PWilcoxon, r.PWilcoxonHolm, r.PTTest, r.PTTestHolm = math.NaN(), math.NaN(), math.NaN(), math.NaN()
-			if st != a.Baseline {
-				if _, _, d := a.paired(ds, st, a.Baseline); len(d) > 0 {
-					r.VsBaseline = true
-					r.DeltaAULC = stats.Describe(d)
-					r.PWilcoxon = stats.SignedRank(d).P
-					_, r.PTTest = stats.TTest(d)
-					for _, v := range d {
-						switch {
-						case v > 0:
-							r.Wins++
-						case v < 0:
-							r.Losses++
-						default:
-							r.Ties++
-						}
-					}
-				}
-			}
-			rows = append(rows, r)
 		}
 		// Holm across this dataset's strategies compared with the baseline;
 		// the NaNs of the other rows do not count towards the family size.
@@ -102,8 +67,67 @@ func (a *Analysis) summary(datasets []string) []SummaryRow {
 		for i := range block {
 			block[i].PWilcoxonHolm, block[i].PTTestHolm = pw[i], pt[i]
 		}
+		// The oracles come after, outside the family: an upper bound is no
+		// hypothesis about a strategy.
+		for _, st := range a.Oracles {
+			if r, ok := a.summaryRow(ds, st, sky); ok {
+				r.Oracle = true
+				rows = append(rows, r)
+			}
+		}
 	}
 	return rows
+}
+
+// summaryRow summarises (dataset, strategy) over its seeds, sky being the
+// dataset's skyline accuracies by seed; ok is false when it has no seeds. The
+// Holm p-values are left NaN.
+func (a *Analysis) summaryRow(ds, st string, sky map[int]float64) (r SummaryRow, ok bool) {
+	seeds := a.seedsOf(ds, st)
+	if len(seeds) == 0 {
+		return r, false
+	}
+	r = SummaryRow{Dataset: ds, Strategy: st, NSeeds: len(seeds)}
+	var aulc, final, ltt []float64
+	for _, seed := range seeds {
+		t := a.trials[trialKey{ds, st, seed}]
+		aulc = append(aulc, a.aulc[dsKey{ds, st}][seed])
+		final = append(final, t.acc[len(t.acc)-1])
+		skyAcc, ok := sky[seed]
+		if !ok {
+			continue
+		}
+		if n, ok := FirstReaching(t.nLabeled, t.acc, a.Target*skyAcc); ok {
+			ltt = append(ltt, float64(n))
+			r.LabelsToTarget.Reached++
+		} else {
+			r.LabelsToTarget.Missed++
+		}
+	}
+	r.AULC, r.FinalAccuracy = stats.Describe(aulc), stats.Describe(final)
+	r.LabelsToTarget.Mean = stats.Describe(ltt).Mean
+
+	r.DeltaAULC = stats.Describe(nil)
+	r.PWilcoxon, r.PWilcoxonHolm, r.PTTest, r.PTTestHolm = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+	if st != a.Baseline {
+		if _, _, d := a.paired(ds, st, a.Baseline); len(d) > 0 {
+			r.VsBaseline = true
+			r.DeltaAULC = stats.Describe(d)
+			r.PWilcoxon = stats.SignedRank(d).P
+			_, r.PTTest = stats.TTest(d)
+			for _, v := range d {
+				switch {
+				case v > 0:
+					r.Wins++
+				case v < 0:
+					r.Losses++
+				default:
+					r.Ties++
+				}
+			}
+		}
+	}
+	return r, true
 }
 
 // skylineAccuracy maps each seed of a dataset to its skyline accuracy.
@@ -118,8 +142,11 @@ func (a *Analysis) skylineAccuracy(dataset string) map[int]float64 {
 
 // WriteSummary writes rows as summary.csv. Fields that do not apply (no seed
 // reached the target, a comparison without a baseline, the spread of one
-// seed) are empty; ltt_missed is empty when the dataset has no skyline.
+// seed, an oracle's Holm p-values) are empty; ltt_missed is empty when the
+// dataset has no skyline. When any row is an oracle's, a last column oracle
+// (OracleColumn) says true or false on every row.
 func WriteSummary(w io.Writer, rows []SummaryRow) error {
+	marked := slices.ContainsFunc(rows, func(r SummaryRow) bool { return r.Oracle })
 	out := make([][]string, len(rows))
 	for i, r := range rows {
 		missed := ""
@@ -137,6 +164,9 @@ func WriteSummary(w io.Writer, rows []SummaryRow) error {
 			formatOpt(r.DeltaAULC.Mean), formatOpt(r.DeltaAULC.CILow), formatOpt(r.DeltaAULC.CIHigh),
 			formatOpt(r.PWilcoxon), formatOpt(r.PWilcoxonHolm), formatOpt(r.PTTest), formatOpt(r.PTTestHolm),
 			wins, ties, losses}
+		if marked {
+			out[i] = append(out[i], strconv.FormatBool(r.Oracle))
+		}
 	}
-	return writeCSV(w, SummaryHeader, out)
+	return writeCSV(w, withOracle(SummaryHeader, marked), out)
 }
