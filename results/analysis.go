@@ -53,8 +53,8 @@ type Meta struct {
 	// table and legend, and drawn as ceiling lines. Labels without records are
 	// ignored.
 	Oracles []string
-	Elapsed  time.Duration // zero: not shown
-	Started  time.Time     // zero: not shown
+	Elapsed time.Duration // zero: not shown
+	Started time.Time     // zero: not shown
 	// Partial, when not empty, says the report covers part of the grid (such as
 	// "36 of 72 trials; resume or merge first"); the report opens with it.
 	Partial string
