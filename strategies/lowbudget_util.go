@@ -1,0 +1,207 @@
+package strategies
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"albench/learners"
+	"albench/nets"
+)
+
+// Helpers shared by the low-budget strategies (typiclust, probcover, dwus): the
+// representation they cluster and a small k-means. Private to this group, prefixed lb.
+
+// lbSpace is the representation of the pool that a representation-based strategy
+// works in: the model's embeddings when it is a learners.Embedder, else the pool's
+// features standardized to zero mean and unit variance over the pool (a constant
+// feature is centred and left unscaled), so that no feature dominates the distances
+// by its unit alone. The standardized pool is cached: the pool does not change
+// during a trial; embeddings change with the model, so they are recomputed.
+type lbSpace struct {
+	pool *nets.Matrix // the pool z was computed for
+	z    nets.Matrix  // standardized pool
+	emb  nets.Matrix
+}
+
+// of returns the representation of every pool row for q.
+func (s *lbSpace) of(q Query) *nets.Matrix {
+	if em, ok := q.Model.(learners.Embedder); ok {
+		em.Embed(q.Pool, &s.emb)
+		checkShape("embeddings", &s.emb, q.Pool.Rows, em.EmbedDim())
+		return &s.emb
+	}
+	return s.standardized(q.Pool)
+}
+
+// standardized returns the pool z-scored per feature, computing it once per pool.
+func (s *lbSpace) standardized(pool *nets.Matrix) *nets.Matrix {
+	if s.pool == pool && s.z.Rows == pool.Rows && s.z.Cols == pool.Cols {
+		return &s.z
+	}
+	s.pool = pool
+	s.z.Resize(pool.Rows, pool.Cols)
+	copy(s.z.Data, pool.Data)
+	lbStandardize(&s.z)
+	return &s.z
+}
+
+// lbStandardize z-scores the columns of m in place: x ← (x − mean) / sd, with the
+// population standard deviation; a column of zero spread is only centred.
+func lbStandardize(m *nets.Matrix) {
+	if m.Rows == 0 {
+		return
+	}
+	inv := 1 / float64(m.Rows)
+	for j := range m.Cols {
+		var mean float64
+		for i := range m.Rows {
+			mean += m.Data[i*m.Cols+j]
+		}
+		mean *= inv
+		var ss float64
+		for i := range m.Rows {
+			e := m.Data[i*m.Cols+j] - mean
+			ss += float64(e * e)
+		}
+		sd := math.Sqrt(ss * inv)
+		if !(sd > 0) || math.IsInf(sd, 0) {
+			sd = 1
+		}
+		for i := range m.Rows {
+			m.Data[i*m.Cols+j] = (m.Data[i*m.Cols+j] - mean) / sd
+		}
+	}
+}
+
+// lbKMeans is Lloyd's k-means with k-means++ seeding (Arthur & Vassilvitskii 2007)
+// drawn from a given stream, keeping its buffers between calls. Assignment ties go to
+// the lower centre; an empty cluster keeps its previous centre.
+type lbKMeans struct {
+	centers nets.Matrix // k × d
+	assign  []int       // cluster of each row
+	d2      []float64   // squared distance of each row to its nearest centre (seeding)
+	counts  []int
+}
+
+// lbKMeansIters bounds Lloyd's iterations; they stop earlier once no row moves.
+const lbKMeansIters = 100
+
+// fit clusters the rows of x into k clusters (1 ≤ k ≤ x.Rows), leaving the result in
+// s.assign and s.centers. Cost O(iterations × rows × k × d).
+func (s *lbKMeans) fit(x *nets.Matrix, k int, rng *rand.Rand) {
+	n, d := x.Rows, x.Cols
+	s.centers.Resize(k, d)
+	s.assign = grow(s.assign, n)
+	s.d2 = grow(s.d2, n)
+	s.counts = grow(s.counts, k)
+	// k-means++: the first centre uniformly, each next with probability ∝ D(x)².
+	copy(s.centers.Row(0), x.Row(rng.IntN(n)))
+	for i := range n {
+		s.d2[i] = sqDist(x.Row(i), s.centers.Row(0))
+	}
+	for c := 1; c < k; c++ {
+		var total float64
+		for _, v := range s.d2 {
+			total += v
+		}
+		pick := -1
+		if total > 0 && !math.IsInf(total, 0) && !math.IsNaN(total) {
+			u := rng.Float64() * total
+			for i, v := range s.d2 {
+				if u < v {
+					pick = i
+					break
+				}
+				u -= v
+			}
+		}
+		if pick < 0 {
+			// Every row sits on a centre (duplicates), or rounding ran past the end:
+			// any row will do, drawn uniformly.
+			pick = rng.IntN(n)
+		}
+		copy(s.centers.Row(c), x.Row(pick))
+		for i := range n {
+			s.d2[i] = math.Min(s.d2[i], sqDist(x.Row(i), s.centers.Row(c)))
+		}
+	}
+	for i := range s.assign {
+		s.assign[i] = -1
+	}
+	for range lbKMeansIters {
+		moved := false
+		for i := range n {
+			best, bd := 0, math.Inf(1)
+			for c := range k {
+				if dd := sqDist(x.Row(i), s.centers.Row(c)); dd < bd {
+					best, bd = c, dd
+				}
+			}
+			if s.assign[i] != best {
+				s.assign[i] = best
+				moved = true
+			}
+		}
+		if !moved {
+			return
+		}
+		clear(s.counts)
+		for i, c := range s.assign {
+			s.counts[c]++
+			if s.counts[c] == 1 {
+				clear(s.centers.Row(c))
+			}
+			row := s.centers.Row(c)
+			for j, v := range x.Row(i) {
+				row[j] += v
+			}
+		}
+		for c, m := range s.counts {
+			if m == 0 {
+				continue // empty: the previous centre stays
+			}
+			inv := 1 / float64(m)
+			row := s.centers.Row(c)
+			for j := range row {
+				row[j] *= inv
+			}
+		}
+	}
+}
+
+// lbModelCaps returns the capabilities a trained model offers, from the interfaces
+// it implements.
+func lbModelCaps(m Model) learners.Capabilities {
+	var c learners.Capabilities
+	_, c.Probs = m.(learners.Prober)
+	_, c.Decision = m.(learners.Decider)
+	_, c.Embed = m.(learners.Embedder)
+	_, c.GradEmbed = m.(learners.GradEmbedder)
+	_, c.GradNorms = m.(learners.GradNormer)
+	if mc, ok := m.(learners.MCSampler); ok {
+		c.MCDropout = mc.HasDropout()
+	}
+	return c
+}
+
+// lbPredict sets out (len = x.Rows) to m's predicted class of each row of x: its
+// own prediction where it has one, else the most probable class, else the class of
+// its decision values.
+func lbPredict(m Model, x *nets.Matrix, out []int, p *nets.Matrix) {
+	switch mm := m.(type) {
+	case learners.Predictor:
+		mm.Predict(x, out)
+	case learners.Prober:
+		mm.Probs(x, p)
+		for i := range out {
+			out[i] = argmax(p.Row(i))
+		}
+	case learners.Decider:
+		mm.Decision(x, p)
+		for i := range out {
+			out[i] = learners.DecisionClass(p.Row(i))
+		}
+	default:
+		panic("strategies: the model has neither predictions, probabilities nor decision values")
+	}
+}
