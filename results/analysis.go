@@ -129,6 +129,9 @@ func AnalyzeSorted(recs iter.Seq[Record], meta Meta) (*Analysis, error) {
 	if !(meta.Target >= 0 && meta.Target <= 1) {
 		return nil, fmt.Errorf("results: target %v outside [0, 1]", meta.Target)
 	}
+	if slices.Contains(meta.Oracles, meta.baseline()) {
+		return nil, fmt.Errorf("results: the baseline %s is an oracle; compare with a strategy", meta.baseline())
+	}
 	a := &Analysis{
 		Baseline: meta.baseline(),
 		Target:   meta.target(),

@@ -254,3 +254,20 @@ func TestOracleFigure(t *testing.T) {
 		}
 	}
 }
+
+func TestOracleBaselineRefused(t *testing.T) {
+	m := oracleMeta()
+	m.Baseline = "oracle_greedy"
+	if _, err := Analyze(withOracleRecords(t), m); err == nil || !strings.Contains(err.Error(), "is an oracle") {
+		t.Errorf("an oracle as the baseline: error %v", err)
+	}
+	// Without Meta.Oracles an oracle's records are a strategy like any other.
+	m = fixtureMeta
+	a, err := Analyze(withOracleRecords(t), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(a.Strategies, "oracle_greedy") || len(a.Oracles) != 0 {
+		t.Errorf("no Meta.Oracles: strategies %v, oracles %v", a.Strategies, a.Oracles)
+	}
+}
