@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/optimize"
 
 	"albench/internal/fmath"
@@ -25,11 +26,12 @@ const (
 // objective's buffers. FitFrom hands it from one model to the next so that an
 // active learner's refits reuse it.
 type workspace struct {
-	lbfgs    optimize.LBFGS
-	ls       optimize.MoreThuente
-	conv     ftolConverger
-	settings optimize.Settings
-	problem  optimize.Problem
+	lbfgs optimize.LBFGS
+	ls    optimize.MoreThuente
+	lsm   optimize.LinesearchMethod
+	conv  ftolConverger
+	loc   optimize.Location // the method's current point
+	best  optimize.Location // the last major iteration's point
 
 	ctx      context.Context
 	x        *nets.Matrix
@@ -48,7 +50,7 @@ type workspace struct {
 
 func newWorkspace() *workspace {
 	ws := &workspace{}
-	ws.problem = optimize.Problem{Func: ws.fun, Grad: ws.grad, Status: ws.status}
+	ws.lsm = optimize.LinesearchMethod{NextDirectioner: &ws.lbfgs, Linesearcher: &ws.ls}
 	return ws
 }
 
@@ -229,25 +231,16 @@ func (ws *workspace) minimize(ctx context.Context, m *Model, p Params, x *nets.M
 	ws.lbfgs.Store = lbfgsMemory
 	ws.ls = optimize.MoreThuente{DecreaseFactor: armijo, CurvatureFactor: curvature}
 	ws.lbfgs.Linesearcher = &ws.ls
-	ws.settings = optimize.Settings{
-		GradientThreshold: p.Tol,
-		Converger:         &ws.conv,
-		// gonum counts the starting point as a major iteration; scipy does not.
-		MajorIterations: p.MaxIter + 1,
-		Concurrent:      1,
-	}
-	res, err := optimize.Minimize(ws.problem, ws.theta0, &ws.settings, &ws.lbfgs)
+	// gonum counts the starting point as a major iteration; scipy does not.
+	res, err := ws.run(dim, p.MaxIter+1, p.Tol)
 	ws.ctx, ws.x = nil, nil
 	if cerr := ctx.Err(); cerr != nil {
 		return cerr
 	}
-	if res == nil {
-		return fmt.Errorf("logreg: %w", err)
-	}
-	copy(m.theta, res.X)
-	m.nIter = max(res.MajorIterations-1, 0)
+	copy(m.theta, res.x)
+	m.nIter = max(res.majors-1, 0)
 	switch {
-	case err == nil && res.Status != optimize.IterationLimit:
+	case err == nil && res.status != optimize.IterationLimit:
 		m.converged = true
 	case err == nil,
 		errors.Is(err, optimize.ErrLinesearcherFailure),
@@ -267,11 +260,106 @@ func (ws *workspace) minimize(ctx context.Context, m *Model, p Params, x *nets.M
 	return nil
 }
 
-func (ws *workspace) status() (optimize.Status, error) {
-	if err := ws.ctx.Err(); err != nil {
-		return optimize.Failure, err
+// runResult is what gonum's Minimize would return: the last major iteration's
+// point, the number of major iterations (the start included) and the status.
+type runResult struct {
+	x      []float64
+	majors int
+	status optimize.Status
+}
+
+// run is optimize.Minimize(Problem{F, ∇F, ctx check}, ws.theta0, &Settings{
+// GradientThreshold: gradTol, Converger: &ws.conv, MajorIterations: maxMajor,
+// Concurrent: 1}, &ws.lbfgs) carried out in this goroutine: the same calls of
+// the same gonum methods (LBFGS's directions through its LinesearchMethod, the
+// Moré–Thuente steps) in the order Minimize's single task makes them, so the
+// same iterates, status and error, without Minimize's goroutines, channels and
+// per-call allocations. Minimize checks, at each evaluation, the context (its
+// Problem.Status); at each major iteration, F = −∞, then ‖∇F‖_∞ < gradTol, then
+// the converger, then the iteration limit; the method itself stops when ‖∇F‖_∞ <
+// 1e-12 (LBFGS.GradStopThreshold's default) at the start, where Minimize
+// returns its initial best point (zeros), or at a major iteration.
+func (ws *workspace) run(dim, maxMajor int, gradTol float64) (runResult, error) {
+	const methodGradTol = 1e-12
+	ws.loc.X, ws.loc.Gradient = resize(ws.loc.X, dim), resize(ws.loc.Gradient, dim)
+	ws.best.X, ws.best.Gradient = resize(ws.best.X, dim), resize(ws.best.Gradient, dim)
+	clear(ws.best.X)
+	ws.best.F = math.Inf(1)
+	res := runResult{x: ws.best.X}
+	ws.conv.Init(dim)
+	loc := &ws.loc
+	copy(loc.X, ws.theta0)
+	evaluate := func(op optimize.Operation) error {
+		if op&optimize.FuncEvaluation != 0 {
+			loc.F = ws.fun(loc.X)
+		}
+		if op&optimize.GradEvaluation != 0 {
+			ws.grad(loc.Gradient, loc.X)
+		}
+		if err := ws.ctx.Err(); err != nil {
+			res.status = optimize.Failure
+			return err
+		}
+		return nil
 	}
-	return optimize.NotTerminated, nil
+	// major records loc as a major iteration and reports whether Minimize stops.
+	major := func() bool {
+		ws.best.F = loc.F
+		copy(ws.best.X, loc.X)
+		copy(ws.best.Gradient, loc.Gradient)
+		res.majors++
+		switch {
+		case math.IsInf(loc.F, -1):
+			res.status = optimize.FunctionNegativeInfinity
+		case floats.Norm(loc.Gradient, math.Inf(1)) < gradTol:
+			res.status = optimize.GradientThreshold
+		default:
+			res.status = ws.conv.Converged(&ws.best)
+			if res.status == optimize.NotTerminated && res.majors >= maxMajor {
+				res.status = optimize.IterationLimit
+			}
+		}
+		return res.status != optimize.NotTerminated
+	}
+	if err := evaluate(optimize.FuncEvaluation | optimize.GradEvaluation); err != nil {
+		return res, err
+	}
+	if math.IsInf(loc.F, 1) || math.IsNaN(loc.F) {
+		res.status = optimize.Failure
+		return res, optimize.ErrFunc(loc.F)
+	}
+	for i, v := range loc.Gradient {
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			res.status = optimize.Failure
+			return res, optimize.ErrGrad{Grad: v, Index: i}
+		}
+	}
+	if floats.Norm(loc.Gradient, math.Inf(1)) < methodGradTol {
+		res.status = optimize.GradientThreshold
+		return res, nil
+	}
+	if major() {
+		return res, nil
+	}
+	op, err := ws.lsm.Init(loc)
+	for {
+		if err != nil {
+			res.status = optimize.Failure
+			return res, err
+		}
+		if op == optimize.MajorIteration {
+			if major() {
+				return res, nil
+			}
+			if floats.Norm(loc.Gradient, math.Inf(1)) < methodGradTol {
+				res.status = optimize.GradientThreshold
+				return res, nil
+			}
+		} else if err := evaluate(op); err != nil {
+			return res, err
+		}
+		op, err = ws.lsm.Iterate(loc)
+	}
 }
 
 func (ws *workspace) fun(theta []float64) float64 {
@@ -373,9 +461,12 @@ func resize(s []float64, n int) []float64 {
 	return s[:n]
 }
 
+// resizeInts is resize for ints, growing the capacity to 2n: the labels of a
+// training set that grows by a row a round are reallocated a logarithmic number
+// of times.
 func resizeInts(s []int, n int) []int {
 	if cap(s) < n {
-		return make([]int, n)
+		return make([]int, n, 2*n)
 	}
 	return s[:n]
 }

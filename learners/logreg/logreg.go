@@ -32,19 +32,18 @@
 // log-sum-exp about the largest z). Classes absent from y are unknown to the fit
 // and get probability 0; a single present class gets probability 1.
 //
-// The minimiser is gonum's optimize.Minimize with optimize.LBFGS (memory 10, as
-// L-BFGS-B's default maxcor) and a Moré–Thuente line search with scipy's
+// The minimiser is gonum's optimize.LBFGS (memory 10, as L-BFGS-B's default
+// maxcor) with a Moré–Thuente line search with scipy's
 // sufficient-decrease and curvature constants (10⁻³ and 0.9), starting from zero
 // or, for FitFrom, from a previous model's weights. Without bounds L-BFGS-B's
 // step is the L-BFGS two-loop step, so the iterates follow the same algorithm;
 // they are not bit-identical to scipy's (different summation orders, and
 // gonum's line search fails where MINPACK's would stop with a warning); on the
 // fixtures they agree with scikit-learn's to about 1e-14, iteration counts
-// included. gonum's Minimize runs the method and the evaluations on goroutines of
-// its own, handing over one evaluation at a time (Settings.Concurrent = 1), so
-// the result does not depend on scheduling. It allocates a fixed set per call
-// (channels, goroutines, Locations, its Result: about 20 allocations) and nothing
-// per iteration; the objective allocates nothing.
+// included. The methods run as optimize.Minimize would run them with one task
+// (Settings.Concurrent = 1), but in the caller's goroutine and without its
+// per-call goroutines, channels and allocations (workspace.run): a refit
+// allocates the new model's buffers only, and a Session round nothing.
 //
 // References: scikit-learn, sklearn/linear_model/_logistic.py and
 // _linear_loss.py; Byrd, Lu, Nocedal and Zhu, "A limited memory algorithm for

@@ -14,8 +14,7 @@ import (
 // same result. When a round's labeled rows and labels extend the previous
 // round's, only the new rows are copied out of the pool and checked; otherwise
 // the labeled rows are gathered and checked anew. Two models are reused in turn,
-// so a round allocates nothing of its own (gonum's Minimize still allocates its
-// fixed set per call).
+// so a round allocates nothing once the buffers have grown.
 type Session struct {
 	p       Params
 	pool    *nets.Matrix

@@ -110,3 +110,42 @@ func TestSessionChecksNewRows(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionRoundAllocatesNothing: a round that adds rows to a binary or
+// multinomial session, once its buffers have grown, allocates nothing (the
+// L-BFGS driver runs gonum's methods without Minimize's goroutines).
+func TestSessionRoundAllocatesNothing(t *testing.T) {
+	ctx := context.Background()
+	for _, fx := range loadFixtures(t) {
+		pool := matrix(fx.XTrain)
+		order := make([]int, pool.Rows)
+		for i := range order {
+			order[i] = i
+		}
+		y := make([]int, pool.Rows)
+		for k, r := range order {
+			y[k] = fx.YTrain[r]
+		}
+		s := Params{}.NewSession(pool, fx.Classes)
+		n := pool.Rows / 2
+		for range 3 {
+			if _, err := s.Fit(ctx, order[:n], y[:n]); err != nil {
+				t.Fatal(err)
+			}
+			n++
+		}
+		iters := 0
+		a := testing.AllocsPerRun(10, func() {
+			m, err := s.Fit(ctx, order[:n], y[:n])
+			if err != nil {
+				t.Fatal(err)
+			}
+			iters += m.NIter()
+			n++
+		})
+		if a != 0 {
+			t.Errorf("%s: %v allocations per session round", fx.Dataset, a)
+		}
+		t.Logf("%s: %v allocations per round, %d iterations in 11 rounds", fx.Dataset, a, iters)
+	}
+}
