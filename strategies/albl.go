@@ -285,7 +285,7 @@ func (s *albl) probabilities() {
 		s.p[i] = fmath.Exp(lw - top)
 		sum += s.p[i]
 	}
-	scale := 1 - float64(len(s.logw))*s.pmin
+	scale := 1 - float64(float64(len(s.logw))*s.pmin)
 	for i := range s.p {
 		s.p[i] = float64(scale*s.p[i]/sum) + s.pmin
 	}

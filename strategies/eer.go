@@ -36,7 +36,7 @@ const (
 // p_θ(y|x) = 0 weigh nothing and are not trained. Ties go by Query.TieRank.
 //
 // The candidates are every unlabeled row (candidates = 0, the default) or a
-// subsample of `candidates` of them drawn from q.Rand without replacement, the
+// subsample of max(candidates, B) of them drawn from q.Rand without replacement, the
 // paper's own remedy for the cost. Every retrained model starts from the same
 // initialisation stream, seeded once per round from q.Rand, so candidates differ by
 // their label alone, not by the luck of their initialisation.
@@ -79,8 +79,8 @@ func (s *eer) Select(ctx context.Context, q Query) ([]int, error) {
 		s.cand[i] = i
 	}
 	m := u
-	if s.candidates > 0 && s.candidates < u {
-		m = s.candidates
+	if s.candidates > 0 && max(s.candidates, b) < u {
+		m = max(s.candidates, b)
 		for i := range m {
 			j := i + q.Rand.IntN(u-i)
 			s.cand[i], s.cand[j] = s.cand[j], s.cand[i]

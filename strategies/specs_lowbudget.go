@@ -13,7 +13,7 @@ var lowBudgetSpecs = []spec{
 			Formula: "argmax_x E(θ) − Σ_y p(y|x) E(θ⁺_{x,y}),  E = mean over U of H[p(·|u)] (log) or 1 − max_c p(c|u) (zero_one)",
 			Paper:   "Roy & McCallum 2001", Needs: probsOnly},
 		params: []param{
-			{Param: Param{"candidates", 0, "number of unlabeled rows scored each round, a random subsample (≥ 0; 0: every unlabeled row). Each costs one model fit per class"},
+			{Param: Param{"candidates", 0, "number of unlabeled rows scored each round, a random subsample (≥ 0; 0: every unlabeled row; never fewer than the batch). Each costs one model fit per class"},
 				valid: lbAtLeast(0)},
 			{Param: Param{"loss", EERLog, "estimated error on the pool: log (mean posterior entropy) or zero_one (mean 1 − max probability)"},
 				valid: oneOf(EERLog, EERZeroOne)},
