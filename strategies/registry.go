@@ -208,9 +208,9 @@ var coreSpecs = []spec{
 		build: func(p map[string]any) Strategy { return &bald{samples: p["samples"].(int)} },
 	},
 	{
-		info: Info{Name: "coreset", Summary: "k-center greedy cover of the penultimate embeddings",
-			Formula: "argmax_u min_c ‖φ(u) − φ(c)‖, labeled and picked rows as centres",
-			Paper:   "Sener & Savarese 2018", Needs: []Capability{CapEmbed}},
+		info: Info{Name: "coreset", Summary: "k-center greedy cover of the penultimate embeddings when the model has them, else of the input features z-scored over the pool",
+			Formula: "argmax_u min_c ‖φ(u) − φ(c)‖, labeled and picked rows as centres; φ = embedding, or z-scored features",
+			Paper:   "Sener & Savarese 2018"},
 		build: func(map[string]any) Strategy { return &coreset{} },
 	},
 	{
