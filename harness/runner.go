@@ -26,6 +26,7 @@ import (
 	"albench/experiments"
 	"albench/nets"
 	"albench/results"
+	"albench/strategies"
 )
 
 // Version is albench's version, recorded in manifest.json and the report.
@@ -181,6 +182,9 @@ type Manifest struct {
 	Seeds       []int    `json:"seeds"`
 	Target      float64  `json:"target"`
 	Baseline    string   `json:"baseline"`
+	// Oracles are the labels of Strategies that are oracles (strategies.IsOracle):
+	// reported apart, never ranked.
+	Oracles []string `json:"oracles,omitempty"`
 	// Identities lists the identity of every job of the config's whole grid (not
 	// only a shard's), in grid order (see grid): the trial files that belong to
 	// the folder.
@@ -266,6 +270,9 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 	}
 	for _, s := range cfg.Strategies {
 		man.Strategies = append(man.Strategies, s.Label)
+		if strategies.IsOracle(s.Name) {
+			man.Oracles = append(man.Oracles, s.Label)
+		}
 	}
 	// The run keeps the grid as jobs and identities (56 bytes a job) and builds
 	// each grid entry when it needs it.
@@ -541,7 +548,7 @@ func reportMeta(man Manifest, configText []byte) results.Meta {
 		Name: man.Name, Description: man.Description, ConfigText: string(configText),
 		AlbenchVersion: man.AlbenchVersion, GoVersion: man.GoVersion, Kernel: man.Kernel,
 		Seeds: man.Seeds, Target: man.Target, Baseline: man.Baseline,
-		Datasets: man.Datasets, Strategies: man.Strategies,
+		Datasets: man.Datasets, Strategies: man.Strategies, Oracles: man.Oracles,
 		Elapsed: time.Duration(man.ElapsedSeconds * float64(time.Second)),
 	}
 	if t, err := time.Parse(time.RFC3339, man.Started); err == nil {

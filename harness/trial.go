@@ -343,7 +343,7 @@ func runTrial(ctx context.Context, cfg *experiments.Config, d, s, seed int, td *
 	srng := streams.New("strategy", key.Dataset, streams.Seed(seed), key.Strategy)
 	var oracle *strategies.Oracle
 	if strategies.IsOracle(spec.Name) {
-		oracle = &strategies.Oracle{Test: &td.test, TestY: td.setup.TestY}
+		oracle = &strategies.Oracle{Test: &td.test, TestY: td.setup.TestY, PoolY: td.setup.PoolY}
 	}
 	ev := evaluator{test: &td.test, y: td.setup.TestY}
 	nRounds := rounds(proto, td.setup)
