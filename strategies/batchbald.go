@@ -40,16 +40,16 @@ type batchBALD struct {
 	samples, maxConfigs, configs int
 
 	probScratch
-	mc     []float64 // T × U × C pass probabilities
+	mc     []float64 // U × T × C pass probabilities: a candidate's passes are contiguous
 	mean   []float64 // U × C summed pass probabilities, as in bald
 	hsum   []float64 // U summed pass entropies
 	cond   []float64 // U mean pass entropy (1/T) Σ_t H[p_t]
 	scores []float64
 	taken  []bool
 
-	// Exact mode: joint[t*nconf+c] = P_t(configuration c of the picks so far).
+	// Exact mode: joint[c*T+t] = P_t(configuration c of the picks so far).
 	joint, next []float64
-	// Sampled mode: prod[t*M+m] = P_t(ŷ^m), sampleT[m] = the pass ŷ^m was drawn from.
+	// Sampled mode: prod[m*T+t] = P_t(ŷ^m), sampleT[m] = the pass ŷ^m was drawn from.
 	prod    []float64
 	sampleT []int
 	pm      []float64 // p(ŷ^m) = (1/T) Σ_t prod[t*M+m]
@@ -79,9 +79,9 @@ func (s *batchBALD) Select(ctx context.Context, q Query) ([]int, error) {
 		}
 		mc.MCProbs(&s.x, &s.p, q.Rand)
 		checkShape("MC-dropout probabilities", &s.p, u, c)
-		copy(s.mc[t*u*c:(t+1)*u*c], s.p.Data)
 		for i := range u {
 			p := s.p.Row(i)
+			copy(s.mc[(i*T+t)*c:(i*T+t+1)*c], p)
 			for y, v := range p {
 				s.mean[i*c+y] += v
 			}
@@ -110,7 +110,9 @@ func (s *batchBALD) Select(ctx context.Context, q Query) ([]int, error) {
 	nconf := c
 	s.joint = grow(s.joint, T*nconf)
 	for t := range T {
-		copy(s.joint[t*nconf:(t+1)*nconf], s.pass(t, u, c, pick))
+		for y, v := range s.pass(t, u, c, pick) {
+			s.joint[y*T+t] = v
+		}
 	}
 	sampled := false
 	for len(out) < k {
@@ -144,9 +146,9 @@ func (s *batchBALD) Select(ctx context.Context, q Query) ([]int, error) {
 		for t := range T {
 			p := s.pass(t, u, c, pick)
 			for cf := range nconf {
-				v := s.joint[t*nconf+cf]
+				v := s.joint[cf*T+t]
 				for y, py := range p {
-					s.next[(t*nconf+cf)*c+y] = float64(v * py)
+					s.next[(cf*c+y)*T+t] = float64(v * py)
 				}
 			}
 		}
@@ -158,7 +160,7 @@ func (s *batchBALD) Select(ctx context.Context, q Query) ([]int, error) {
 
 // pass returns p_t(·|x) of unlabeled position i.
 func (s *batchBALD) pass(t, u, c, i int) []float64 {
-	return s.mc[(t*u+i)*c : (t*u+i+1)*c]
+	return s.mc[(i*s.samples+t)*c : (i*s.samples+t+1)*c]
 }
 
 // exactJoint is H[y_1..y_{n−1}, y_i] over every configuration of the earlier picks.
@@ -170,7 +172,7 @@ func (s *batchBALD) exactJoint(i, u, c, nconf int) float64 {
 		for y := range c {
 			var p float64
 			for t := range T {
-				p += float64(s.joint[t*nconf+cf] * s.mc[(t*u+i)*c+y])
+				p += float64(s.joint[cf*T+t] * s.mc[(i*T+t)*c+y])
 			}
 			p *= inv
 			if p > 0 {
@@ -187,10 +189,8 @@ func (s *batchBALD) drawConfigs(q Query, picks []int, u, c int) {
 	s.prod = grow(s.prod, T*M)
 	s.sampleT = grow(s.sampleT, M)
 	s.pm = grow(s.pm, M)
-	for t := range T {
-		for m := range M {
-			s.prod[t*M+m] = 1
-		}
+	for m := range T * M {
+		s.prod[m] = 1
 	}
 	for m := range M {
 		s.sampleT[m] = q.Rand.IntN(T)
@@ -209,14 +209,14 @@ func (s *batchBALD) extendWith(q Query, j, u, c int) {
 	for m := range M {
 		y := drawClass(q.Rand.Float64(), s.pass(s.sampleT[m], u, c, j))
 		for t := range T {
-			s.prod[t*M+m] *= s.mc[(t*u+j)*c+y]
+			s.prod[m*T+t] *= s.mc[(j*T+t)*c+y]
 		}
 	}
 	inv := 1 / float64(T)
 	for m := range M {
 		var p float64
 		for t := range T {
-			p += s.prod[t*M+m]
+			p += s.prod[m*T+t]
 		}
 		s.pm[m] = float64(p * inv)
 	}
@@ -262,7 +262,7 @@ func (s *batchBALD) sampledJoint(i, u, c int) float64 {
 		for y := range c {
 			var p float64
 			for t := range T {
-				p += float64(s.prod[t*M+m] * s.mc[(t*u+i)*c+y])
+				p += float64(s.prod[m*T+t] * s.mc[(i*T+t)*c+y])
 			}
 			p *= inv
 			if p > 0 {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"albench/learners"
 	"albench/nets"
 )
 
@@ -403,14 +404,14 @@ func TestBatchBALDSampledTracksExact(t *testing.T) {
 	for i := range u {
 		exact.taken[i] = slices.Contains(a[:2], q.Unlabeled[i])
 	}
-	nconf := c * c
-	exact.joint = exact.joint[:0]
-	for t := range exact.samples {
+	nconf, T := c*c, exact.samples
+	exact.joint = grow(exact.joint, nconf*T)
+	for t := range T {
 		p0 := exact.pass(t, u, c, exact.position(q, a[0]))
 		p1 := exact.pass(t, u, c, exact.position(q, a[1]))
 		for y0 := range c {
 			for y1 := range c {
-				exact.joint = append(exact.joint, p0[y0]*p1[y1])
+				exact.joint[(y0*c+y1)*T+t] = p0[y0] * p1[y1]
 			}
 		}
 	}
@@ -564,6 +565,36 @@ func BenchmarkKernelSelect(b *testing.B) {
 					}
 				}
 			})
+		}
+	}
+}
+
+func TestKernelChecks(t *testing.T) {
+	none := learners.Capabilities{}
+	for _, c := range []struct {
+		name   string
+		params map[string]any
+		caps   learners.Capabilities
+		bad    string // the key of the one expected problem, or ""
+	}{
+		{"quire", nil, none, ""}, // features and labels only
+		{"hintsvm", nil, none, ""},
+		{"quire", map[string]any{"gamma": -1.0}, none, "params.gamma"},
+		{"quire", map[string]any{"kernel": "sigmoid"}, none, "params.kernel"},
+		{"quire", map[string]any{"lambda": 0}, none, "params.lambda"},
+		{"hintsvm", map[string]any{"p": 1.5}, none, "params.p"},
+		{"hintsvm", map[string]any{"ch": 0}, none, "params.ch"},
+		{"hintsvm", map[string]any{"epsilon": -0.1}, none, "params.epsilon"},
+		{"batchbald", nil, learners.Capabilities{Probs: true, MCDropout: true}, ""},
+		{"batchbald", nil, learners.Capabilities{Probs: true}, "name"},
+		{"batchbald", map[string]any{"configs": 0}, allCaps, "params.configs"},
+	} {
+		probs := Check(c.name, c.params, c.caps)
+		switch {
+		case c.bad == "" && len(probs) > 0:
+			t.Errorf("%s %v: unexpected problems %v", c.name, c.params, probs)
+		case c.bad != "" && (len(probs) != 1 || probs[0].Key != c.bad):
+			t.Errorf("%s %v: problems %v, want one at %s", c.name, c.params, probs, c.bad)
 		}
 	}
 }

@@ -10,10 +10,10 @@ import (
 	"albench/nets"
 )
 
-// quireMaxPool bounds the pool QUIRE accepts. Its state holds a pool-length column
-// per labeled row (8·n bytes each), so memory grows as n × labeled; the bound keeps a
-// full-pool budget under 3.2 GB.
-const quireMaxPool = 20000
+// quireMaxPool bounds the pool QUIRE accepts. Its state holds a row of V per pool
+// row, 8 · n · stride bytes with the stride the labeled count rounded up to a power of
+// two (at least 16); the bound keeps a whole-pool labeling under 2 GB.
+const quireMaxPool = 15000
 
 // quire is QUIRE, querying informative and representative examples (Huang, Jin &
 // Zhou 2010, "Active Learning by Querying Informative and Representative Examples",
@@ -39,7 +39,8 @@ const quireMaxPool = 20000
 // V = K_{·l} R^{−T} over every pool row, σ² updated as each column is added), so a
 // round costs O(n · l) per new label plus O(l² + U · l) for f — libact inverts an
 // n_u × n_u block per candidate, O(n_u³) per round after the O(n³) inverse of K + λI.
-// Memory is 8 · n · l bytes; the pool is limited to quireMaxPool rows.
+// Memory is 8 · n · l bytes (up to twice that, as rows widen by doubling); the pool
+// is limited to quireMaxPool rows.
 //
 // Batches: after each pick the pick joins the conditioning set with its label set to
 // its own prediction f (kriging believer): f of the other rows is unchanged and σ²
@@ -57,18 +58,18 @@ type quire struct {
 	lambda float64
 
 	pool    *nets.Matrix
-	order   []int       // the labeled rows the factor covers, in order
-	cols    [][]float64 // cols[j][r] = V[r, j] for every pool row r
-	vari    []float64   // σ²(r) given the factor's rows, every pool row
-	work    []float64   // σ² of the round's believer updates
-	batch   [][]float64 // the believer columns of the current Select
-	diag    []float64
-	z       []float64 // R^{−1} y^c, per label vector
+	order   []int     // the labeled rows the factor covers, in order
+	v       []float64 // n × stride, v[r*stride+j] = V[r, j]: row-major, so a row's entries are contiguous
+	stride  int
+	vari    []float64 // σ²(r) given the factor's rows, every pool row
+	diag    []float64 // R's diagonal
+	work    []float64 // σ² of the round's believer updates, per unlabeled position
+	w       []float64 // U × batch believer columns of the current Select
+	z       []float64 // R^{−1} y^c
 	y       []float64
 	f       []float64 // mean |f^c| per unlabeled position
 	scores  []float64
 	taken   []bool
-	kcol    []float64
 	present []int
 }
 
@@ -107,7 +108,7 @@ func (s *quire) Select(ctx context.Context, q Query) ([]int, error) {
 	}
 	n := q.Pool.Rows
 	if n > quireMaxPool {
-		return nil, fmt.Errorf("strategies: quire: the pool has %d rows, more than the %d quire accepts (its state is 8·pool·labeled bytes)", n, quireMaxPool)
+		return nil, fmt.Errorf("strategies: quire: the pool has %d rows, more than the %d quire accepts (its state is 8 · pool · labeled bytes)", n, quireMaxPool)
 	}
 	if err := s.sync(ctx, q); err != nil {
 		return nil, err
@@ -121,7 +122,7 @@ func (s *quire) Select(ctx context.Context, q Query) ([]int, error) {
 	s.scores = grow(s.scores, u)
 	s.taken = grow(s.taken, u)
 	clear(s.taken)
-	s.batch = s.batch[:0]
+	s.w = grow(s.w, u*k)
 	out := make([]int, 0, k)
 	for {
 		for i := range u {
@@ -137,7 +138,7 @@ func (s *quire) Select(ctx context.Context, q Query) ([]int, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		s.believe(q, p)
+		s.believe(q, p, len(out)-1, k)
 	}
 }
 
@@ -148,7 +149,6 @@ func (s *quire) sync(ctx context.Context, q Query) error {
 	if s.pool != q.Pool || len(q.Labeled) < len(s.order) || !slices.Equal(s.order, q.Labeled[:len(s.order)]) {
 		s.pool = q.Pool
 		s.order = s.order[:0]
-		s.cols = s.cols[:0]
 		s.diag = s.diag[:0]
 		s.vari = grow(s.vari, n)
 		for r := range n {
@@ -156,47 +156,48 @@ func (s *quire) sync(ctx context.Context, q Query) error {
 			s.vari[r] = s.kern.eval(x, x)
 		}
 	}
+	if need := len(q.Labeled); need > s.stride || len(s.v) < n*s.stride {
+		// Widen the rows, doubling, and move what is there (amortised O(n · l)).
+		stride := max(16, s.stride)
+		for stride < need {
+			stride *= 2
+		}
+		nv := make([]float64, n*stride)
+		if len(s.v) >= n*s.stride {
+			for r := range n {
+				copy(nv[r*stride:r*stride+len(s.order)], s.v[r*s.stride:r*s.stride+len(s.order)])
+			}
+		}
+		s.v, s.stride = nv, stride
+	}
 	for _, r := range q.Labeled[len(s.order):] {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		j := len(s.order)
-		if j < cap(s.cols) && cap(s.cols[:j+1][j]) >= n {
-			s.cols = s.cols[:j+1]
-			s.cols[j] = s.cols[j][:n]
-		} else {
-			s.cols = append(s.cols, make([]float64, n))
-		}
-		d := s.column(q.Pool, r, s.cols[:j], s.cols[j])
-		s.diag = append(s.diag, d)
-		for i, v := range s.cols[j] {
-			s.vari[i] -= float64(v * v)
-		}
+		s.extend(q.Pool, r)
 		s.order = append(s.order, r)
 	}
 	return nil
 }
 
-// column sets col[i] = (K(i, r) − Σ_j prev_j[i] prev_j[r]) / d over every pool row i,
-// d = √(λ + σ²(r)) with σ²(r) = K(r,r) − Σ_j prev_j[r]², and returns d: the next
-// column of V for a new conditioning row r.
-func (s *quire) column(pool *nets.Matrix, r int, prev [][]float64, col []float64) float64 {
+// extend adds the column of a new conditioning row r to V over every pool row i,
+//
+//	V[i, j] = (K(i, r) − V[i, :j]·V[r, :j]) / d,   d = √(λ + σ²(r)),
+//
+// with d on the diagonal, and lowers σ²(i) by V[i, j]².
+func (s *quire) extend(pool *nets.Matrix, r int) {
+	j, st := len(s.order), s.stride
 	xr := pool.Row(r)
-	krr := s.kern.eval(xr, xr)
-	var ss float64
-	for _, c := range prev {
-		ss += float64(c[r] * c[r])
+	vr := s.v[r*st : r*st+j]
+	d := math.Sqrt(s.lambda + math.Max(0, s.vari[r]))
+	for i := range pool.Rows {
+		vi := s.v[i*st : i*st+j+1]
+		x := (s.kern.eval(pool.Row(i), xr) - dot(vi[:j], vr)) / d
+		vi[j] = x
+		s.vari[i] -= float64(x * x)
 	}
-	d := math.Sqrt(math.Max(s.lambda, s.lambda+(krr-ss)))
-	for i := range col {
-		v := s.kern.eval(pool.Row(i), xr)
-		for _, c := range prev {
-			v -= float64(c[i] * c[r])
-		}
-		col[i] = v / d
-	}
-	col[r] = d // R's diagonal; the formula above would give (d² − λ)/d
-	return d
+	s.v[r*st+j] = d // R's diagonal; the formula gives (d² − λ)/d
+	s.diag = append(s.diag, d)
 }
 
 // labelScores sets s.f[i] to the mean over the label vectors of |f^c| at unlabeled
@@ -229,52 +230,34 @@ func (s *quire) labelScores(q Query) {
 				s.y[j] = 1
 			}
 		}
-		// Forward substitution R z = y; R[j, i] = cols[i][order[j]].
-		for j := range l {
-			v := s.y[j]
-			rj := s.order[j]
-			for i := range j {
-				v -= float64(s.cols[i][rj] * s.z[i])
-			}
-			s.z[j] = v / s.diag[j]
+		// Forward substitution R z = y; R[j, :j] = V[order[j], :j].
+		st := s.stride
+		for j, rj := range s.order {
+			s.z[j] = (s.y[j] - dot(s.v[rj*st:rj*st+j], s.z[:j])) / s.diag[j]
 		}
 		for i, r := range q.Unlabeled {
-			var f float64
-			for j := range l {
-				f += float64(s.cols[j][r] * s.z[j])
-			}
+			f := dot(s.v[r*st:r*st+l], s.z)
 			s.f[i] += float64(w * math.Abs(f))
 		}
 	}
 }
 
 // believe conditions the round's variances on unlabeled position p (kriging
-// believer): one more column over the unlabeled rows.
-func (s *quire) believe(q Query, p int) {
-	u := len(q.Unlabeled)
+// believer): one more column b over the unlabeled rows,
+//
+//	W[i, b] = (K(i, p) − V[i]·V[p] − W[i, :b]·W[p, :b]) / √(λ + σ²(p)).
+func (s *quire) believe(q Query, p, b, k int) {
 	r := q.Unlabeled[p]
 	xr := q.Pool.Row(r)
-	if len(s.batch) < cap(s.batch) && cap(s.batch[:len(s.batch)+1][len(s.batch)]) >= u {
-		s.batch = s.batch[:len(s.batch)+1]
-	} else {
-		s.batch = append(s.batch, make([]float64, u))
-	}
-	col := s.batch[len(s.batch)-1][:u]
-	s.batch[len(s.batch)-1] = col
-	prev := s.batch[:len(s.batch)-1]
+	l, st := len(s.order), s.stride
+	vr := s.v[r*st : r*st+l]
+	wp := s.w[p*k : p*k+b]
 	d := math.Sqrt(s.lambda + math.Max(0, s.work[p]))
 	for i, ri := range q.Unlabeled {
-		v := s.kern.eval(q.Pool.Row(ri), xr)
-		for _, c := range s.cols {
-			v -= float64(c[ri] * c[r])
-		}
-		for _, c := range prev {
-			v -= float64(c[i] * c[p])
-		}
-		col[i] = v / d
-	}
-	for i, v := range col {
-		s.work[i] -= float64(v * v)
+		wi := s.w[i*k : i*k+b+1]
+		x := (s.kern.eval(q.Pool.Row(ri), xr) - dot(s.v[ri*st:ri*st+l], vr) - dot(wi[:b], wp)) / d
+		wi[b] = x
+		s.work[i] -= float64(x * x)
 	}
 }
 
