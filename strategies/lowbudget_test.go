@@ -593,7 +593,7 @@ func BenchmarkLowBudgetSelect(b *testing.B) {
 		{"probcover", "probcover", nil},
 		{"albl", "albl", map[string]any{"strategies": []any{"margin", "random"}}},
 	} {
-		for _, n := range []int{700, 7000} {
+		for _, n := range []int{700, 2200, 7000} {
 			b.Run(fmt.Sprintf("%s/pool=%d", v.label, n), func(b *testing.B) {
 				q := randomQuery(11, n, 20, 10)
 				q.Rand = rand.New(rand.NewPCG(11, 11))
@@ -605,6 +605,46 @@ func BenchmarkLowBudgetSelect(b *testing.B) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// TestLowBudgetOnANetwork runs each low-budget strategy on a real network (as
+// TestNoAliases does) and fails if two of them, or one of them and a baseline, query
+// the same rows in the same order on every seed.
+func TestLowBudgetOnANetwork(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains networks")
+	}
+	runs := []struct {
+		name   string
+		params map[string]any
+	}{
+		{"random", nil}, {"margin", nil}, {"entropy", nil},
+		{"eer", map[string]any{"candidates": 8}},
+		{"dwus", nil}, {"typiclust", nil}, {"probcover", nil},
+		{"albl", map[string]any{"strategies": []any{"margin", "random"}}},
+	}
+	seqs := make([][][]int, len(runs))
+	for i, r := range runs {
+		for seed := range 3 {
+			seqs[i] = append(seqs[i], aliasTrial(t, seed, r.name, r.params))
+		}
+	}
+	for i := range runs {
+		for j := i + 1; j < len(runs); j++ {
+			if i < 3 && j < 3 {
+				continue // the baselines among themselves are TestNoAliases' business
+			}
+			same := 0
+			for k := range seqs[i] {
+				if slices.Equal(seqs[i][k], seqs[j][k]) {
+					same++
+				}
+			}
+			if same == len(seqs[i]) {
+				t.Errorf("%s%v and %s%v query the same rows on every seed: %v", runs[i].name, runs[i].params, runs[j].name, runs[j].params, seqs[i])
+			}
 		}
 	}
 }

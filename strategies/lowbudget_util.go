@@ -75,12 +75,16 @@ func lbStandardize(m *nets.Matrix) {
 
 // lbKMeans is Lloyd's k-means with k-means++ seeding (Arthur & Vassilvitskii 2007)
 // drawn from a given stream, keeping its buffers between calls. Assignment ties go to
-// the lower centre; an empty cluster keeps its previous centre.
+// the lower centre; an empty cluster keeps its previous centre. Lloyd's iterations
+// stop when no row changes cluster, when the centres move by a total squared shift
+// of at most 10⁻⁴ × the mean per-feature variance of the rows (scikit-learn's
+// default tolerance), or after lbKMeansIters iterations.
 type lbKMeans struct {
 	centers nets.Matrix // k × d
 	assign  []int       // cluster of each row
 	d2      []float64   // squared distance of each row to its nearest centre (seeding)
 	counts  []int
+	prev    []float64 // centres before an update
 }
 
 // lbKMeansIters bounds Lloyd's iterations; they stop earlier once no row moves.
@@ -128,6 +132,7 @@ func (s *lbKMeans) fit(x *nets.Matrix, k int, rng *rand.Rand) {
 	for i := range s.assign {
 		s.assign[i] = -1
 	}
+	tol := 1e-4 * lbMeanVariance(x)
 	for range lbKMeansIters {
 		moved := false
 		for i := range n {
@@ -145,6 +150,7 @@ func (s *lbKMeans) fit(x *nets.Matrix, k int, rng *rand.Rand) {
 		if !moved {
 			return
 		}
+		s.prev = append(s.prev[:0], s.centers.Data...)
 		clear(s.counts)
 		for i, c := range s.assign {
 			s.counts[c]++
@@ -166,7 +172,32 @@ func (s *lbKMeans) fit(x *nets.Matrix, k int, rng *rand.Rand) {
 				row[j] *= inv
 			}
 		}
+		if sqDist(s.centers.Data, s.prev) <= tol {
+			return
+		}
 	}
+}
+
+// lbMeanVariance returns the mean over the columns of x of their population variance.
+func lbMeanVariance(x *nets.Matrix) float64 {
+	if x.Rows == 0 || x.Cols == 0 {
+		return 0
+	}
+	var total float64
+	for j := range x.Cols {
+		var mean float64
+		for i := range x.Rows {
+			mean += x.Data[i*x.Cols+j]
+		}
+		mean /= float64(x.Rows)
+		var ss float64
+		for i := range x.Rows {
+			e := x.Data[i*x.Cols+j] - mean
+			ss += float64(e * e)
+		}
+		total += ss / float64(x.Rows)
+	}
+	return total / float64(x.Cols)
 }
 
 // lbModelCaps returns the capabilities a trained model offers, from the interfaces

@@ -47,7 +47,9 @@ type probcover struct {
 
 	space   lbSpace
 	km      lbKMeans
-	margin  []float64 // m(x)
+	margin  []float64 // m(x), in cluster order
+	order   []int     // rows in cluster order
+	sorted  nets.Matrix
 	covered []bool
 	taken   []bool
 	degree  []int
@@ -81,15 +83,21 @@ func (s *probcover) Select(ctx context.Context, q Query) ([]int, error) {
 		s.taken[r] = true
 		s.cover(x, r, d2, false)
 	}
-	// degree[x] = number of uncovered points in x's ball (x itself included).
+	// degree[x] = number of uncovered points in x's ball (x itself included); the
+	// relation is symmetric, so each pair is measured once.
 	for i := range n {
-		if s.covered[i] {
-			continue
-		}
 		xi := x.Row(i)
-		for j := range n {
+		if !s.covered[i] {
+			s.degree[i]++
+		}
+		for j := i + 1; j < n; j++ {
 			if sqDist(x.Row(j), xi) < d2 {
-				s.degree[j]++
+				if !s.covered[i] {
+					s.degree[j]++
+				}
+				if !s.covered[j] {
+					s.degree[i]++
+				}
 			}
 		}
 	}
@@ -142,16 +150,37 @@ func (s *probcover) purityDelta(x *nets.Matrix, k int, q Query) float64 {
 	n := x.Rows
 	k = min(k, n)
 	s.km.fit(x, k, q.Rand)
+	// Rows in cluster order, so each row scans the other clusters' contiguous blocks
+	// (and each pair of a block is measured once, both ways).
+	s.order = grow(s.order, n)
+	for i := range s.order {
+		s.order[i] = i
+	}
+	slices.SortFunc(s.order, func(a, b int) int { return s.km.assign[a] - s.km.assign[b] })
+	s.sorted.Gather(x, s.order)
 	s.margin = grow(s.margin, n)
-	for i := range n {
-		m := math.Inf(1)
-		ci, xi := s.km.assign[i], x.Row(i)
-		for j := range n {
-			if s.km.assign[j] != ci {
-				m = math.Min(m, sqDist(x.Row(j), xi))
-			}
+	for i := range s.margin {
+		s.margin[i] = math.Inf(1)
+	}
+	for start := 0; start < n; {
+		end := start
+		for end < n && s.km.assign[s.order[end]] == s.km.assign[s.order[start]] {
+			end++
 		}
-		s.margin[i] = m
+		for i := start; i < end; i++ {
+			xi, m := s.sorted.Row(i), s.margin[i]
+			for j := end; j < n; j++ {
+				d := sqDist(s.sorted.Row(j), xi)
+				if d < m {
+					m = d
+				}
+				if d < s.margin[j] {
+					s.margin[j] = d
+				}
+			}
+			s.margin[i] = m
+		}
+		start = end
 	}
 	slices.Sort(s.margin)
 	i := min(int(math.Floor((1-s.purity)*float64(n))), n-1)
