@@ -317,12 +317,19 @@ func TestHintSVMHintsMoveThePick(t *testing.T) {
 	if len(got) != 1 || got[0] < 3 {
 		t.Errorf("hintsvm with every row a hint picked %v, want a row of the cluster 3..6", got)
 	}
-	// A batch of two believes the first pick's label and retrains: the second pick is
-	// another row, and the batch is not the two rows nearest the first boundary when
-	// these are neighbours.
-	q.Batch = 2
-	if got := selectOnce(t, "hintsvm", map[string]any{"p": 0.0, "cl": 1}, q); len(got) != 2 || got[0] != 2 {
-		t.Errorf("hintsvm batch %v, want row 2 first", got)
+}
+
+func TestHintSVMBatchBelievesItsPicks(t *testing.T) {
+	// Labeled −2 (class 0) and +2 (class 1), no hints: the boundary is at 0, so |f|
+	// ranks 0, then 0.05, then ±1.5. The batch believes the first pick (0) has the
+	// label of its side and retrains: the boundary moves between 0 and the opposite
+	// labeled row, to ±1, and the second pick is a row at ±1.5, not 0.05 next to the
+	// first (top-k by |f| would take [2 3]).
+	pool := matrix([]float64{-2}, []float64{2}, []float64{0}, []float64{0.05}, []float64{1.5}, []float64{-1.5})
+	q := Query{Pool: pool, Unlabeled: []int{2, 3, 4, 5}, Labeled: []int{0, 1}, Labels: []int{0, 1}, Classes: 2, Batch: 2}
+	got := selectOnce(t, "hintsvm", map[string]any{"p": 0.0, "cl": 10}, q)
+	if len(got) != 2 || got[0] != 2 || (got[1] != 4 && got[1] != 5) {
+		t.Errorf("hintsvm batch %v, want [2 4] or [2 5]", got)
 	}
 }
 
