@@ -30,7 +30,8 @@ import (
 //
 //	IW-ACC(f) = (1/(n·T)) Σ_τ W_τ [f(x_τ) = y_τ],   W_τ = 1 / q_τ(x_τ)
 //
-// an unbiased estimate of f's accuracy on the pool (n its size), and EXP4.P updates
+// whose expectation after τ draws is (τ/T) × f's accuracy on the pool (n its size,
+// each W_τ [·] an unbiased estimate of n × accuracy), and EXP4.P updates
 // every expert from the draw x with
 //
 //	ŷ_i = r ξ_i(x) / q(x),   v̂_i = Σ_x' ξ_i(x') / q(x'),   w_i ← w_i exp(p_min/2 · (ŷ_i + v̂_i √(ln(N/δ)/(N·T))))

@@ -648,3 +648,42 @@ func TestLowBudgetOnANetwork(t *testing.T) {
 		}
 	}
 }
+
+func TestALBLKeepsStateAcrossRounds(t *testing.T) {
+	// The bandit's weights carry over from round to round in the strategy value, and a
+	// repeated Select on the same labeled set (its picks not taken) replays the round
+	// from the same state: same rows, same weights after.
+	q := randomQuery(21, 50, 4, 3)
+	q.Rand = rand.New(rand.NewPCG(21, 21))
+	s := mustNew("albl", nil).(*albl)
+	first, err := s.Select(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range first {
+		q.Labeled = append(q.Labeled, r)
+		q.Labels = append(q.Labels, r%3)
+	}
+	q.Unlabeled = slices.DeleteFunc(q.Unlabeled, func(r int) bool { return slices.Contains(first, r) })
+	rs := rand.New(rand.NewPCG(5, 5))
+	q.Rand = rs
+	second, err := s.Select(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Max(s.logw) == slices.Min(s.logw) {
+		t.Errorf("log weights %v after a rewarded round: the bandit learned nothing", s.logw)
+	}
+	if len(s.hist) < len(first) {
+		t.Errorf("%d draws on record after round 2, want at least the %d of round 1", len(s.hist), len(first))
+	}
+	w := slices.Clone(s.logw)
+	q.Rand = rand.New(rand.NewPCG(5, 5))
+	again, err := s.Select(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(second, again) || !slices.Equal(w, s.logw) {
+		t.Errorf("replayed round gave %v (weights %v), first time %v (weights %v)", again, s.logw, second, w)
+	}
+}
