@@ -15,9 +15,9 @@ import (
 //
 // with f(x) = wᵀφ(x) + b: the labeled rows are classified, the hints kept within ε of
 // the boundary, so the boundary runs through unlabeled regions the hints make dense.
-// The query is the unlabeled row closest to that hinted boundary, argmin |f(x)|, as
-// the paper states (libact takes argmax |f|, under a "not sure" comment). The dual is
-// solved by hintSolver (hintsvm_solver.go).
+// The query is the unlabeled row closest to that hinted boundary, argmin |f(x)|, the
+// paper's query (libact takes argmax |f|, under a "not sure to have abs or not"
+// comment). The dual is solved by hintSolver (hintsvm_solver.go).
 //
 // Hints are drawn without replacement by a partial Fisher–Yates shuffle of the
 // unlabeled rows on q.Rand (libact draws with replacement), ⌊p·U⌋ of them. The hint
@@ -34,9 +34,14 @@ import (
 // Batches: after each pick the pick joins the labeled rows with its predicted label
 // (sign f, or argmax_c f_c; it leaves the hints if it was one) and the SVMs are
 // retrained, so the next pick is near the moved boundary, not next to the first
-// (a believer's batch). A Select costs k × (one SMO solve per label vector on l + 2h
-// variables, O((l + h)²) per pass over the working set) plus O(n_sv · U · d) for the
-// decision values: quadratic in the pool at a fixed p.
+// (a believer's batch); every solve starts from λ = 0.
+//
+// Cost: a Select runs k × (one solve per label vector) on l + 2h variables. An SMO
+// iteration is O(l + 2h) plus a kernel row of O((l + h) · d) when it is not cached
+// (64 MiB of rows are), and the iterations grow about linearly with the variables,
+// so a solve is about quadratic in l + h, that is in the pool at a fixed p. The
+// decision values cost O(n_sv · U · d), O((n_sv + U) · d) with the linear kernel
+// (through w).
 type hintSVM struct {
 	kern           kernelFunc
 	cl, ch, p, eps float64

@@ -24,9 +24,10 @@ const quireMaxPool = 15000
 //
 //	eva(s) = L_ss − L_su L_uu^{−1} L_us + 2 |(L_sl − L_su L_uu^{−1} L_ul) y_l|
 //
-// (the paper drops the y_lᵀ(·)y_l term of the same expansion). Both brackets are
-// blocks of the Schur complement of L_uu in L, and that complement is the inverse of
-// the (l+s) block of L^{−1} = K + λI. So, with G = K_ll + λI, k_s = K_ls,
+// (the y_lᵀ(·)y_l term of the same expansion, which does not involve y_s, is left
+// out, as in the paper). Both brackets are blocks of the Schur complement of L_uu in
+// L, and that complement is the inverse of the (l+s) block of L^{−1} = K + λI (the
+// block-inverse identity). So, with G = K_ll + λI and k_s = K_ls,
 //
 //	L_ss − L_su L_uu^{−1} L_us = 1/(λ + σ²(s)),   σ²(s) = K_ss − k_sᵀ G^{−1} k_s
 //	(L_sl − L_su L_uu^{−1} L_ul) y_l = −f(s)/(λ + σ²(s)),   f(s) = k_sᵀ G^{−1} y_l
@@ -37,8 +38,12 @@ const quireMaxPool = 15000
 // labeled, in the kernel's geometry). No n × n inverse is needed. The strategy keeps
 // a Cholesky factor G = RRᵀ grown by one column per newly labeled row (the columns
 // V = K_{·l} R^{−T} over every pool row, σ² updated as each column is added), so a
-// round costs O(n · l) per new label plus O(l² + U · l) for f — libact inverts an
-// n_u × n_u block per candidate, O(n_u³) per round after the O(n³) inverse of K + λI.
+// round costs O(n · l) per new label plus O(l² + U · l) for f, a trial O(n · l²) in
+// all — libact inverts an n_u × n_u block per candidate, O(n_u³) per round after an
+// O(n³) inverse of K + λI. (libact's code also departs from the formula: its first
+// term is L_ss − det(L_UU)/L_ss, and its L_UU^{−1} uses (λI)^{−1} where
+// (K_ll + λI)^{−1} belongs. The test checks this code against the formula with
+// explicit inverses.)
 // Memory is 8 · n · l bytes (up to twice that, as rows widen by doubling); the pool
 // is limited to quireMaxPool rows.
 //
