@@ -143,7 +143,10 @@ func BenchmarkSelect(b *testing.B) {
 			q := strategies.Query{
 				Pool: &td.pool, Unlabeled: unlabeled, Labeled: labeled, Labels: labels,
 				Classes: td.setup.Classes, Model: net, Fit: fit, Batch: proto.Batch,
-				Rand: streams.New("bench", "select", info.Name),
+				Rand: streams.New("bench", "select", info.Name), TieRank: td.tieRank,
+			}
+			if info.Oracle {
+				q.Oracle = &strategies.Oracle{Test: &td.test, TestY: td.setup.TestY, PoolY: td.setup.PoolY}
 			}
 			ctx := context.Background()
 			b.ReportAllocs()
