@@ -259,6 +259,9 @@ func (s *batchBALD) sampledJoint(i, u, c int) float64 {
 	inv := 1 / float64(T)
 	var h float64
 	for m := range M {
+		if s.pm[m] == 0 {
+			continue // an underflowed sample (a long batch of tiny probabilities) carries no weight
+		}
 		for y := range c {
 			var p float64
 			for t := range T {
