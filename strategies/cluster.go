@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"albench/nets"
 )
@@ -234,92 +235,162 @@ type merge struct {
 }
 
 // agglomerate clusters every row of x bottom-up by the given linkage and returns
-// the n−1 merges, children before parents (node n+i is created by merge i).
+// the merges, children before parents (node n+i is created by merge i): n−1 of
+// them, a binary tree, unless stop cuts them short.
 //
-// It is the nearest-neighbour chain algorithm (Murtagh 1983) on a condensed
-// distance matrix updated by the Lance–Williams formulas,
+// It is the nearest-neighbour chain algorithm (Murtagh 1983): follow nearest
+// neighbours from a cluster until two clusters are each other's nearest, merge
+// them, and continue from the rest of the chain. Both linkages are reducible, so
+// the chain finds the same hierarchy as the greedy closest-pair algorithm, though
+// not in order of height. Equal distances are broken in favour of the chain's
+// previous element (which guarantees progress), then by the tie order of the
+// clusters' slots (a merged cluster keeps the slot of its part first in tie
+// order), so the hierarchy does not depend on the rows' order in x when tie is a
+// permutation that moves with them. A NaN distance never wins, so a point with
+// NaN features merges last.
 //
-//	average: d(k, i∪j) = (n_i d(k,i) + n_j d(k,j)) / (n_i + n_j)
-//	ward:    d(k, i∪j) = ((n_i+n_k) d(k,i) + (n_j+n_k) d(k,j) − n_k d(i,j)) / (n_i+n_j+n_k)
+// Average linkage needs every pairwise distance: a condensed matrix of n(n−1)/2
+// float32 (98 MB at n = 7,000, released on return; float32 halves it, each value
+// rounded once when stored, updates computed in float64) updated by the
+// Lance–Williams formula
 //
-// (ward on squared Euclidean distances, average on Euclidean ones). Both linkages
-// are reducible, so the chain finds the same hierarchy as the greedy closest-pair
-// algorithm, in O(n²) time after the O(n² d) distances, though not in order of
-// height. Equal distances are broken in favour of the chain's previous element
-// (which guarantees progress), then by the tie order of the clusters' slots (a
-// merged cluster keeps the slot of its part first in tie order), so the hierarchy
-// does not depend on the rows' order in x when tie is a permutation that moves
-// with them.
+//	d(k, i∪j) = (n_i d(k,i) + n_j d(k,j)) / (n_i + n_j),
 //
-// Memory is n(n−1)/2 float32 distances (98 MB at n = 7,000), released on return:
-// float32 halves the matrix, and the distances are rounded once when stored, the
-// updates computed in float64. Clusterings are made once per trial.
-func agglomerate(x *nets.Matrix, link linkage, tie []int32) []merge {
+// O(n²·dim) for the distances and O(n²) for the chain. Ward's distance is a
+// function of the clusters' sizes and centroids alone, so the chain runs on the
+// centroids, merged as size-weighted means, in O(n·dim) memory and O(n²·dim) time.
+//
+// Merges higher than stop are not made (+Inf builds the whole tree): when the
+// chain's last cluster has no neighbour within stop, every cluster on the chain
+// is at its final extent below stop — chain distances only shrink towards its
+// end, and a reducible linkage never brings a merged cluster closer than its
+// parts — so they leave the search, which then scans fewer clusters. The merges
+// made are exactly those of the whole tree of height ≤ stop, which is all a cut
+// at stop needs.
+func agglomerate(x *nets.Matrix, link linkage, tie []int32, stop float64) []merge {
 	n := x.Rows
 	if n < 2 {
 		return nil
 	}
-	dist := make([]float32, n*(n-1)/2)
-	at := func(i, j int) int { // condensed index of the pair i ≠ j
-		if i > j {
-			i, j = j, i
-		}
-		return i*n - i*(i+1)/2 + j - i - 1
-	}
-	for i := range n {
-		xi := x.Row(i)
-		base := at(i, i+1) - (i + 1)
-		for j := i + 1; j < n; j++ {
-			d := sqDist(xi, x.Row(j))
-			if link == averageLink {
-				d = math.Sqrt(d)
-			}
-			dist[base+j] = float32(d)
-		}
-	}
 	size := make([]int, n)
+	for i := range size {
+		size[i] = 1
+	}
+	live := make([]int, n) // live slots, ascending
+	for i := range live {
+		live[i] = i
+	}
+	// better reports whether slot c at distance dc beats the best so far, b at bd.
+	better := func(c int, dc float64, b int, bd float64, prev int) bool {
+		switch {
+		case dc != dc:
+			return false
+		case b < 0 || dc < bd:
+			return true
+		}
+		return dc == bd && b != prev && tieLess(tie, c, b)
+	}
+	var nearest func(a, prev int) (int, float64)
+	var join func(a, b, keep int)
+	switch link {
+	case averageLink:
+		dist := make([]float32, n*(n-1)/2)
+		at := func(i, j int) int { // condensed index of the pair i ≠ j
+			if i > j {
+				i, j = j, i
+			}
+			return i*n - i*(i+1)/2 + j - i - 1
+		}
+		for i := range n {
+			xi := x.Row(i)
+			base := at(i, i+1) - (i + 1)
+			for j := i + 1; j < n; j++ {
+				dist[base+j] = float32(math.Sqrt(sqDist(xi, x.Row(j))))
+			}
+		}
+		nearest = func(a, prev int) (int, float64) {
+			b, bd := -1, math.Inf(1)
+			if prev >= 0 {
+				b, bd = prev, float64(dist[at(a, prev)])
+			}
+			for _, c := range live {
+				if c != a && c != prev {
+					if dc := float64(dist[at(a, c)]); better(c, dc, b, bd, prev) {
+						b, bd = c, dc
+					}
+				}
+			}
+			return b, bd
+		}
+		join = func(a, b, keep int) {
+			na, nb := float64(size[a]), float64(size[b])
+			for _, c := range live {
+				if c != a && c != b {
+					da, db := float64(dist[at(c, a)]), float64(dist[at(c, b)])
+					dist[at(c, keep)] = float32((float64(na*da) + float64(nb*db)) / (na + nb))
+				}
+			}
+		}
+	case wardLink:
+		cent := nets.NewMatrix(n, x.Cols)
+		copy(cent.Data, x.Data)
+		ward := func(a, c int) float64 {
+			na, nc := float64(size[a]), float64(size[c])
+			return float64(2*na*nc) / (na + nc) * sqDist(cent.Row(a), cent.Row(c))
+		}
+		nearest = func(a, prev int) (int, float64) {
+			b, bd := -1, math.Inf(1)
+			if prev >= 0 {
+				b, bd = prev, ward(a, prev)
+			}
+			for _, c := range live {
+				if c != a && c != prev {
+					if dc := ward(a, c); better(c, dc, b, bd, prev) {
+						b, bd = c, dc
+					}
+				}
+			}
+			return b, bd
+		}
+		join = func(a, b, keep int) {
+			na, nb := float64(size[a]), float64(size[b])
+			ca, cb, ck := cent.Row(a), cent.Row(b), cent.Row(keep)
+			for j := range ck {
+				ck[j] = (float64(na*ca[j]) + float64(nb*cb[j])) / (na + nb)
+			}
+		}
+	default:
+		panic(fmt.Sprintf("strategies: unknown linkage %d", link))
+	}
 	node := make([]int, n) // slot → tree node
-	alive := make([]bool, n)
-	for i := range n {
-		size[i], node[i], alive[i] = 1, i, true
+	for i := range node {
+		node[i] = i
 	}
 	chain := make([]int, 0, n)
 	merges := make([]merge, 0, n-1)
-	next := 0 // lowest slot that may still be alive, to restart the chain
-	for len(merges) < n-1 {
+	for len(live) > 1 {
 		if len(chain) == 0 {
-			for !alive[next] {
-				next++
-			}
-			chain = append(chain, next)
+			chain = append(chain, live[0])
 		}
 		a := chain[len(chain)-1]
 		prev := -1
 		if len(chain) > 1 {
 			prev = chain[len(chain)-2]
 		}
-		b, bd := prev, float32(math.Inf(1))
-		if prev >= 0 {
-			bd = dist[at(a, prev)]
-		}
-		for c := range n {
-			if c == a || c == prev || !alive[c] {
-				continue
-			}
-			// NaN distances (from NaN features) never win, so such a point merges last.
-			if dc := dist[at(a, c)]; dc < bd || (b < 0 && dc == dc) ||
-				(dc == bd && b != prev && tieLess(tie, c, b)) {
-				b, bd = c, dc
+		b, bd := nearest(a, prev)
+		if b < 0 { // only NaN distances left: take the first other live slot
+			b = live[0]
+			if b == a {
+				b = live[1]
 			}
 		}
-		if b < 0 { // only NaN distances left: take the first live slot
-			for c := range n {
-				if c != a && alive[c] {
-					b = c
-					break
-				}
+		if bd > stop {
+			for _, c := range chain {
+				i, _ := slices.BinarySearch(live, c)
+				live = slices.Delete(live, i, i+1)
 			}
-			bd = dist[at(a, b)]
+			chain = chain[:0]
+			continue
 		}
 		if b != prev {
 			chain = append(chain, b)
@@ -330,27 +401,12 @@ func agglomerate(x *nets.Matrix, link linkage, tie []int32) []merge {
 		if tieLess(tie, b, a) {
 			keep, gone = b, a
 		}
-		na, nb := float64(size[a]), float64(size[b])
-		dab := float64(dist[at(a, b)])
-		for c := range n {
-			if !alive[c] || c == a || c == b {
-				continue
-			}
-			da, db := float64(dist[at(c, a)]), float64(dist[at(c, b)])
-			var v float64
-			switch link {
-			case averageLink:
-				v = (float64(na*da) + float64(nb*db)) / (na + nb)
-			case wardLink:
-				nc := float64(size[c])
-				v = (float64((na+nc)*da) + float64((nb+nc)*db) - float64(nc*dab)) / (na + nb + nc)
-			}
-			dist[at(c, keep)] = float32(v)
-		}
-		merges = append(merges, merge{a: node[a], b: node[b], h: float64(bd), size: size[a] + size[b]})
-		alive[gone] = false
+		join(a, b, keep)
+		merges = append(merges, merge{a: node[a], b: node[b], h: bd, size: size[a] + size[b]})
 		size[keep] = size[a] + size[b]
 		node[keep] = n + len(merges) - 1
+		i, _ := slices.BinarySearch(live, gone)
+		live = slices.Delete(live, i, i+1)
 	}
 	return merges
 }

@@ -20,7 +20,11 @@ import (
 //     ‖x − y‖₂/√dim, the root-mean-square difference per standardised feature, so
 //     one default suits any number of features: two independent standard normal
 //     points are √2 ≈ 1.41 apart in these units, and the default ε = 0.5 joins
-//     only points much closer than that.
+//     only points much closer than that. On the survey's datasets (first 2,500
+//     rows) it gives mean cluster sizes of about 2–6 with 14–57 features
+//     (australian 690 rows → 363 clusters, phishing 722, spambase 900, vehicle
+//     846 → 147), near-singletons on splice and twonorm, and coarse clusters in
+//     two dimensions (banana 26, d31 13 where the data has 31).
 //  2. Each round, the k_m = candidates_factor × B unlabeled rows of smallest margin
 //     (the margin strategy's score and ties; capped at |U|) are grouped by their
 //     cluster.
@@ -31,8 +35,9 @@ import (
 // Small clusters of uncertain points are sampled first and a large one cannot fill
 // the batch alone. With B = 1 the pick is a random member of the smallest group.
 //
-// Cost: O(N²·dim) time and N²/2 float32 distances (98 MB at N = 7,000) once for
-// the clustering, then O(|U| log k_m + k_m log k_m) a round.
+// Cost: O(N²·dim) time and N²/2 float32 distances (98 MB at N = 7,000, freed
+// after) once for the clustering — its chain stops at ε, so a small ε also
+// shortens the O(N²) merging — then O(|U| log k_m + k_m log k_m) a round.
 type clusterMargin struct {
 	epsilon float64
 	factor  int
@@ -124,8 +129,8 @@ func (s *clusterMargin) Select(ctx context.Context, q Query) ([]int, error) {
 // cluster computes the flat average-linkage clusters of the z-scored pool at ε.
 func (s *clusterMargin) cluster(q Query) {
 	z := s.z.get(q.Pool)
-	merges := agglomerate(z, averageLink, q.TieRank)
-	s.label = cutClusters(z.Rows, merges, s.epsilon*math.Sqrt(float64(max(1, z.Cols))))
+	eps := s.epsilon * math.Sqrt(float64(max(1, z.Cols)))
+	s.label = cutClusters(z.Rows, agglomerate(z, averageLink, q.TieRank, eps), eps)
 	nc := 0
 	for _, c := range s.label {
 		nc = max(nc, c+1)

@@ -55,7 +55,8 @@ import (
 // row of v uniformly including labeled ones and counts only those samples; the
 // reference (and this) samples unlabeled rows and counts every labeled row.
 //
-// Cost: the tree, O(N²·dim) time and N²/2 float32 distances once; a round is
+// Cost: the tree, once, O(N²·dim) time (Ward on centroids, O(N·dim) memory;
+// average linkage holds N²/2 float32 distances while it builds); a round is
 // O(N·C) for the counts and scores plus O(B·(|P| + N)) to sample.
 type hierarchical struct {
 	link linkage
@@ -113,7 +114,7 @@ func (s *hierarchical) Select(ctx context.Context, q Query) ([]int, error) {
 func (s *hierarchical) buildTree(q Query) {
 	z := s.z.get(q.Pool)
 	n := z.Rows
-	merges := agglomerate(z, s.link, q.TieRank)
+	merges := agglomerate(z, s.link, q.TieRank, math.Inf(1))
 	nodes := 2*n - 1
 	s.n, s.pool = n, q.Pool
 	s.kids = make([][2]int, len(merges))

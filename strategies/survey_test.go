@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"syscall"
 	"testing"
 
 	"albench/nets"
@@ -300,7 +301,7 @@ func TestAgglomerateMatchesGreedy(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 8))
 	x := randomPool(rng, 30, 3)
 	for _, link := range []linkage{averageLink, wardLink} {
-		merges := agglomerate(x, link, nil)
+		merges := agglomerate(x, link, nil, math.Inf(1))
 		heights := make([]float64, len(merges))
 		for i, m := range merges {
 			heights[i] = m.h
@@ -335,6 +336,23 @@ func TestAgglomerateMatchesGreedy(t *testing.T) {
 			}
 			if n := slices.Max(label) + 1; n != len(clusters) {
 				t.Fatalf("link %d step %d: cut has %d clusters, greedy %d", link, step, n, len(clusters))
+			}
+		}
+	}
+}
+
+func TestAgglomerateStopsAtTheCut(t *testing.T) {
+	// Stopping the chain at ε gives the partition of the whole tree cut at ε.
+	x := randomPool(rand.New(rand.NewPCG(6, 6)), 200, 2)
+	for _, link := range []linkage{averageLink, wardLink} {
+		full := agglomerate(x, link, nil, math.Inf(1))
+		for _, eps := range []float64{0, 0.05, 0.2, 0.5, 1, 3, 100} {
+			part := agglomerate(x, link, nil, eps)
+			if want, got := cutClusters(200, full, eps), cutClusters(200, part, eps); !slices.Equal(got, want) {
+				t.Errorf("link %d ε %v: stopped chain cuts %v, whole tree %v", link, eps, got, want)
+			}
+			if eps < 100 && len(part) >= len(full) {
+				t.Errorf("link %d ε %v: %d merges, the whole tree has %d", link, eps, len(part), len(full))
 			}
 		}
 	}
@@ -557,6 +575,7 @@ func BenchmarkSurveySelect(b *testing.B) {
 				Labels: labels, Classes: c, Model: featModel{newLinearModel(d, c, 5, rng)}, Batch: 10,
 				TieRank: permRank(rng, n), Rand: rand.New(rand.NewPCG(1, 1))}
 			b.Run(fmt.Sprintf("%s/pool=%d/first", name, n), func(b *testing.B) {
+				defer reportCPU(b)()
 				for range b.N {
 					if _, err := mustNew(name, nil).Select(context.Background(), q); err != nil {
 						b.Fatal(err)
@@ -569,6 +588,7 @@ func BenchmarkSurveySelect(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.ResetTimer()
+				defer reportCPU(b)()
 				for range b.N {
 					if _, err := s.Select(context.Background(), q); err != nil {
 						b.Fatal(err)
@@ -577,4 +597,19 @@ func BenchmarkSurveySelect(b *testing.B) {
 			})
 		}
 	}
+}
+
+// reportCPU returns a function that reports the process CPU time (user + system)
+// per op as cpu-ns/op: on a shared machine wall time counts other loads' time too.
+func reportCPU(b *testing.B) func() {
+	start := cpuTime()
+	return func() { b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op") }
+}
+
+func cpuTime() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
 }
