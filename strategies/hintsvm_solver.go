@@ -173,7 +173,7 @@ func (h *hintSolver) solve(ctx context.Context) (float64, error) {
 			} else if aj > cj {
 				aj, ai = cj, cj+diff
 			}
-			h.alpha[i], h.alpha[j] = ai, aj
+			h.alpha[i], h.alpha[j] = clamp(ai, ci), clamp(aj, cj)
 		} else {
 			quad := (h.diagK[h.point[i]] + h.diagK[h.point[j]]) - float64(2*kij)
 			if quad <= 0 {
@@ -196,7 +196,7 @@ func (h *hintSolver) solve(ctx context.Context) (float64, error) {
 			} else if ai < 0 {
 				ai, aj = 0, sum
 			}
-			h.alpha[i], h.alpha[j] = ai, aj
+			h.alpha[i], h.alpha[j] = clamp(ai, ci), clamp(aj, cj)
 		}
 		di := float64((h.alpha[i] - oi) * si)
 		dj := float64((h.alpha[j] - oj) * sj)
@@ -207,6 +207,10 @@ func (h *hintSolver) solve(ctx context.Context) (float64, error) {
 	}
 	return h.rho(), nil
 }
+
+// clamp puts a back in [0, c]: the clipping formulas above can overshoot a bound by
+// an ulp (c_j + diff with diff = c_i − c_j).
+func clamp(a, c float64) float64 { return min(max(a, 0), c) }
 
 // workingSet returns Fan et al.'s WSS2 pair, or j = −1 when the violation is below
 // tol.

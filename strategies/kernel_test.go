@@ -605,3 +605,51 @@ func TestKernelChecks(t *testing.T) {
 		}
 	}
 }
+
+func TestHintSolverKKT(t *testing.T) {
+	// Random rbf problems: at the solution the kept gradient equals Qλ + p computed
+	// afresh, sᵀλ = 0, 0 ≤ λ ≤ C, and the maximal violation is below tol.
+	for seed := range uint64(5) {
+		rng := rand.New(rand.NewPCG(seed, 8))
+		pool := randomPool(rng, 40, 3)
+		h := hintSolver{kern: kernelFunc{kind: "rbf", gamma: 0.7}, tol: 1e-6}
+		h.reset(pool, seq(0, 40), false, 0)
+		for i := range 15 {
+			h.add(i, float64(2*rng.IntN(2)-1), -1, 1)
+		}
+		for i := 15; i < 40; i++ {
+			h.add(i, 1, 0.1, 0.3)
+			h.add(i, -1, 0.1, 0.3)
+		}
+		if _, err := h.solve(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var eq float64
+		up, low := math.Inf(-1), math.Inf(1)
+		for a := range h.point {
+			g := h.lin[a]
+			for b := range h.point {
+				g += h.sign[a] * h.sign[b] * h.alpha[b] * h.kern.eval(pool.Row(h.point[a]), pool.Row(h.point[b]))
+			}
+			if math.Abs(g-h.grad[a]) > 1e-9 {
+				t.Fatalf("seed %d: ∇_%d kept %v, recomputed %v", seed, a, h.grad[a], g)
+			}
+			if h.alpha[a] < 0 || h.alpha[a] > h.upper[a] {
+				t.Errorf("seed %d: λ_%d = %v outside [0, %v]", seed, a, h.alpha[a], h.upper[a])
+			}
+			eq += h.sign[a] * h.alpha[a]
+			if h.up(a) {
+				up = max(up, -h.sign[a]*g)
+			}
+			if h.low(a) {
+				low = min(low, -h.sign[a]*g)
+			}
+		}
+		if math.Abs(eq) > 1e-9 {
+			t.Errorf("seed %d: sᵀλ = %v", seed, eq)
+		}
+		if up-low > 1e-6 {
+			t.Errorf("seed %d: maximal violation %v above tol", seed, up-low)
+		}
+	}
+}
