@@ -72,17 +72,20 @@ type albl struct {
 	vhat  []float64  // v̂_i of each step, N per step
 
 	// State at the start of the previous Select, for a repeated call.
-	lastLabeled             int
-	snapLogw                []float64
-	snapHist                int
-	snapSteps               []alblDraw
-	snapRatio, snapVhat     []float64
-	label, pred             []int // per pool row: its label and f's prediction (−1: unlabeled)
-	xl, pl                  nets.Matrix
-	predL                   []int
-	picked                  []bool
-	pickedRows              []int
-	p, qa, stepRatio, stepV []float64
+	lastLabeled         int // len(q.Labeled) then; −1 before the first call
+	snapLogw            []float64
+	snapHist            int
+	snapSteps           []alblDraw
+	snapRatio, snapVhat []float64
+
+	// Scratch of one Select.
+	label, pred      []int // per pool row: its label and f's prediction (−1: unlabeled)
+	xl, pl           nets.Matrix
+	predL            []int
+	picked           []bool    // per pool row: drawn this round
+	pickedRows       []int     // the same rows, ascending
+	p, qa            []float64 // expert distribution; q at each expert's advised row
+	stepRatio, stepV []float64
 }
 
 // alblExpert is one base strategy with its stream and this round's advice.
@@ -102,7 +105,7 @@ type alblDraw struct {
 
 func (*albl) Name() string { return "albl" }
 
-// alblDefault lists the default base strategies for a model with capabilities caps.
+// alblDefault lists the default base strategies for model m.
 func alblDefault(m Model) []string {
 	names := []string{"margin"}
 	if sp := lookup("hintsvm"); sp != nil {

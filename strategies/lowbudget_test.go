@@ -29,6 +29,7 @@ var lbVariants = []struct {
 	{"probcover", map[string]any{"purity": 0.5}},
 	{"albl", nil},
 	{"albl", map[string]any{"strategies": []any{"entropy", "typiclust", "random"}, "horizon": 20}},
+	{"albl", map[string]any{"strategies": []any{"random"}, "delta": 0.5}},
 }
 
 // coverModel is a fake trained model: a row within distance 1 of training rows of a
