@@ -584,7 +584,8 @@ func TestLowBudgetCancellation(t *testing.T) {
 // sizes (20 labeled rows, batch 10, 4 features, a 5-dimensional embedding), after a
 // first Select has filled the buffers and caches of the value: a round in steady
 // state. dwus+em times a fresh value each time, so the mixture is fitted by EM too,
-// as in a trial's first round.
+// as in a trial's first round. cpu-ns/op is the process CPU time per op, steadier
+// than ns/op on a shared machine.
 func BenchmarkLowBudgetSelect(b *testing.B) {
 	for _, v := range []struct {
 		label  string
@@ -608,6 +609,7 @@ func BenchmarkLowBudgetSelect(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.ReportAllocs()
+				done := reportCPU(b) // survey_test.go: CPU time per op, as wall time counts other loads
 				for b.Loop() {
 					if v.fresh {
 						s = mustNew(v.name, v.params)
@@ -616,6 +618,7 @@ func BenchmarkLowBudgetSelect(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
+				done()
 			})
 		}
 	}
