@@ -57,7 +57,8 @@ import (
 //
 // Cost: the tree, once, O(N²·dim) time (Ward on centroids, O(N·dim) memory;
 // average linkage holds N²/2 float32 distances while it builds); a round is
-// O(N·C) for the counts and scores plus O(B·(|P| + N)) to sample.
+// O(N·C) for the counts and scores, O(|P| log |P|) to order the pruning and
+// O(B·(|P| + N)) to sample.
 type hierarchical struct {
 	link linkage
 	beta float64
