@@ -307,34 +307,79 @@ func (s *solver) selectWorkingSet() (outI, outJ int, done bool) {
 	}
 	qi := s.q.getQ(i, as)[:as]
 	qdi, yi2 := qd[i], 2*yf[i]
-	gmax2 := math.Inf(-1)
-	gminIdx := -1
-	objMin := math.Inf(1)
-	for j, gj := range g {
-		w := float64(yf[j]*gj) + lowMask[j] // y_j∇_j on I_low, else −∞
-		if w >= gmax2 {
-			gmax2 = w
-		}
-		gd := gmax + w
-		if gd > 0 {
-			// a = Q_ii + Q_jj − 2 y_i y_j Q_ij; the products with ±1, ±2 are exact.
-			quad := qdi + qd[j] - float64(float64(yi2*yf[j])*float64(qi[j]))
-			var od float64
-			if quad > 0 {
-				od = -(gd * gd) / quad
-			} else {
-				od = -(gd * gd) / tau
-			}
-			if od <= objMin {
-				gminIdx = j
-				objMin = od
-			}
-		}
-	}
+	gmax2, gminIdx := scanLow(g, yf, lowMask, qd, qi, gmax, qdi, yi2)
 	if gmax+gmax2 < s.eps || gminIdx == -1 {
 		return 0, 0, true
 	}
 	return i, gminIdx, false
+}
+
+// scanLow is the j scan of selectWorkingSet: gmax2 = max over I_low of y_t∇_t
+// (−∞ if none), and the last t minimising od_t = −b_t²/a_t over the t with b_t =
+// gmax + y_t∇_t > 0 (−1 if none), a_t = Q_ii + Q_tt − 2 y_i y_t Q_it (τ when
+// a_t ≤ 0). The pairs (t even, t odd) go through two lanes (scanLowPairs, SSE2
+// on amd64) merged by value, the larger t on a tie, then the last t if len(g)
+// is odd: the same t as one ascending scan taking od_t ≤ the minimum so far,
+// and a gmax2 that can differ from it only in the sign of a zero (which the
+// stopping test gmax + gmax2 < eps does not see).
+func scanLow(g, yf, lowMask, qd []float64, qi []float32, gmax, qdi, yi2 float64) (float64, int) {
+	n := len(g)
+	yf, lowMask, qd, qi = yf[:n], lowMask[:n], qd[:n], qi[:n]
+	gm0, gm1, om0, oi0, om1, oi1 := scanLowPairs(g, yf, lowMask, qd, qi, gmax, qdi, yi2)
+	gmax2 := gm0
+	if gm1 >= gmax2 {
+		gmax2 = gm1
+	}
+	objMin, gminIdx := om0, oi0
+	if oi1 >= 0 && (oi0 < 0 || om1 < om0 || (om1 == om0 && oi1 > oi0)) {
+		objMin, gminIdx = om1, oi1
+	}
+	if j := n - 1; n%2 == 1 {
+		w := float64(yf[j]*g[j]) + lowMask[j]
+		if w >= gmax2 {
+			gmax2 = w
+		}
+		if gd := gmax + w; gd > 0 {
+			quad := qdi + qd[j] - float64(float64(yi2*yf[j])*float64(qi[j]))
+			if !(quad > 0) {
+				quad = tau
+			}
+			if od := -(gd * gd) / quad; od <= objMin {
+				gminIdx = j
+			}
+		}
+	}
+	return gmax2, gminIdx
+}
+
+// scanLowPairsGo is the two-lane scan of scanLow over the first len(g) &^ 1
+// entries: lane 0 the even t, lane 1 the odd t, each with its own max gm of
+// y_t∇_t + lowMask_t and its own (minimum od, last t having it), om = +∞ and
+// oi = −1 when the lane takes no t.
+func scanLowPairsGo(g, yf, lowMask, qd []float64, qi []float32, gmax, qdi, yi2 float64) (gm0, gm1, om0 float64, oi0 int, om1 float64, oi1 int) {
+	var gm, om [2]float64
+	var oi [2]int
+	gm[0], gm[1], om[0], om[1], oi[0], oi[1] = math.Inf(-1), math.Inf(-1), math.Inf(1), math.Inf(1), -1, -1
+	n := len(g) &^ 1
+	yf, lowMask, qd, qi = yf[:n], lowMask[:n], qd[:n], qi[:n]
+	for t := range n {
+		k := t & 1
+		w := float64(yf[t]*g[t]) + lowMask[t]
+		if w >= gm[k] {
+			gm[k] = w
+		}
+		gd := gmax + w
+		if gd > 0 {
+			quad := qdi + qd[t] - float64(float64(yi2*yf[t])*float64(qi[t]))
+			if !(quad > 0) {
+				quad = tau
+			}
+			if od := -(gd * gd) / quad; od <= om[k] {
+				om[k], oi[k] = od, t
+			}
+		}
+	}
+	return gm[0], gm[1], om[0], oi[0], om[1], oi[1]
 }
 
 // argmaxUp returns the largest v_t = −y_t∇_t + upMask_t and the last t that has
