@@ -96,8 +96,9 @@ func kmeans(x *nets.Matrix, rows []int, k int, rng *rand.Rand, iters int) (assig
 // rows not yet chosen when every D is 0, as with duplicates). Then at most iters
 // Lloyd iterations: assign each row to its nearest centre (the lowest centre on
 // ties), move each centre to the mean of its rows (an empty cluster keeps its
-// centre), and stop when no assignment changes. Sums run in the order of rows, so
-// the result is a function of (x, rows, k, the stream).
+// centre), and stop when no assignment changes. Draws and sums run in the order
+// of rows, so the result is a function of (x, rows, k, the stream); callers pass
+// rows in tie order to make it independent of the pool's row order.
 func (s *kmeansScratch) run(x *nets.Matrix, rows []int, k int, rng *rand.Rand, iters int) ([]int, *nets.Matrix) {
 	m, d := len(rows), x.Cols
 	if k < 1 || k > m {
@@ -212,6 +213,19 @@ func (s *kmeansScratch) seed(x *nets.Matrix, rows []int, k int, rng *rand.Rand) 
 			}
 		}
 	}
+}
+
+// sortByTie sorts rows into tie order (Query.TieRank; ascending rows when nil).
+func sortByTie(rows []int, tie []int32) {
+	slices.SortFunc(rows, func(a, b int) int {
+		switch {
+		case tieLess(tie, a, b):
+			return -1
+		case tieLess(tie, b, a):
+			return 1
+		}
+		return 0
+	})
 }
 
 // linkage is the rule agglomerative clustering merges by.

@@ -26,8 +26,9 @@ import (
 // quota, so with B = 1 this is margin sampling.
 //
 // Deviation: the reference clusters with MiniBatchKMeans from the experiment's
-// seed; here k-means++ seeding and Lloyd iterations (kmeansScratch) draw from
-// q.Rand on the first round, and the assignment is kept for the trial.
+// seed; here k-means++ seeding and Lloyd iterations (kmeansScratch, over the rows
+// in Query.TieRank order) draw from q.Rand on the first round, and the assignment
+// is kept for the trial.
 //
 // Cost: O(N·K·dim·iterations) once; each round O(|U| log |U|) for the margin order.
 type infoDiversity struct {
@@ -93,12 +94,18 @@ func (s *infoDiversity) cluster(q Query) {
 		nc = classes(q)
 	}
 	nc = max(1, min(nc, n))
+	// Rows in tie order, so that the clustering moves with the rows when the pool
+	// is permuted along with Query.TieRank.
 	s.rows = grow(s.rows, n)
 	for i := range s.rows {
 		s.rows[i] = i
 	}
+	sortByTie(s.rows, q.TieRank)
 	assign, _ := s.km.run(z, s.rows, nc, q.Rand, kmeansIters)
-	s.label = append(s.label[:0], assign...)
+	s.label = grow(s.label, n)
+	for i, r := range s.rows {
+		s.label[r] = assign[i]
+	}
 	s.size = grow(s.size, nc)
 	clear(s.size)
 	for _, c := range s.label {

@@ -3,6 +3,7 @@ package strategies
 import (
 	"context"
 	"math"
+	"slices"
 
 	"albench/learners"
 	"albench/nets"
@@ -24,8 +25,8 @@ import (
 //  2. If |M| < B (the batch), the batch is the B rows of smallest margin (margin
 //     sampling) — the reference's fallback.
 //  3. Otherwise M, on the z-scored features (zpool), is clustered into B clusters by
-//     k-means (k-means++ seeding and Lloyd iterations from q.Rand; the reference
-//     uses MiniBatchKMeans), and the batch is the row of M nearest each centre
+//     k-means (k-means++ seeding and Lloyd iterations from q.Rand over M in
+//     Query.TieRank order; the reference uses MiniBatchKMeans), and the batch is the row of M nearest each centre
 //     (ties by Query.TieRank), duplicates dropped, in margin order, filled up to B
 //     with the other rows in margin order.
 //
@@ -81,15 +82,30 @@ func (s *mcm) Select(ctx context.Context, q Query) ([]int, error) {
 			}
 		}
 	}
-	s.inRows, s.inPos = s.inRows[:0], s.inPos[:0]
-	for i, r := range q.Unlabeled {
+	s.inPos = s.inPos[:0]
+	for i := range q.Unlabeled {
 		for c := range cols {
 			if closeness(u.Row(i), c, probs) < s.thr[c] {
-				s.inRows = append(s.inRows, r)
 				s.inPos = append(s.inPos, i)
 				break
 			}
 		}
+	}
+	// M in tie order, so that k-means moves with the rows when the pool is
+	// permuted along with Query.TieRank.
+	slices.SortFunc(s.inPos, func(a, b int) int {
+		ra, rb := q.Unlabeled[a], q.Unlabeled[b]
+		switch {
+		case tieLess(q.TieRank, ra, rb):
+			return -1
+		case tieLess(q.TieRank, rb, ra):
+			return 1
+		}
+		return 0
+	})
+	s.inRows = s.inRows[:0]
+	for _, i := range s.inPos {
+		s.inRows = append(s.inRows, q.Unlabeled[i])
 	}
 	out := make([]int, 0, k)
 	s.medoid = grow(s.medoid, len(q.Unlabeled))

@@ -458,9 +458,9 @@ func permRank(rng *rand.Rand, n int) []int32 {
 	return out
 }
 
-// The order-free strategies pick the same points when the pool's rows are
-// permuted (with the tie order moving with them) on the same stream; k-means++
-// seeding draws rows by position, so info_diversity and mcm are not order-free.
+// The survey strategies pick the same points when the pool's rows are permuted
+// (with the tie order moving with them) on the same stream: every draw, sum and
+// tie runs in tie order, not row order.
 func TestSurveyPoolOrderInvariance(t *testing.T) {
 	for _, v := range []struct {
 		name   string
@@ -468,6 +468,7 @@ func TestSurveyPoolOrderInvariance(t *testing.T) {
 	}{
 		{"coreset", nil}, {"graph_density", nil}, {"hierarchical", nil},
 		{"hierarchical", map[string]any{"linkage": "average"}}, {"cluster_margin", nil},
+		{"info_diversity", nil}, {"mcm", nil},
 	} {
 		for seed := range 4 {
 			q := randomQuery(uint64(seed), 80, 10, 6)
