@@ -370,7 +370,8 @@ func (s *Session) Fit(ctx context.Context, labeled, labels []int, rng *rand.Rand
 
 	// Kernel: γ may depend on the labeled rows ("scale").
 	kern := kernel{kind: s.p.kernelKind(), gamma: s.gammaOf(labeled), coef0: s.p.Coef0, degree: s.p.degree()}
-	warm := s.haveKern && kern == s.kern && s.isPrefix(labeled, labels)
+	prefix := s.isPrefix(labeled, labels)
+	warm := s.haveKern && kern == s.kern && prefix
 	if !s.haveKern || kern != s.kern {
 		s.kern, s.haveKern = kern, true
 		s.flush()
@@ -379,7 +380,7 @@ func (s *Session) Fit(ctx context.Context, labeled, labels []int, rng *rand.Rand
 			s.poolQD[r] = kern.eval(xr, xr, s.poolSq[r], s.poolSq[r])
 		}
 	}
-	if !s.isPrefix(labeled, labels) {
+	if !prefix {
 		s.labeled, s.labels, s.alpha = s.labeled[:0], s.labels[:0], s.alpha[:0]
 		s.rows.flush() // keyed by labeled position
 	}
