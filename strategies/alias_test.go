@@ -83,6 +83,10 @@ func aliasTrial(t *testing.T, seed int, name string, params map[string]any) []in
 	s := mustNew(name, params)
 	q := Query{Pool: x, Classes: 3, Fit: fit, Batch: aliasBatch, Model: net,
 		Rand: streams.New("alias", key, "strategy")}
+	if IsOracle(name) {
+		tx, ty := blobs(streams.New("alias", key, "test"), aliasPoints)
+		q.Oracle = &Oracle{Test: tx, TestY: ty, PoolY: y}
+	}
 	var xl nets.Matrix
 	var queried []int
 	for range aliasRounds {

@@ -8,9 +8,19 @@ import (
 )
 
 func TestRegistryOrderAndDocs(t *testing.T) {
-	want := []string{"random", "least_confidence", "margin", "entropy", "qbc", "egl", "bald", "coreset", "badge", "density"}
+	// The design's table, then the survey, low-budget, kernel and oracle groups.
+	want := []string{"random", "least_confidence", "margin", "entropy", "qbc", "egl", "bald", "coreset", "badge", "density",
+		"graph_density", "hierarchical", "info_diversity", "mcm", "cluster_margin",
+		"eer", "dwus", "typiclust", "probcover", "albl",
+		"quire", "hintsvm", "batchbald",
+		"oracle_greedy", "oracle_bso"}
 	if got := Names(); !slices.Equal(got, want) {
-		t.Fatalf("Names() = %v, want the design's order %v", got, want)
+		t.Fatalf("Names() = %v, want the registry's order %v", got, want)
+	}
+	for _, info := range Registry() {
+		if want := strings.HasPrefix(info.Name, "oracle_"); info.Oracle != want || IsOracle(info.Name) != want {
+			t.Errorf("%s: Oracle %v, IsOracle %v; want %v", info.Name, info.Oracle, IsOracle(info.Name), want)
+		}
 	}
 	for _, info := range Registry() {
 		if info.Summary == "" || info.Formula == "" || info.Paper == "" {
@@ -63,7 +73,9 @@ func TestCheckProblems(t *testing.T) {
 		{"margn", nil, allCaps, []string{`name: unknown strategy (did you mean margin?) (got margn)`}},
 		{"Entropy", nil, allCaps, []string{`name: unknown strategy (did you mean entropy?) (got Entropy)`}},
 		{"uncertainty_sampling_v2", nil, allCaps, []string{
-			"name: unknown strategy (known: random, least_confidence, margin, entropy, qbc, egl, bald, coreset, badge, density) (got uncertainty_sampling_v2)"}},
+			"name: unknown strategy (known: random, least_confidence, margin, entropy, qbc, egl, bald, coreset, badge, density, " +
+				"graph_density, hierarchical, info_diversity, mcm, cluster_margin, eer, dwus, typiclust, probcover, albl, " +
+				"quire, hintsvm, batchbald, oracle_greedy, oracle_bso) (got uncertainty_sampling_v2)"}},
 
 		{"qbc", map[string]any{"comittee": 5}, allCaps, []string{`params.comittee: unknown parameter of qbc (did you mean committee?) (got 5)`}},
 		{"qbc", map[string]any{"size": 5}, allCaps, []string{"params.size: unknown parameter of qbc (known: committee, measure, members, bootstrap) (got 5)"}},
@@ -82,7 +94,7 @@ func TestCheckProblems(t *testing.T) {
 		{"density", map[string]any{"base": "bald"}, allCaps, []string{"params.base: must be one of entropy, least_confidence, margin (got bald)"}},
 
 		{"bald", nil, probsOnlyCaps, []string{"name: bald needs model.dropout > 0 (got bald)"}},
-		{"coreset", nil, probsOnlyCaps, []string{"name: coreset needs penultimate-layer embeddings, which the configured model lacks (use an mlp with a hidden layer) (got coreset)"}},
+		{"coreset", nil, probsOnlyCaps, nil}, // on the input features without embeddings
 		{"badge", nil, probsOnlyCaps, []string{"name: badge needs last-layer gradient embeddings, which the configured model lacks (got badge)"}},
 		{"egl", nil, probsOnlyCaps, []string{"name: egl needs per-sample gradient norms, which the configured model lacks (got egl)"}},
 
