@@ -3,7 +3,7 @@ GO      ?= go
 ALBENCH := bin/albench
 JOBS    ?= 0
 
-.PHONY: all build bench tutorial synthetic lu2023 test test-short fuzz test-arm64 lint perf compare reference clean
+.PHONY: all build bench tutorial synthetic lu2023 survey test test-short fuzz test-arm64 lint perf compare reference clean
 
 all: build
 
@@ -24,6 +24,15 @@ lu2023: build
 	$(ALBENCH) run -j $(JOBS) configs/lu2023.yaml
 	$(GO) run ./compare/lu2023 -run runs/lu2023 > runs/lu2023/paper-comparison.md
 	cat runs/lu2023/paper-comparison.md
+
+## survey: every strategy of Zhan et al. / Lu et al. (and albench's) on six small survey
+## sets: configs/survey.yaml into runs/survey/, then each strategy against the paper's
+## column (runs/survey/paper-comparison.md)
+SURVEY_COLUMNS := random=uniform,us-c=us_c,us-nc=us_nc,qbc=qbc,hintsvm=hintsvm,quire=quire,albl=albl,dwus=dwus,coreset=core_set,graph_density=graph,hierarchical=hier,info_diversity=infodiv,mcm=mcm,eer=eer,cluster_margin=cluster_margin,typiclust=typiclust,probcover=probcover,batchbald=batchbald,oracle_greedy=oracle_greedy,oracle_bso=bso
+survey: build
+	$(ALBENCH) run -j $(JOBS) configs/survey.yaml
+	$(GO) run ./compare/lu2023 -run runs/survey -paper compare/survey/paper.csv -columns $(SURVEY_COLUMNS) > runs/survey/paper-comparison.md
+	cat runs/survey/paper-comparison.md
 
 ## synthetic: configs/synthetic.yaml into runs/synthetic/
 synthetic: build
