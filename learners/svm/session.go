@@ -81,13 +81,16 @@ type Session struct {
 	fEval    [][]float64
 	moved    []int     // labeled positions whose α changed this round, ascending
 	moveBy   []float64 // their Δα_i y_i
+	negSV    []int     // scratch: labeled positions of class −1 SVs
 	gbarPool []float64 // Σ_{α = C} C y K(x_i, pool row)
 	mark     []bool
 
 	sol      solver
-	y        []int8
+	y        []int8 // ±1 of the labeled positions (+1 for class 0)
+	npos     int    // positions with y = +1
 	g, gb    []float64
-	qd       []float64
+	qd       []float64 // Q_kk of the labeled positions
+	qdLen    int       // qd's entries [0, qdLen) are set for this kernel
 	alphaNew []float64
 	q        warmQ
 	model    Model
@@ -126,6 +129,7 @@ func (p Params) NewSession(pool *nets.Matrix, eval []*nets.Matrix, classes int) 
 	s.alpha = make([]float64, 0, n)
 	s.fPool = s.fAll[:n]
 	s.moved, s.moveBy = make([]int, 0, n), make([]float64, 0, n)
+	s.negSV = make([]int, 0, n)
 	s.gbarPool = make([]float64, n)
 	s.mark = make([]bool, n)
 	s.y = make([]int8, 0, n)
@@ -373,6 +377,7 @@ func (s *Session) Fit(ctx context.Context, labeled, labels []int, rng *rand.Rand
 	prefix := s.isPrefix(labeled, labels)
 	warm := s.haveKern && kern == s.kern && prefix
 	if !s.haveKern || kern != s.kern {
+		s.qdLen = 0
 		s.kern, s.haveKern = kern, true
 		s.flush()
 		for r := range s.pool.Rows {
@@ -395,15 +400,21 @@ func (s *Session) Fit(ctx context.Context, labeled, labels []int, rng *rand.Rand
 	for range l - l0 {
 		s.alpha = append(s.alpha, 0)
 	}
+	// s.y and s.npos describe the labels of the previous round's positions
+	// [0, l0), which are still this round's: only the new ones are added.
 	s.y = s.y[:l]
-	npos := 0
-	for k, c := range labels {
+	npos := s.npos
+	if l0 == 0 {
+		npos = 0
+	}
+	for k := l0; k < l; k++ {
 		s.y[k] = -1
-		if c == 0 {
+		if labels[k] == 0 {
 			s.y[k] = 1
 			npos++
 		}
 	}
+	s.npos = npos
 	m := &s.model
 	s.resetModel()
 	if npos == 0 || npos == l {
@@ -418,9 +429,10 @@ func (s *Session) Fit(ctx context.Context, labeled, labels []int, rng *rand.Rand
 	var g0, gb0 []float64
 	alpha := s.alphaNew[:l]
 	copy(alpha, s.alpha)
-	for k, r := range labeled {
-		s.qd[k] = s.poolQD[r]
+	for k := min(s.qdLen, l0); k < l; k++ {
+		s.qd[k] = s.poolQD[labeled[k]]
 	}
+	s.qdLen = l
 	if warm {
 		g0, gb0 = s.g[:l], s.gb[:l]
 		for k, r := range labeled {
@@ -468,18 +480,22 @@ func (s *Session) Fit(ctx context.Context, labeled, labels []int, rng *rand.Rand
 	pr := &m.pairs[0]
 	pr.ci, pr.cj = 0, 1
 	pr.rho, pr.obj, pr.iter, pr.capped = res.rho, res.obj, res.iter, res.capped
-	for _, cls := range []int8{1, -1} {
-		for k, r := range labeled {
-			if alpha[k] > 0 && s.y[k] == cls {
-				pr.sv = append(pr.sv, len(m.svTrain))
-				pr.train = append(pr.train, k)
-				pr.coef = append(pr.coef, float64(s.y[k])*alpha[k])
-				m.svTrain = append(m.svTrain, k)
-				m.svRow = append(m.svRow, r)
-				m.svSq = append(m.svSq, s.poolSq[r])
+	// The SVs of class +1, then of class −1, each in labeled order: one pass,
+	// the −1 positions kept aside.
+	neg := s.negSV[:0]
+	for k, a := range alpha {
+		if a > 0 {
+			if s.y[k] == 1 {
+				s.addSV(k)
+			} else {
+				neg = append(neg, k)
 			}
 		}
 	}
+	for _, k := range neg {
+		s.addSV(k)
+	}
+	s.negSV = neg
 	if s.p.Probability {
 		if err := s.fitProbability(ctx, labeled, rng); err != nil {
 			return nil, err
@@ -489,6 +505,19 @@ func (s *Session) Fit(ctx context.Context, labeled, labels []int, rng *rand.Rand
 		return m, ErrIterationCap
 	}
 	return m, nil
+}
+
+// addSV appends labeled position k, α_k > 0, to the model's support vectors.
+func (s *Session) addSV(k int) {
+	m := &s.model
+	pr := &m.pairs[0]
+	r := s.labeled[k]
+	pr.sv = append(pr.sv, len(m.svTrain))
+	pr.train = append(pr.train, k)
+	pr.coef = append(pr.coef, float64(s.y[k])*s.alphaNew[k])
+	m.svTrain = append(m.svTrain, k)
+	m.svRow = append(m.svRow, r)
+	m.svSq = append(m.svSq, s.poolSq[r])
 }
 
 // fitProbability fits Platt's sigmoid of the session's binary problem by cold

@@ -354,3 +354,56 @@ func TestReleasedSlabsChangeNoBit(t *testing.T) {
 	}
 	t.Fatal("an unreleased session's slab never came back")
 }
+
+// TestSessionSingleClassRoundsThenTwo: rounds with one class present (no solve)
+// followed by two-class rounds give, bit for bit, the models of a session that
+// starts at the first two-class round: the state kept from the one-class rounds
+// (the labels' signs, the Q_kk) is complete. With gamma "scale" the kernel
+// changes every round.
+func TestSessionSingleClassRoundsThenTwo(t *testing.T) {
+	x, y := randomProblem(rand.New(rand.NewPCG(3, 3)), 300, 4, 2)
+	var order []int
+	for _, c := range []int{0, 1} {
+		for i := range y {
+			if y[i] == c {
+				order = append(order, i)
+			}
+		}
+	}
+	first := 0
+	for y[order[first]] == 0 {
+		first++
+	}
+	labels := make([]int, len(order))
+	for k, r := range order {
+		labels[k] = y[r]
+	}
+	ctx := context.Background()
+	for _, p := range []Params{{C: 1, GammaMode: "auto"}, {C: 10, GammaMode: "scale"}} {
+		a := p.NewSession(x, []*nets.Matrix{x}, 2)
+		for n := 5; n <= first; n += 7 {
+			if _, err := a.Fit(ctx, order[:n], labels[:n], nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b := p.NewSession(x, []*nets.Matrix{x}, 2)
+		da, db := make([]float64, x.Rows), make([]float64, x.Rows)
+		for n := first + 1; n <= first+40; n += 3 {
+			ma, err := a.Fit(ctx, order[:n], labels[:n], nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mb, err := b.Fit(ctx, order[:n], labels[:n], nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ma.EvalDecision(0, da)
+			mb.EvalDecision(0, db)
+			for i := range da {
+				if math.Float64bits(da[i]) != math.Float64bits(db[i]) {
+					t.Fatalf("%+v, %d labels: row %d: %v after one-class rounds, %v without", p, n, i, da[i], db[i])
+				}
+			}
+		}
+	}
+}
