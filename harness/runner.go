@@ -330,7 +330,7 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 		return sum, err
 	}
 
-	prog := newProgress(opts.Progress, opts.Terminal, sum.Total, sum.Skipped, start)
+	prog := newProgress(opts, cfg, all, todo, start)
 	jobsN := opts.Jobs
 	if jobsN <= 0 {
 		jobsN = runtime.NumCPU()
@@ -379,7 +379,7 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 			mu.Lock()
 			saved[at] = true
 			sum.Done++
-			prog.step()
+			prog.step(at)
 			mu.Unlock()
 			return nil
 		})

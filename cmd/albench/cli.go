@@ -37,6 +37,7 @@ Usage:
   albench report DIR
   albench merge OUT SHARD_DIR...
   albench data [-dataset NAME] [-seed S] [-out FILE] CONFIG
+  albench version (or albench --version)
 
 Run 'albench COMMAND -help' for a command's flags.
 Exit codes: 0 done; 1 a trial or I/O failed, the run was interrupted or is
@@ -56,6 +57,7 @@ var commands = map[string]command{
 	"report":   {cmdReport},
 	"merge":    {cmdMerge},
 	"data":     {cmdData},
+	"version":  {cmdVersion},
 }
 
 // run is albench with its arguments; it returns the exit code.
@@ -67,6 +69,9 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) int {
 	if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, topUsage)
 		return exitOK
+	}
+	if args[0] == "--version" || args[0] == "-version" {
+		args = append([]string{"version"}, args[1:]...)
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -94,12 +96,115 @@ func cmdValidate(ctx context.Context, stdout, stderr io.Writer, args []string) e
 	if err != nil {
 		return err
 	}
+	sums := make([]datasetSummary, len(cfg.Datasets))
+	for d := range cfg.Datasets {
+		if sums[d], err = summarize(cfg, d); err != nil {
+			return err
+		}
+	}
 	n := 0
 	for range cfg.Datasets {
 		n += len(cfg.Seeds) * (len(cfg.Strategies) + 1)
 	}
 	fmt.Fprintf(stdout, "%s: ok: %d datasets × %d strategies × %d seeds (%d jobs with the skylines)\n",
 		path, len(cfg.Datasets), len(cfg.Strategies), len(cfg.Seeds), n)
+	// Names left-aligned (padded here), numbers right-aligned.
+	nw := len("dataset")
+	for _, s := range sums {
+		nw = max(nw, len(s.name))
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "%-*s\trows\tfeatures\tclasses\tpool\ttest\tinitial\tbudget\trounds\t\n", nw, "dataset")
+	for _, s := range sums {
+		fmt.Fprintf(tw, "%-*s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", nw, s.name, s.pool+s.test, s.features, s.classes,
+			s.pool, s.test, s.initial, s.budget, s.rounds)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, s := range sums {
+		for _, w := range s.warnings {
+			fmt.Fprintf(stderr, "%s: warning: dataset %s: %s\n", path, s.name, w)
+		}
+	}
+	return nil
+}
+
+// datasetSummary is one row of validate's table, with its warnings.
+type datasetSummary struct {
+	name                                                   string
+	pool, test, features, classes, initial, budget, rounds int
+	warnings                                               []string
+}
+
+// summarize prepares dataset d with the config's first seed (as the run's first
+// trial does) and describes it: sizes, and warnings about data that validates
+// but is probably not what was meant: a label column that looks continuous
+// (more distinct labels than half the rows: each distinct value is a class),
+// and a class with fewer rows than it takes to put one in the test set and one
+// in the initial set. A generator's class sizes are those of the first seed.
+func summarize(cfg *experiments.Config, d int) (datasetSummary, error) {
+	seed := 0
+	if len(cfg.Seeds) > 0 {
+		seed = cfg.Seeds[0]
+	}
+	s, err := experiments.Prepare(cfg, d, seed)
+	if err != nil {
+		return datasetSummary{}, fmt.Errorf("dataset %s: %w", cfg.Datasets[d].Name, err)
+	}
+	out := datasetSummary{
+		name: s.Dataset, pool: len(s.PoolY), test: len(s.TestY), features: s.Features, classes: s.Classes,
+		initial: len(s.Initial), budget: s.Budget, rounds: s.Rounds,
+	}
+	rows := out.pool + out.test
+	if 2*s.Classes > rows {
+		out.warnings = append(out.warnings, fmt.Sprintf(
+			"%d distinct labels in %d rows: the label column looks continuous (albench classifies: each distinct value is a class)",
+			s.Classes, rows))
+	}
+	count := make([]int, s.Classes)
+	for _, y := range s.PoolY {
+		count[y]++
+	}
+	for _, y := range s.TestY {
+		count[y]++
+	}
+	var small []string // "name (rows)" of the classes with fewer than 2 rows
+	for k, c := range count {
+		if c < 2 {
+			name := strconv.Itoa(k)
+			if k < len(s.ClassNames) {
+				name = strconv.Quote(s.ClassNames[k])
+			}
+			small = append(small, fmt.Sprintf("%s (%d row)", name, c))
+		}
+	}
+	// A continuous label explains its small classes: one warning is enough.
+	if len(small) > 0 && 2*s.Classes <= rows {
+		const show = 5
+		list := strings.Join(small[:min(len(small), show)], ", ")
+		if len(small) > show {
+			list += fmt.Sprintf(", and %d more", len(small)-show)
+		}
+		out.warnings = append(out.warnings, fmt.Sprintf(
+			"%d of %d classes have fewer than 2 rows, too few for one in the test set and one in the initial set: %s",
+			len(small), s.Classes, list))
+	}
+	return out, nil
+}
+
+// cmdVersion prints albench's version, the Go version it was built with, the
+// platform and the numeric kernel in use.
+func cmdVersion(ctx context.Context, stdout, stderr io.Writer, args []string) error {
+	const synopsis = "albench version"
+	pos, err := parse(newFlags("version"), synopsis, stdout, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("albench version: want no arguments (got %s)", strings.Join(pos, " "))
+	}
+	fmt.Fprintf(stdout, "albench %s %s %s/%s kernel %s\n", harness.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH, nets.Kernel())
 	return nil
 }
 
