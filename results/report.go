@@ -27,6 +27,7 @@ func WriteReport(w io.Writer, a *Analysis, meta Meta) error {
 	r.labelsToTarget()
 	r.ranks()
 	r.pairwise()
+	r.acrossDatasets()
 	r.config(meta)
 	return bw.Flush()
 }
@@ -107,7 +108,7 @@ func (r reporter) header(m Meta) {
 	add("baseline", r.a.Baseline)
 	add("target", fmt.Sprintf("%s of the skyline accuracy", pct(r.a.Target)))
 	r.table([]string{"", ""}, rows, 2)
-	r.p("Data: `trials.csv` (every evaluation), `curves.csv`, `summary.csv`, `ranks.csv`, `pairwise.csv`.\n\n")
+	r.p("Data: `trials.csv` (every evaluation), `curves.csv`, `summary.csv`, `ranks.csv`, `pairwise.csv`, `friedman.csv`.\n\n")
 	if len(r.a.Oracles) > 0 {
 		r.p("Oracles (%s) are upper bounds, not strategies: they read the test labels they are scored on. Tables and legends mark them %q; their rows in `curves.csv` and `summary.csv` have `%s` = true. They are compared with %s but never ranked, never in the pairwise wins, outside the Holm corrections and the ΔAULC figure, and the curves draw them dark grey and dash-dotted without a band, a ceiling like the skyline.\n\n",
 			md(strings.Join(r.a.Oracles, ", ")), strings.TrimSpace(OracleSuffix), OracleColumn, md(r.a.Baseline))

@@ -9,7 +9,7 @@ import (
 )
 
 // WriteAll analyses recs and writes into dir: curves.csv, summary.csv,
-// ranks.csv, pairwise.csv, figures/ (PNG and SVG) and report.md, each file
+// ranks.csv, pairwise.csv, friedman.csv, figures/ (PNG and SVG) and report.md, each file
 // atomically (temporary file and rename). It is the one entry point of
 // `albench run` and `albench report DIR`; trials.csv itself is the caller's.
 //
@@ -46,6 +46,7 @@ func write(dir string, a *Analysis, meta Meta) error {
 		{"summary.csv", func(w io.Writer) error { return WriteSummary(w, a.Summary) }},
 		{"ranks.csv", func(w io.Writer) error { return WriteRanks(w, a.Ranks) }},
 		{"pairwise.csv", func(w io.Writer) error { return WritePairwise(w, a.Pairwise) }},
+		{"friedman.csv", func(w io.Writer) error { return WriteFriedman(w, a.CrossDataset()) }},
 	} {
 		if err := WriteFileAtomic(filepath.Join(dir, f.name), f.write); err != nil {
 			return err
@@ -56,6 +57,9 @@ func write(dir string, a *Analysis, meta Meta) error {
 	// milliseconds).
 	runtime.GC()
 	if err := WriteFigures(dir, a); err != nil {
+		return err
+	}
+	if err := WriteCDFigures(dir, a); err != nil {
 		return err
 	}
 	return WriteFileAtomic(filepath.Join(dir, "report.md"), func(w io.Writer) error { return WriteReport(w, a, meta) })
