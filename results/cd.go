@@ -60,7 +60,7 @@ func (a *Analysis) cdFigures() []figure {
 // top), so that no two elbows cross; its mean rank printed on the elbow's run
 // outside the axis; a thick bar under the axis for each group of strategies
 // not significantly different; and, when withCD, the CD as a bar over the
-// axis starting at rank 1 (clipped to the axis if wider).
+// axis starting at rank 1 (cut at the axis's end, and labelled so, if wider).
 func cdFigure(name string, c CrossDataset, groups [][2]int, withCD bool) figure {
 	k := len(c.Strategies)
 	nameSty := cdText(cdNameSize, draw.XLeft, draw.YCenter)
@@ -99,12 +99,19 @@ func cdFigure(name string, c CrossDataset, groups [][2]int, withCD bool) figure 
 			}
 		}
 		if withCD {
-			end := math.Min(pos(1+c.CD), pos(float64(k)))
+			// A CD wider than the axis (few datasets) runs to its end without
+			// an end cap, and says so.
+			end, label := pos(1+c.CD), fmt.Sprintf("CD = %.2f", c.CD)
+			clipped := c.CD > float64(k-1)
+			if clipped {
+				end, label = pos(float64(k)), label+", wider than the axis"
+			}
 			line(1.2, pos(1), yCDBar, end, yCDBar)
 			line(1, pos(1), yCDBar-3, pos(1), yCDBar+3)
-			line(1, end, yCDBar-3, end, yCDBar+3)
-			dc.FillText(cdText(cdTickSize, draw.XCenter, draw.YBottom), pt((pos(1)+end)/2, yCDBar-3),
-				fmt.Sprintf("CD = %.2f", c.CD))
+			if !clipped {
+				line(1, end, yCDBar-3, end, yCDBar+3)
+			}
+			dc.FillText(cdText(cdTickSize, draw.XCenter, draw.YBottom), pt((pos(1)+end)/2, yCDBar-3), label)
 		} else {
 			dc.FillText(cdText(cdTickSize, draw.XLeft, draw.YBottom), pt(cdMargin, yCDBar-3),
 				fmt.Sprintf("Wilcoxon–Holm, α = %g", c.Alpha))

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -315,5 +316,45 @@ func TestFriedmanGolden(t *testing.T) {
 	c := fixtureAnalysis(t).CrossDataset()
 	if c.Friedman.Chi2 != 3 || math.Abs(c.Friedman.PChi2-0.22313016014842982) > 1e-15 || math.Abs(c.Friedman.FF-3) > 1e-14 {
 		t.Errorf("fixture: %+v", c.Friedman)
+	}
+}
+
+// TestWriteAllCrossDataset: WriteAll writes friedman.csv and both diagrams,
+// the same bytes as their goldens, and the report links the diagrams.
+func TestWriteAllCrossDataset(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteAll(dir, readFixture(t), fixtureMeta); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct{ file, golden string }{
+		{"friedman.csv", "friedman.csv.golden"},
+		{"figures/cd.svg", "figures/cd.svg.golden"},
+		{"figures/cd_wilcoxon.svg", "figures/cd_wilcoxon.svg.golden"},
+	} {
+		got, err := os.ReadFile(filepath.Join(dir, f.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(filepath.Join("testdata", f.golden))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from testdata/%s", f.file, f.golden)
+		}
+	}
+	for _, f := range []string{"figures/cd.png", "figures/cd_wilcoxon.png"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	report, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"## Across datasets", "(figures/cd.png)", "(figures/cd_wilcoxon.png)", "CD = 2.343"} {
+		if !bytes.Contains(report, []byte(s)) {
+			t.Errorf("report.md lacks %q", s)
+		}
 	}
 }

@@ -42,8 +42,7 @@ type CrossDataset struct {
 	Q, CD float64
 	// Nemenyi and WilcoxonHolm are the groups of strategies not significantly
 	// different at Alpha, as ranges [lo, hi] of positions in Order (see
-	// cliques); Defined reports whether the test could be run at all (N ≥ 2
-	// and k ≥ 2).
+	// cliques); both empty when the test is undefined (see Defined).
 	Nemenyi, WilcoxonHolm [][2]int
 	// PHolm[i][j] is the Holm-adjusted p-value of the Wilcoxon test of
 	// Strategies i and j over Datasets (NaN on the diagonal).
