@@ -235,12 +235,17 @@ func (r reporter) acrossDatasets() {
 	if f.PF < c.Alpha {
 		verdict = "rejects"
 	}
+	tail := ""
+	if !(f.PF < c.Alpha) {
+		// Demšar runs the post-hoc test only after a rejection.
+		tail = " (so the groups below only describe the ranks)"
+	}
 	r.p("Friedman test (Demšar 2006) on the ranks above, over %d datasets and %d strategies", len(c.Datasets), len(c.Strategies))
 	if len(a.Oracles) > 0 {
 		r.p(" (oracles left out)")
 	}
-	r.p(": χ²_F = %s (%g df, p = %s); Iman–Davenport F_F = %s (%g and %g df, p = %s), which %s at α = %g that the strategies are equivalent. ",
-		stat(f.Chi2), f.DF1, pval(f.PChi2), stat(f.FF), f.DF1, f.DF2, pval(f.PF), verdict, c.Alpha)
+	r.p(": χ²_F = %s (%g df, p = %s); Iman–Davenport F_F = %s (%g and %g df, p = %s), which %s at α = %g that the strategies are equivalent%s. ",
+		stat(f.Chi2), f.DF1, pval(f.PChi2), stat(f.FF), f.DF1, f.DF2, pval(f.PF), verdict, c.Alpha, tail)
 	r.p("Nemenyi critical difference CD = %.3f (q_α = %.3f). Numbers in `friedman.csv`.\n\n", c.CD, c.Q)
 	r.p("Critical-difference diagram: mean rank on the axis (1 = best); a thick bar joins strategies whose mean ranks differ by less than CD (Nemenyi, the default): ![critical difference diagram](figures/cd.png)\n\n")
 	r.p("The same ranks with bars from pairwise Wilcoxon signed-rank tests over datasets on mean AULC, Holm-corrected over the %d pairs (Benavoli, Corani & Mangili 2016): ![critical difference diagram, Wilcoxon–Holm](figures/cd_wilcoxon.png)\n\n", len(c.Strategies)*(len(c.Strategies)-1)/2)
