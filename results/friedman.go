@@ -250,7 +250,7 @@ func (r reporter) acrossDatasets() {
 	r.p("Critical-difference diagram: mean rank on the axis (1 = best); a thick bar joins strategies whose mean ranks differ by less than CD (Nemenyi, the default): ![critical difference diagram](figures/cd.png)\n\n")
 	r.p("The same ranks with bars from pairwise Wilcoxon signed-rank tests over datasets on mean AULC, Holm-corrected over the %d pairs (Benavoli, Corani & Mangili 2016): ![critical difference diagram, Wilcoxon–Holm](figures/cd_wilcoxon.png)\n\n", len(c.Strategies)*(len(c.Strategies)-1)/2)
 	if math.Ldexp(2, -len(c.Datasets)) >= c.Alpha {
-		r.p("With %d datasets no Wilcoxon test can reach p < %g (the smallest two-sided p is 2/2^N), so that diagram joins every strategy.\n\n", len(c.Datasets), c.Alpha)
+		r.p("With %d datasets the Wilcoxon tests have little power: the exact test's smallest two-sided p is 2/2^%d = %.4f, not below α.\n\n", len(c.Datasets), len(c.Datasets), math.Ldexp(2, -len(c.Datasets)))
 	}
 	r.p("Groups not told apart, best first: Nemenyi %s; Wilcoxon–Holm %s.\n\n", c.groupNames(c.Nemenyi), c.groupNames(c.WilcoxonHolm))
 }
