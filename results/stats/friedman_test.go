@@ -181,3 +181,27 @@ func TestNemenyiQ(t *testing.T) {
 		}
 	}
 }
+
+// TestFriedmanInvariance: reversing every block's ranks (k+1−r, best becomes
+// worst) or reordering the treatments or the blocks leaves χ²_F unchanged.
+func TestFriedmanInvariance(t *testing.T) {
+	ranks := [][]float64{{1, 2, 3, 4}, {2, 1, 4, 3}, {1.5, 1.5, 3, 4}, {4, 3, 2, 1}, {1, 3, 2, 4}}
+	base := Friedman(ranks)
+	rev := make([][]float64, len(ranks))
+	perm := make([][]float64, len(ranks))
+	for i, row := range ranks {
+		rev[len(ranks)-1-i] = make([]float64, len(row))
+		perm[i] = []float64{row[2], row[0], row[3], row[1]}
+		for j, v := range row {
+			rev[len(ranks)-1-i][j] = 5 - v
+		}
+	}
+	for name, r := range map[string]FriedmanResult{"reversed": Friedman(rev), "permuted": Friedman(perm)} {
+		if !near(r.Chi2, base.Chi2, 1e-14) || !near(r.FF, base.FF, 1e-13) || r.TieCorrection != base.TieCorrection {
+			t.Errorf("%s: χ² %v F %v C %v; want %v %v %v", name, r.Chi2, r.FF, r.TieCorrection, base.Chi2, base.FF, base.TieCorrection)
+		}
+	}
+	if p := Friedman(perm).MeanRanks; p[0] != base.MeanRanks[2] || p[1] != base.MeanRanks[0] {
+		t.Errorf("permuted mean ranks %v from %v", p, base.MeanRanks)
+	}
+}
