@@ -37,7 +37,7 @@ var ownNames = []string{lockFile, trialsDir, discardDir, ConfigFile}
 // checks that a run writes nothing else besides ownNames and the manifest.
 var derivedNames = []string{
 	"trials.csv", "timings.csv", "queries.csv",
-	"curves.csv", "summary.csv", "ranks.csv", "pairwise.csv", "report.md", "figures",
+	"curves.csv", "summary.csv", "ranks.csv", "pairwise.csv", "friedman.csv", "report.md", "figures",
 }
 
 // projectMarkers are files of a source tree, never of a run folder: a folder
