@@ -265,7 +265,14 @@ func datasetUnits(cfg *experiments.Config) []float64 {
 			continue
 		}
 		pr := cfg.ProtocolFor(d)
-		pool := shape.N - int(math.Ceil(float64(pr.TestFraction*float64(shape.N))-1e-9))
+		// ⌈fraction·N⌉ test rows, as Prepare counts them (a product within 1e-9
+		// of an integer is that integer).
+		x := float64(pr.TestFraction * float64(shape.N))
+		nTest := math.Ceil(x)
+		if r := math.Round(x); math.Abs(x-r) <= 1e-9*max(1, math.Abs(x)) {
+			nTest = r
+		}
+		pool := shape.N - int(nTest)
 		if pool < 1 {
 			continue
 		}

@@ -19,6 +19,11 @@ import (
 // flight, each removed when done, so the bars fit a terminal.
 const maxDatasetBars = 12
 
+// barWidth is the width of a bar on a terminal (mpb shortens it, and cuts the
+// text after it, to fit the terminal's width) and of a whole line on any other
+// writer.
+var barWidth = 40
+
 // progress reports trials done / total, the rate and an estimate of the time
 // left (estimator: from the measured cost of finished trials). On a terminal it
 // draws an overall bar and one per dataset with mpb, which shortens lines to
@@ -36,6 +41,7 @@ type progress struct {
 	allTotal      int
 	allDone, base int
 	start, last   time.Time
+	printed       int     // allDone at the last plain line
 	todo          []int32 // grid positions of the jobs run, ascending
 	est           *estimator
 	// The last estimate, made at etaAt: left overall and per dataset.
@@ -84,7 +90,7 @@ func newProgressAt(opts Options, cfg *experiments.Config, all []job, todo []int3
 	for _, n := range p.done {
 		p.allDone += n
 	}
-	p.base = p.allDone
+	p.base, p.printed = p.allDone, p.allDone
 	slots := opts.Jobs
 	if slots <= 0 {
 		slots = runtime.NumCPU() // as Run does
@@ -184,6 +190,7 @@ func (p *progress) line(now time.Time) string {
 	if p.allTotal > 0 {
 		pct = float64(100*p.allDone) / float64(p.allTotal)
 	}
+	p.printed = p.allDone
 	return fmt.Sprintf("trials %d/%d (%.0f%%)  %s  elapsed %s  left ~%s", p.allDone, p.allTotal, pct,
 		rate(p.allDone-p.base, elapsed), elapsed.Round(time.Second), p.leftString(-1, now))
 }
@@ -219,7 +226,7 @@ func rate(n int, elapsed time.Duration) string {
 
 // startBars draws the overall bar and the dataset bars through mpb.
 func (p *progress) startBars() {
-	p.bars = mpb.New(mpb.WithOutput(p.w), mpb.WithAutoRefresh(), mpb.WithRefreshRate(200*time.Millisecond), mpb.WithWidth(40))
+	p.bars = mpb.New(mpb.WithOutput(p.w), mpb.WithAutoRefresh(), mpb.WithRefreshRate(200*time.Millisecond), mpb.WithWidth(barWidth))
 	p.dbars = make([]*mpb.Bar, len(p.names))
 	p.all = p.newBar(-1, "all")
 	for d := range p.names {
@@ -294,7 +301,18 @@ func (p *progress) finish() {
 		return
 	}
 	if p.bars == nil {
-		return // the plain path printed its last line at the last trial
+		// The last trial printed its line; an interrupted run prints where it
+		// stopped.
+		p.mu.Lock()
+		more := p.printed != p.allDone
+		if more {
+			p.estimate(p.now())
+		}
+		p.mu.Unlock()
+		if more {
+			fmt.Fprintln(p.w, p.line(p.now()))
+		}
+		return
 	}
 	// Bars of an interrupted run are aborted, leaving their last state drawn.
 	for _, b := range append([]*mpb.Bar{p.all}, p.dbars...) {

@@ -2,11 +2,16 @@ package harness
 
 import (
 	"bytes"
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"albench/experiments"
 )
@@ -162,6 +167,29 @@ func TestProgressPlainLines(t *testing.T) {
 	}
 }
 
+// An interrupted run's last plain line says where it stopped.
+func TestProgressPlainInterrupted(t *testing.T) {
+	cfg, all, todo := twoDatasets()
+	var buf bytes.Buffer
+	clock := &fakeClock{t: t0}
+	p := newProgressAt(Options{Progress: &buf, Jobs: 1}, cfg, all, todo, t0, clock.now, []float64{1, 1})
+	for k, s := range []float64{1, 1.5} {
+		clock.set(at(s))
+		p.step(int32(k))
+	}
+	clock.set(at(3.5))
+	p.finish()
+	// The trial at 1.5 s is within a second of the line at 1 s; finish prints
+	// it. At 3.5 s: skyline 1 s, random 0.5 s, margin priced as random and
+	// running for 2 s already (0 left), then 1+0.5+0.5 s for iris's second seed
+	// and twice that for digits (priced as iris: equal units).
+	want := "trials 1/12 (8%)  1.0/s  elapsed 1s  left ~11s\n" +
+		"trials 2/12 (17%)  34.3/min  elapsed 4s  left ~6s\n"
+	if got := buf.String(); got != want {
+		t.Errorf("lines:\n%s\nwant:\n%s", got, want)
+	}
+}
+
 // The terminal path renders the bars through mpb without panicking, and ends
 // when the run ends early.
 func TestProgressBars(t *testing.T) {
@@ -193,6 +221,34 @@ func TestProgressBars(t *testing.T) {
 	}
 }
 
+// mpb shortens the bars to the width (a terminal's, here the one given for a
+// writer that is not one): no line wraps.
+func TestProgressBarsNarrow(t *testing.T) {
+	defer func(w int) { barWidth = w }(barWidth)
+	for _, w := range []int{40, 24} {
+		barWidth = w
+		cfg, all, todo := twoDatasets()
+		cfg.Datasets[1].Name = "a_dataset_with_a_long_name"
+		var buf syncBuffer
+		clock := &fakeClock{t: t0}
+		p := newProgressAt(Options{Progress: &buf, Terminal: true, Jobs: 2}, cfg, all, todo, t0, clock.now, []float64{1, 1})
+		for k := range 7 {
+			clock.set(at(float64(k + 1)))
+			p.step(int32(k))
+		}
+		p.finish()
+		lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+		if len(lines) < 3 {
+			t.Fatalf("width %d: %d lines:\n%s", w, len(lines), buf.String())
+		}
+		for _, l := range lines {
+			if n := utf8.RuneCountInString(l); n > w {
+				t.Errorf("width %d: line of %d runes: %q", w, n, l)
+			}
+		}
+	}
+}
+
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
@@ -214,5 +270,69 @@ func TestRate(t *testing.T) {
 		if got := rate(c.n, c.d); got != c.want {
 			t.Errorf("rate(%d, %v) = %q, want %q", c.n, c.d, got, c.want)
 		}
+	}
+}
+
+// A grid of more datasets than maxDatasetBars shows bars only for the datasets
+// in flight, each removed when done.
+func TestProgressBarsManyDatasets(t *testing.T) {
+	cfg := &experiments.Config{Strategies: []experiments.StrategySpec{{Label: "random"}}}
+	nd := maxDatasetBars + 2
+	for d := range nd {
+		cfg.Datasets = append(cfg.Datasets, experiments.DatasetSpec{Name: fmt.Sprintf("set%02d", d)})
+	}
+	all := grid(nd, 1, []int{0})
+	todo := make([]int32, len(all))
+	for i := range todo {
+		todo[i] = int32(i)
+	}
+	var buf syncBuffer
+	clock := &fakeClock{t: t0}
+	p := newProgressAt(Options{Progress: &buf, Terminal: true, Jobs: 2}, cfg, all, todo, t0, clock.now, make([]float64, nd))
+	if p.dbars[0] == nil || p.dbars[1] != nil {
+		t.Fatalf("bars at the start: set00 %v, set01 %v; want set00's only", p.dbars[0] != nil, p.dbars[1] != nil)
+	}
+	// Two slots: after five trials, set00 and set01 are done, set02 half done
+	// and set03's first job (the seventh) running.
+	for k := range 5 {
+		clock.set(at(float64(k + 1)))
+		p.step(int32(k))
+	}
+	if p.dbars[2] == nil || p.dbars[3] == nil || p.dbars[4] != nil {
+		t.Errorf("bars of set02, set03, set04: %v %v %v; want the running set02 and set03 only",
+			p.dbars[2] != nil, p.dbars[3] != nil, p.dbars[4] != nil)
+	}
+	p.finish()
+	out := buf.String()
+	last := out[strings.LastIndex(out, "all "):] // the last frame
+	if !strings.Contains(last, "set02") || !strings.Contains(last, "set03") || strings.Contains(last, "set00") || strings.Contains(last, "set04") {
+		t.Errorf("last frame shows a finished or unstarted dataset, or not a running one:\n%s", last)
+	}
+}
+
+// The prior's units: pool rows × (rounds + 1), predicted from the config.
+func TestDatasetUnits(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	text := `name: u
+seeds: 1
+datasets:
+  - {name: iris, source: iris, protocol: {initial: 6, batch: 3, budget: 30}}
+  - {name: wine, source: wine, protocol: {budget: all, batch: 10}}
+  - {name: blobs, source: make_blobs, params: {n_samples: 101}}
+protocol: {budget: 20, batch: 5}
+strategies: [random]
+`
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// iris: pool 150 − 45 = 105, 10 rounds; wine: pool 178 − 54 = 124, budget
+	// 124 − 10 = 114, 12 rounds; blobs: pool 101 − ⌈30.3⌉ = 70, 4 rounds.
+	want := []float64{105 * 11, 124 * 13, 70 * 5}
+	if got := datasetUnits(cfg); !slices.Equal(got, want) {
+		t.Errorf("units %v, want %v", got, want)
 	}
 }
