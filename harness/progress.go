@@ -61,11 +61,18 @@ type progress struct {
 // all, ascending) of the config's grid, the other jobs of opts.Shard being
 // stored already. A nil opts.Progress is silent.
 func newProgress(opts Options, cfg *experiments.Config, all []job, todo []int32, start time.Time) *progress {
-	return newProgressAt(opts, cfg, all, todo, start, time.Now, datasetUnits(cfg))
+	var units []float64 // a silent run estimates nothing: no need to predict shapes
+	if opts.Progress != nil {
+		units = datasetUnits(cfg)
+	}
+	return newProgressAt(opts, cfg, all, todo, start, time.Now, units)
 }
 
 func newProgressAt(opts Options, cfg *experiments.Config, all []job, todo []int32, start time.Time, now func() time.Time, units []float64) *progress {
 	nd := len(cfg.Datasets)
+	if len(units) != nd {
+		units = make([]float64, nd) // unknown: the prior falls back to the mean
+	}
 	p := &progress{
 		w: opts.Progress, terminal: opts.Terminal, now: now, start: start, todo: todo,
 		total: make([]int, nd), done: make([]int, nd), runDone: make([]int, nd), firstRun: make([]time.Time, nd),
