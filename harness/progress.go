@@ -147,7 +147,7 @@ func (p *progress) step(at int32) {
 	p.done[d]++
 	p.runDone[d]++
 	p.allDone++
-	print := false
+	printLine := false
 	if p.w != nil {
 		final := p.allDone == p.allTotal
 		if p.terminal {
@@ -157,14 +157,14 @@ func (p *progress) step(at int32) {
 		} else if final || now.Sub(p.last) >= time.Second {
 			p.last = now
 			p.estimate(now)
-			print = true
+			printLine = true
 		}
 	}
 	p.mu.Unlock()
 	if p.w == nil {
 		return
 	}
-	if print {
+	if printLine {
 		fmt.Fprintln(p.w, p.line(now))
 		return
 	}
