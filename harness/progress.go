@@ -3,11 +3,13 @@ package harness
 import (
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/vbauerster/cupwriter"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
@@ -233,7 +235,14 @@ func rate(n int, elapsed time.Duration) string {
 
 // startBars draws the overall bar and the dataset bars through mpb.
 func (p *progress) startBars() {
-	p.bars = mpb.New(mpb.WithOutput(p.w), mpb.WithAutoRefresh(), mpb.WithRefreshRate(200*time.Millisecond), mpb.WithWidth(barWidth))
+	cw := cupwriter.New(p.w, false)
+	if f, ok := p.w.(*os.File); ok && cw.IsTerminal() {
+		// Each frame starts by moving the cursor up over the last one; a ^C the
+		// terminal echoed has moved it off column 0, so return there first.
+		cw = cupwriter.New(crWriter{f}, false)
+		cw.SetTermFd(int(f.Fd()))
+	}
+	p.bars = mpb.New(mpb.WithConsoleWriter(cw), mpb.WithAutoRefresh(), mpb.WithRefreshRate(200*time.Millisecond), mpb.WithWidth(barWidth))
 	p.dbars = make([]*mpb.Bar, len(p.names))
 	p.all = p.newBar(-1, "all")
 	for d := range p.names {
@@ -328,4 +337,14 @@ func (p *progress) finish() {
 		}
 	}
 	p.bars.Wait()
+}
+
+// crWriter writes a carriage return before every write to a terminal.
+type crWriter struct{ w io.Writer }
+
+func (c crWriter) Write(b []byte) (int, error) {
+	if _, err := io.WriteString(c.w, "\r"); err != nil {
+		return 0, err
+	}
+	return c.w.Write(b)
 }
