@@ -51,10 +51,11 @@ import (
 // dataset is done. Before any trial finishes the estimate is unknown.
 type estimator struct {
 	slots int
-	// order lists the run's jobs (dataset, strategy+1) in start order; start[k]
-	// is job k's start time once started (started jobs: 0..started-1).
-	order   []job
-	start   []time.Time
+	// cells[k] is the cell (dataset·ns + strategy+1) of the run's job k, in
+	// start order; start[k] is its start time after begin once started (jobs
+	// 0..started-1). 13 bytes a job.
+	cells   []int32
+	start   []time.Duration
 	started int
 	doneAt  []bool
 	nDone   int
@@ -70,32 +71,33 @@ type estimator struct {
 
 func newEstimator(nd, ns int, units []float64, order []job, slots int, begin time.Time) *estimator {
 	e := &estimator{
-		slots: max(slots, 1), order: order, start: make([]time.Time, len(order)), doneAt: make([]bool, len(order)),
+		slots: max(slots, 1), cells: make([]int32, len(order)), start: make([]time.Duration, len(order)), doneAt: make([]bool, len(order)),
 		begin: begin, nd: nd, ns: ns + 1, units: units,
 		sum: make([]float64, nd*(ns+1)), n: make([]int, nd*(ns+1)),
 		alpha: make([]float64, nd), beta: make([]float64, ns+1), fitN: -1,
 	}
-	e.started = min(e.slots, len(order))
-	for k := range e.started {
-		e.start[k] = begin
+	for k, j := range order {
+		e.cells[k] = int32(j.dataset*e.ns + j.strategy + 1)
 	}
+	e.started = min(e.slots, len(order)) // starting at begin
 	return e
 }
 
-func (e *estimator) cell(j job) int { return j.dataset*e.ns + j.strategy + 1 }
+// dataset is the dataset of job k.
+func (e *estimator) dataset(k int) int { return int(e.cells[k]) / e.ns }
 
 // finish records that job k of the run's order finished at now.
 func (e *estimator) finish(k int, now time.Time) {
-	if k < 0 || k >= len(e.order) || e.doneAt[k] {
+	if k < 0 || k >= len(e.cells) || e.doneAt[k] {
 		return
 	}
 	e.doneAt[k] = true
 	e.nDone++
-	c := e.cell(e.order[k])
-	e.sum[c] += max(now.Sub(e.start[k]).Seconds(), 1e-6)
+	c := e.cells[k]
+	e.sum[c] += max((now.Sub(e.begin) - e.start[k]).Seconds(), 1e-6)
 	e.n[c]++
-	if e.started < len(e.order) { // the freed slot takes the next job
-		e.start[e.started] = now
+	if e.started < len(e.cells) { // the freed slot takes the next job
+		e.start[e.started] = now.Sub(e.begin)
 		e.started++
 	}
 }
@@ -213,17 +215,18 @@ func (e *estimator) left(now time.Time) (total time.Duration, perDataset []time.
 	work := make([]float64, e.nd) // Σ left of the dataset's unfinished trials
 	longest := make([]float64, e.nd)
 	count := make([]int, e.nd)
-	for k, j := range e.order {
+	for k, c := range e.cells {
 		if e.doneAt[k] {
 			continue
 		}
-		w := cost[e.cell(j)]
+		w := cost[c]
 		if k < e.started {
-			w = max(w-now.Sub(e.start[k]).Seconds(), 0)
+			w = max(w-(now.Sub(e.begin)-e.start[k]).Seconds(), 0)
 		}
-		work[j.dataset] += w
-		longest[j.dataset] = max(longest[j.dataset], w)
-		count[j.dataset]++
+		d := int(c) / e.ns
+		work[d] += w
+		longest[d] = max(longest[d], w)
+		count[d]++
 	}
 	perDataset = make([]time.Duration, e.nd)
 	var cumWork, cumLongest float64

@@ -106,7 +106,7 @@ func newProgressAt(opts Options, cfg *experiments.Config, all []job, todo []int3
 	}
 	p.est = newEstimator(nd, len(cfg.Strategies), units, order, slots, start)
 	for k := range p.est.started {
-		p.noteStart(order[k].dataset, start)
+		p.noteStart(p.est.dataset(k), start)
 	}
 	if p.w == nil {
 		return p
@@ -139,13 +139,13 @@ func (p *progress) step(at int32) {
 	p.est.finish(k, now)
 	var newStarts []int
 	for i := before; i < p.est.started; i++ {
-		d := p.est.order[i].dataset
+		d := p.est.dataset(i)
 		if p.firstRun[d].IsZero() {
 			newStarts = append(newStarts, d)
 		}
 		p.noteStart(d, now)
 	}
-	d := p.est.order[k].dataset
+	d := p.est.dataset(k)
 	p.done[d]++
 	p.runDone[d]++
 	p.allDone++
