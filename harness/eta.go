@@ -49,6 +49,9 @@ import (
 // same bound counts the trials of that dataset and of every dataset before it
 // in grid order (the slots work through the grid in order), which is when the
 // dataset is done. Before any trial finishes the estimate is unknown.
+//
+// An estimate costs O(jobs + datasets × strategies × 30); progress makes one at
+// most four times a second on a terminal and once a second otherwise.
 type estimator struct {
 	slots int
 	// cells[k] is the cell (dataset·ns + strategy+1) of the run's job k, in
