@@ -6,6 +6,7 @@
 //	albench report DIR
 //	albench merge OUT SHARD_DIR...
 //	albench data [-dataset NAME] [-seed S] [-out FILE] CONFIG
+//	albench version
 //
 // Exit codes: 0 done; 1 a trial or I/O failed, the run was interrupted or is
 // incomplete, or the output folder is locked by another albench process; 2 bad
