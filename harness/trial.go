@@ -341,6 +341,10 @@ func runTrial(ctx context.Context, cfg *experiments.Config, d, s, seed int, td *
 		fit = fitter(query.learner, td.setup.Classes)
 	}
 	srng := streams.New("strategy", key.Dataset, streams.Seed(seed), key.Strategy)
+	kind := cfg.Model.Kind
+	if qs := queryModelOf(spec); qs != nil {
+		kind = qs.Kind
+	}
 	var oracle *strategies.Oracle
 	if strategies.IsOracle(spec.Name) {
 		oracle = &strategies.Oracle{Test: &td.test, TestY: td.setup.TestY, PoolY: td.setup.PoolY}
@@ -397,7 +401,7 @@ func runTrial(ctx context.Context, cfg *experiments.Config, d, s, seed int, td *
 		picks, err := strat.Select(ctx, strategies.Query{
 			Pool: &td.pool, Unlabeled: unlabeled, Labeled: labeled, Labels: labels,
 			Classes: td.setup.Classes, Model: qm, Fit: fit, Batch: proto.Batch, Rand: srng,
-			TieRank: td.tieRank, Oracle: oracle,
+			TieRank: td.tieRank, Oracle: oracle, ModelKind: kind,
 		})
 		if err != nil {
 			return TrialResult{}, fmt.Errorf("round %d: %s: %w", r, spec.Name, err)

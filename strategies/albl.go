@@ -52,8 +52,9 @@ import (
 // rows.
 //
 // Base strategies are built with their default params (New(name, nil)) and draw from
-// streams seeded from q.Rand each round. The default set is margin, plus hintsvm
-// when that strategy is registered and the model offers what it needs. Cost per
+// streams seeded from q.Rand each round. The default set is margin (and the
+// uniform expert), plus hintsvm under an SVM (Query.ModelKind "svm"), as Hsu & Lin
+// and Lu et al. run it. Cost per
 // round: the base strategies' own, plus O(n + |L| prediction + B·N) for the bandit.
 type albl struct {
 	names   []string // configured base strategies; nil: the default set
@@ -105,14 +106,11 @@ type alblDraw struct {
 
 func (*albl) Name() string { return "albl" }
 
-// alblDefault lists the default base strategies for model m.
-func alblDefault(m Model) []string {
+// alblDefault lists the default base strategies for a model of the given kind.
+func alblDefault(kind string) []string {
 	names := []string{"margin"}
-	if sp := lookup("hintsvm"); sp != nil {
-		caps := lbModelCaps(m)
-		if !slices.ContainsFunc(sp.needsOf(sp.resolve(nil)), func(c Capability) bool { return !has(caps, c) }) {
-			names = append(names, "hintsvm")
-		}
+	if kind == "svm" && lookup("hintsvm") != nil {
+		names = append(names, "hintsvm")
 	}
 	return names
 }
@@ -120,7 +118,7 @@ func alblDefault(m Model) []string {
 func (s *albl) build(q Query) error {
 	names := s.names
 	if names == nil {
-		names = alblDefault(q.Model)
+		names = alblDefault(q.ModelKind)
 	}
 	for _, name := range names {
 		if name == "random" {

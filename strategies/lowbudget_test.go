@@ -354,13 +354,12 @@ func TestALBLBanditStep(t *testing.T) {
 }
 
 func TestALBLDefaultsAndChecks(t *testing.T) {
-	m := &tableModel{pool: matrix([]float64{0}), probs: uniformProbs(1, 2)}
-	want := []string{"margin"}
-	if lookup("hintsvm") != nil {
-		want = append(want, "hintsvm")
-	}
-	if got := alblDefault(m); !slices.Equal(got, want) {
-		t.Errorf("default base strategies %v, want %v", got, want)
+	for kind, want := range map[string][]string{
+		"svm": {"margin", "hintsvm"}, "logreg": {"margin"}, "mlp": {"margin"}, "": {"margin"},
+	} {
+		if got := alblDefault(kind); !slices.Equal(got, want) {
+			t.Errorf("default base strategies under %q: %v, want %v", kind, got, want)
+		}
 	}
 	for _, c := range []struct {
 		params map[string]any

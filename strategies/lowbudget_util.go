@@ -200,21 +200,6 @@ func lbMeanVariance(x *nets.Matrix) float64 {
 	return total / float64(x.Cols)
 }
 
-// lbModelCaps returns the capabilities a trained model offers, from the interfaces
-// it implements.
-func lbModelCaps(m Model) learners.Capabilities {
-	var c learners.Capabilities
-	_, c.Probs = m.(learners.Prober)
-	_, c.Decision = m.(learners.Decider)
-	_, c.Embed = m.(learners.Embedder)
-	_, c.GradEmbed = m.(learners.GradEmbedder)
-	_, c.GradNorms = m.(learners.GradNormer)
-	if mc, ok := m.(learners.MCSampler); ok {
-		c.MCDropout = mc.HasDropout()
-	}
-	return c
-}
-
 // lbPredict sets out (len = x.Rows) to m's predicted class of each row of x: its
 // own prediction where it has one, else the most probable class, else the class of
 // its decision values.

@@ -80,7 +80,7 @@ var lowBudgetSpecs = []spec{
 			Formula: "x ~ q = Σ_i p_i ξ_i, p = (1 − N p_min) w/Σw + p_min; w_i ← w_i exp(p_min/2 (r ξ_i(x)/q(x) + v̂_i c)), r = IW-ACC",
 			Paper:   "Hsu & Lin 2015; Beygelzimer et al. 2011 (EXP4.P)", Needs: []Capability{CapScores}},
 		params: []param{
-			{Param: Param{"strategies", nil, "the base strategies, a list of registered names run with their defaults, e.g. [margin, entropy, random]; random is the uniform expert, always present; omitted: margin, plus hintsvm when registered and the model has what it needs"},
+			{Param: Param{"strategies", nil, "the base strategies, a list of registered names run with their defaults, e.g. [margin, entropy, random]; random is the uniform expert, always present; omitted: margin, plus hintsvm under an SVM"},
 				decode: decodeBaseStrategies},
 			{Param: Param{"delta", 0.1, "EXP4.P's confidence δ, in (0, 1]"},
 				valid: func(v any) string {

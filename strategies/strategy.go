@@ -55,6 +55,10 @@ type Query struct {
 	// class) while comparisons between strategies stay paired. nil breaks ties by
 	// the lowest row.
 	TieRank []int32
+	// ModelKind is the registered kind of Model ("svm", "logreg", "mlp", ...: the
+	// query model's when the entry has one), for strategies whose defaults depend
+	// on it (albl adds hintsvm under an SVM); "" when unknown.
+	ModelKind string
 	// Oracle is the test set, given only to strategies registered as oracles
 	// (Info.Oracle): upper bounds that peek at the labels they are scored on.
 	Oracle *Oracle
