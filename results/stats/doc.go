@@ -1,6 +1,8 @@
 // Package stats holds the small, pure statistics that albench reports: sample
 // summaries with Student-t intervals, the paired t-test, the Wilcoxon
-// signed-rank test and Holm's step-down correction.
+// signed-rank test, Holm's step-down correction, and across datasets the
+// Friedman test with Iman–Davenport's F and the Nemenyi critical difference
+// (Demšar 2006), with the studentized range distribution it needs.
 //
 // gonum's stat and distuv packages supply the building blocks (moments, the t
 // and normal distributions) but have neither the paired t-test nor the Wilcoxon
