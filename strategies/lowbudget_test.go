@@ -305,10 +305,10 @@ func TestALBLBanditStep(t *testing.T) {
 	// p_min = √(ln 2/200), c = √(ln 20/200).
 	pool := matrix([]float64{0}, []float64{1}, []float64{2})
 	m := &tableModel{pool: pool, probs: [][]float64{{0.1, 0.9}, {0.5, 0.5}, {0.9, 0.1}}}
-	s := mustNew("albl", map[string]any{"strategies": []any{"margin"}}).(*albl)
 	q := Query{Pool: pool, Unlabeled: []int{1, 2}, Labeled: []int{0}, Labels: []int{0}, Classes: 2, Batch: 1, Model: m}
 	// A stream whose first draw is row 1, not the labeled row 0.
 	var got []int
+	var s *albl
 	for seed := uint64(0); ; seed++ {
 		s = mustNew("albl", map[string]any{"strategies": []any{"margin"}}).(*albl)
 		q.Rand = rand.New(rand.NewPCG(seed, 1))
