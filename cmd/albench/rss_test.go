@@ -36,13 +36,23 @@ func peakRSS(t *testing.T, seeds int) int64 {
 
 // TestPeakRSSIsFlatInGridSize checks that memory is bounded by the trials in
 // flight, not by the grid: a 10,000-trial grid peaks within 20% of a 1,000-trial
-// one. Each size runs three times and keeps its lowest peak, since RSS is noisy.
+// one. Peak RSS here is bimodal: the same run peaks at about 20 or about 23 MB,
+// the upper mode being the common one (the lower shows up in about one run in
+// three, whatever the grid), so each size keeps the highest of five runs, which
+// compares like with like; a grid-sized leak of a few hundred bytes a trial still
+// moves the larger grid past the bound.
 func TestPeakRSSIsFlatInGridSize(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("measures a subprocess's memory; run without -race and -short (make test does)")
 	}
-	small := min(peakRSS(t, 100), peakRSS(t, 100), peakRSS(t, 100))
-	large := min(peakRSS(t, 1000), peakRSS(t, 1000), peakRSS(t, 1000))
+	highest := func(seeds int) int64 {
+		var m int64
+		for range 5 {
+			m = max(m, peakRSS(t, seeds))
+		}
+		return m
+	}
+	small, large := highest(100), highest(1000)
 	t.Logf("peak RSS: 1,000 trials %d KiB, 10,000 trials %d KiB (%+.1f%%)", small, large, 100*float64(large-small)/float64(small))
 	if float64(large) > 1.2*float64(small) {
 		t.Fatalf("peak RSS grows with the grid: %d KiB for 10,000 trials vs %d KiB for 1,000", large, small)
