@@ -3,11 +3,7 @@ package results
 import (
 	"fmt"
 	"image/color"
-	"io"
 	"math"
-	"os"
-	"path/filepath"
-	"runtime"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -158,25 +154,5 @@ func WriteCDFigures(dir string, a *Analysis) error {
 	if len(figs) == 0 {
 		return nil
 	}
-	fdir := filepath.Join(dir, "figures")
-	if err := os.MkdirAll(fdir, 0o755); err != nil {
-		return err
-	}
-	for _, f := range figs {
-		for _, format := range FigureFormats {
-			runtime.GC() // as in WriteFigures: one PNG canvas at a time
-			b, err := render(f, format)
-			if err != nil {
-				return err
-			}
-			err = WriteFileAtomic(filepath.Join(fdir, f.name+"."+format), func(w io.Writer) error {
-				_, err := w.Write(b)
-				return err
-			})
-			if err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return writeFigures(dir, figs)
 }

@@ -152,12 +152,16 @@ func render(f figure, format string) ([]byte, error) {
 
 // WriteFigures renders every figure of a into dir/figures in each of
 // FigureFormats, each file written atomically.
-func WriteFigures(dir string, a *Analysis) error {
+func WriteFigures(dir string, a *Analysis) error { return writeFigures(dir, a.figures()) }
+
+// writeFigures renders figs into dir/figures in each of FigureFormats, each file
+// written atomically.
+func writeFigures(dir string, figs []figure) error {
 	fdir := filepath.Join(dir, "figures")
 	if err := os.MkdirAll(fdir, 0o755); err != nil {
 		return err
 	}
-	for _, f := range a.figures() {
+	for _, f := range figs {
 		for _, format := range FigureFormats {
 			// A PNG canvas is megabytes, allocated twice by vgimg (an image and
 			// its copy): collect the last figure's before the next, so peak
