@@ -438,38 +438,6 @@ func TestLowBudgetSelectionProperties(t *testing.T) {
 	}
 }
 
-func TestLowBudgetRounds(t *testing.T) {
-	for _, v := range lbVariants {
-		q := randomQuery(7, 60, 5, 7)
-		q.Rand = rand.New(rand.NewPCG(7, 7))
-		s := mustNew(v.name, v.params)
-		taken := map[int]bool{}
-		for round := range 8 {
-			got, err := s.Select(context.Background(), q)
-			if err != nil {
-				t.Fatalf("%s%v round %d: %v", v.name, v.params, round, err)
-			}
-			if want := min(7, len(q.Unlabeled)); len(got) != want {
-				t.Fatalf("%s round %d: %d rows, want %d", v.name, round, len(got), want)
-			}
-			for _, r := range got {
-				if taken[r] {
-					t.Fatalf("%s round %d: row %d picked again", v.name, round, r)
-				}
-				taken[r] = true
-				q.Labeled = append(q.Labeled, r)
-				q.Labels = append(q.Labels, r%3)
-			}
-			q.Unlabeled = slices.DeleteFunc(q.Unlabeled, func(r int) bool { return taken[r] })
-		}
-		if len(q.Unlabeled) != 0 {
-			t.Errorf("%s: %d rows left after exhausting the pool", v.name, len(q.Unlabeled))
-		}
-	}
-}
-
-// permuted returns q on the pool with its rows reordered by perm (new row i is old
-// row perm[i]), and the map from old rows to new.
 func permuted(q Query, perm []int) (Query, []int) {
 	inv := make([]int, len(perm))
 	for i, p := range perm {
@@ -541,28 +509,6 @@ func TestLowBudgetPoolOrderInvariance(t *testing.T) {
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("%s%v: picks %v on the permuted pool, want %v", c.name, c.params, got, want)
-		}
-	}
-}
-
-func TestLowBudgetSteadyStateAllocs(t *testing.T) {
-	for _, v := range lbVariants {
-		if v.name == "eer" || v.name == "albl" {
-			continue // retrain models, or run base strategies, every round by design
-		}
-		q := randomQuery(3, 80, 10, 5)
-		q.Rand = rand.New(rand.NewPCG(3, 3))
-		s := mustNew(v.name, v.params)
-		if _, err := s.Select(context.Background(), q); err != nil {
-			t.Fatal(err)
-		}
-		allocs := testing.AllocsPerRun(5, func() {
-			if _, err := s.Select(context.Background(), q); err != nil {
-				t.Fatal(err)
-			}
-		})
-		if allocs > 1 {
-			t.Errorf("%s%v: %v allocations per Select in steady state, want 1 (the result)", v.name, v.params, allocs)
 		}
 	}
 }
