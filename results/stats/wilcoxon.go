@@ -3,6 +3,7 @@ package stats
 import (
 	"math"
 	"slices"
+	"strconv"
 
 	"albench/internal/fmath"
 )
@@ -166,4 +167,35 @@ func Rank(x []float64) (ranks []float64, ties []int) {
 		i = j
 	}
 	return ranks, ties
+}
+
+// MinSignedRankP is the smallest two-sided p-value the exact signed-rank test
+// can give with n non-zero differences: every difference of one sign, 2/2ⁿ.
+// With 5 seeds no comparison can go below 0.0625, so none is significant at
+// α = 0.05 however large its effect.
+func MinSignedRankP(n int) float64 {
+	if n < 1 {
+		return 1
+	}
+	return math.Min(1, math.Ldexp(2, -n))
+}
+
+// RoundTo rounds each value to the given number of decimals as
+// strconv.FormatFloat(v, 'f', decimals, 64) prints it, in place, and returns
+// d. Signed-rank ties and zeros are exact equalities; differences of metrics
+// stored with 6 decimals that agree to that precision but not to the last bit
+// (0.1 + 0.2 − 0.3) are ties, so they are rounded to the stored precision
+// before ranking.
+func RoundTo(d []float64, decimals int) []float64 {
+	for i, v := range d {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', decimals, 64), 64)
+		if r == 0 {
+			r = 0 // no −0, which would still rank as zero but print as "-0"
+		}
+		d[i] = r
+	}
+	return d
 }
