@@ -39,7 +39,7 @@ func PairedTPower(d float64, n int, alpha float64) float64 {
 	}
 	nu := float64(n - 1)
 	c := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: nu}.Quantile(1 - alpha/2)
-	delta := math.Abs(d) * math.Sqrt(float64(n))
+	delta := float64(math.Abs(d) * math.Sqrt(float64(n)))
 	// S concentrates around 1 with spread about 1/√(2ν); integrate 12 spreads
 	// either side (from 0 for small ν), where the density is below 1e-30.
 	half := 12 / math.Sqrt(2*nu)
