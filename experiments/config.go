@@ -57,6 +57,10 @@ type Config struct {
 	// Strategies lists the query strategies, at least one, with distinct labels.
 	// Required. YAML item: a name ("margin") or {name, label, params, query_model}.
 	Strategies []StrategySpec
+	// Report is how the results are analysed and drawn (metric, band, figure
+	// width, strategies drawn); omitted, DefaultReport. Not part of any trial's
+	// identity.
+	Report Report
 	// Path is the file the config came from ("" if none). Relative data paths
 	// (csv sources) are resolved against its directory. Not part of the YAML.
 	Path string

@@ -33,7 +33,7 @@ const maxConfigBytes = 4 << 20
 
 // YAML keys of each mapping, in the order the design lists them.
 var (
-	topKeys      = []string{"name", "description", "seeds", "target", "datasets", "protocol", "model", "strategies"}
+	topKeys      = []string{"name", "description", "seeds", "target", "datasets", "protocol", "model", "strategies", "report"}
 	datasetKeys  = []string{"name", "source", "params", "protocol"}
 	protocolKeys = []string{"test_fraction", "split", "standardize", "initial", "batch", "budget", "initial_sampling"}
 	strategyKeys = []string{"name", "label", "params", "query_model"}
@@ -183,6 +183,14 @@ func (p *parser) config(root *yaml.Node, check StrategyCheck) *Config {
 
 	dsrc := p.datasets(c, top, root)
 	ssrc := p.strategies(c, top, root, check, model.ok)
+	c.Report = DefaultReport
+	if f, ok := top["report"]; ok {
+		labels := make([]string, len(c.Strategies))
+		for i, s := range c.Strategies {
+			labels[i] = s.Label
+		}
+		c.Report = p.report(f.v, labels)
+	}
 	p.checkGrid(c, top, root)
 
 	dir := "."

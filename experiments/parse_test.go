@@ -86,7 +86,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown key with suggestion", edit(t, "  budget: 20\n", "  budget: 20\n  bach: 2\n"),
 			"c.yaml:8:3: protocol.bach: unknown key (did you mean batch?)"},
 		{"unknown key without suggestion", base + "colour: red\n",
-			"c.yaml:9:1: colour: unknown key (known: name, description, seeds, target, datasets, protocol, model, strategies)"},
+			"c.yaml:9:1: colour: unknown key (known: name, description, seeds, target, datasets, protocol, model, strategies, report)"},
 		{"unknown key case", edit(t, "name: t", "Name: t"),
 			"c.yaml:1:1: Name: unknown key (did you mean name?)\nc.yaml:1:1: name: required key is missing"},
 		{"merge key", base + "model: {<<: {kind: mlp}}\n", "c.yaml:9:9: model: merge keys (<<) are not supported"},
@@ -374,6 +374,7 @@ func TestParseDefaults(t *testing.T) {
 		Model: ModelSpec{Kind: "mlp", Params: map[string]any{"kind": "mlp", "hidden": []int{32, 16}, "activation": "relu", "dropout": 0.0,
 			"train": map[string]any{"optimizer": "sgd", "lr": 0.01, "momentum": 0.0, "weight_decay": 0.0, "epochs": 1, "batch_size": 0, "warm_start": false}}},
 		Strategies: []StrategySpec{{Name: "random", Label: "random"}},
+		Report:     DefaultReport,
 		Path:       "dir/c.yaml",
 	}
 	if !reflect.DeepEqual(c, want) {
