@@ -68,7 +68,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./experiments/
 	$(GO) test -run '^$$' -fuzz '^FuzzCSV$$' -fuzztime $(FUZZTIME) ./experiments/datasets/
 	$(GO) test -run '^$$' -fuzz '^FuzzLIBSVM$$' -fuzztime $(FUZZTIME) ./experiments/datasets/
-	$(GO) test -run '^$$' -fuzz '^FuzzReadTrials$$' -fuzztime $(FUZZTIME) ./results/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadTrials$$' -fuzztime $(FUZZTIME) ./results/records/
 
 ## lint: gofmt, vet and staticcheck
 lint:

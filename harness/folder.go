@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"albench/internal/atomicfile"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,8 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"albench/results"
 )
 
 // An output folder is albench's when it holds manifest.json, or only the names
@@ -174,7 +173,7 @@ func tidy(dir string) error {
 			return err
 		}
 		for _, e := range ents {
-			if results.IsTemp(e.Name()) {
+			if atomicfile.IsTemp(e.Name()) {
 				if err := os.Remove(filepath.Join(d, e.Name())); err != nil {
 					return err
 				}

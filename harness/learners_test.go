@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"albench/learners"
-	"albench/results"
+	"albench/results/records"
 	"albench/strategies"
 )
 
@@ -80,7 +80,7 @@ strategies: [%s]
 			if !bytes.Equal(want, read(t, filepath.Join(m, "trials.csv"))) {
 				t.Error("trials.csv of merged shards differs from the single run")
 			}
-			recs, err := results.ReadTrials(bytes.NewReader(want))
+			recs, err := records.ReadTrials(bytes.NewReader(want))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"albench/results"
+	"albench/results/records"
 )
 
 // Report rebuilds curves.csv, summary.csv, the figures and report.md of dir. A
@@ -44,7 +45,7 @@ func Report(dir string) error {
 	if err != nil {
 		return err
 	}
-	recs, err := results.ReadTrials(f)
+	recs, err := records.ReadTrials(f)
 	f.Close()
 	if err != nil {
 		return fmt.Errorf("%s: %w", dir, err)

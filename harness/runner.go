@@ -24,8 +24,11 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"albench/experiments"
+	"albench/internal/atomicfile"
 	"albench/nets"
 	"albench/results"
+	"albench/results/analysis"
+	"albench/results/records"
 	"albench/strategies"
 )
 
@@ -144,7 +147,7 @@ func gridOf(m *Manifest) []gridTrial {
 
 // trial is the grid entry of job j, at position i of m's grid.
 func (m *Manifest) trial(i int, j job) gridTrial {
-	g := gridTrial{Dataset: m.Datasets[j.dataset], Strategy: results.Skyline, Seed: j.seed, ID: m.Identities[i]}
+	g := gridTrial{Dataset: m.Datasets[j.dataset], Strategy: records.Skyline, Seed: j.seed, ID: m.Identities[i]}
 	if j.strategy >= 0 {
 		g.Strategy = m.Strategies[j.strategy]
 	}
@@ -152,7 +155,7 @@ func (m *Manifest) trial(i int, j job) gridTrial {
 }
 
 func (j job) key(cfg *experiments.Config) TrialKey {
-	k := TrialKey{Dataset: cfg.Datasets[j.dataset].Name, Strategy: results.Skyline, Seed: j.seed}
+	k := TrialKey{Dataset: cfg.Datasets[j.dataset].Name, Strategy: records.Skyline, Seed: j.seed}
 	if j.strategy >= 0 {
 		k.Strategy = cfg.Strategies[j.strategy].Label
 	}
@@ -476,10 +479,10 @@ func Assemble(dir string) (bool, error) {
 			return false, nil
 		}
 	}
-	err = results.WriteFileAtomic(filepath.Join(dir, "trials.csv"), func(tw io.Writer) error {
-		return results.WriteFileAtomic(filepath.Join(dir, "timings.csv"), func(mw io.Writer) error {
-			return results.WriteFileAtomic(filepath.Join(dir, "queries.csv"), func(qw io.Writer) error {
-				trials, timings, queries := results.NewTrialsWriter(tw), results.NewTimingsWriter(mw), results.NewQueriesWriter(qw)
+	err = atomicfile.Write(filepath.Join(dir, "trials.csv"), func(tw io.Writer) error {
+		return atomicfile.Write(filepath.Join(dir, "timings.csv"), func(mw io.Writer) error {
+			return atomicfile.Write(filepath.Join(dir, "queries.csv"), func(qw io.Writer) error {
+				trials, timings, queries := records.NewTrialsWriter(tw), records.NewTimingsWriter(mw), records.NewQueriesWriter(qw)
 				for _, g := range grid {
 					r, ok, err := tr.read(g)
 					if err != nil {
@@ -513,9 +516,9 @@ func Assemble(dir string) (bool, error) {
 
 // analyse writes the analysis of the stored trials of grid (in trials.csv order),
 // streamed from their files.
-func analyse(dir string, tr *trialReader, grid []gridTrial, meta results.Meta) error {
+func analyse(dir string, tr *trialReader, grid []gridTrial, meta analysis.Meta) error {
 	var readErr error
-	recs := func(yield func(results.Record) bool) {
+	recs := func(yield func(records.Record) bool) {
 		for _, g := range grid {
 			r, _, err := tr.read(g)
 			if err != nil {
@@ -525,7 +528,7 @@ func analyse(dir string, tr *trialReader, grid []gridTrial, meta results.Meta) e
 			for _, rec := range r.Records {
 				// Analyse what trials.csv holds, so `albench report` rebuilds
 				// the same files.
-				if !yield(results.AsStored(rec)) {
+				if !yield(records.AsStored(rec)) {
 					return
 				}
 			}
@@ -543,8 +546,8 @@ func compareKeys(a, b TrialKey) int {
 }
 
 // reportMeta describes the run for the report, from its manifest.
-func reportMeta(man Manifest, configText []byte) results.Meta {
-	m := results.Meta{
+func reportMeta(man Manifest, configText []byte) analysis.Meta {
+	m := analysis.Meta{
 		Name: man.Name, Description: man.Description, ConfigText: string(configText),
 		AlbenchVersion: man.AlbenchVersion, GoVersion: man.GoVersion, Kernel: man.Kernel,
 		Seeds: man.Seeds, Target: man.Target, Baseline: man.Baseline,
@@ -592,7 +595,7 @@ func writeManifest(dir string, m Manifest) error {
 		return err
 	}
 	head = bytes.TrimSuffix(head, []byte("\n}"))
-	return results.WriteFileAtomic(filepath.Join(dir, manifestFile), func(f io.Writer) error {
+	return atomicfile.Write(filepath.Join(dir, manifestFile), func(f io.Writer) error {
 		w := bufio.NewWriter(f)
 		w.Write(head)
 		w.WriteString(",\n  \"identities\": [")

@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"albench/internal/atomicfile"
+	"albench/results/records"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -10,8 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"albench/results"
 )
 
 // trialsDir is the folder of DIR that holds one file per finished trial. The
@@ -148,7 +148,7 @@ func checkStored(st *storedTrial, g gridTrial) error {
 		return errors.New("holds no records")
 	case len(st.Timings) != len(st.Records):
 		return fmt.Errorf("holds %d timings for %d records", len(st.Timings), len(st.Records))
-	case k.Strategy == results.Skyline && len(st.Records) != 1:
+	case k.Strategy == records.Skyline && len(st.Records) != 1:
 		return fmt.Errorf("a skyline holds %d records", len(st.Records))
 	}
 	for i, r := range st.Records {
@@ -164,9 +164,9 @@ func checkStored(st *storedTrial, g gridTrial) error {
 	return nil
 }
 
-// writeBytes writes data to path atomically (results.WriteFileAtomic).
+// writeBytes writes data to path atomically (atomicfile.Write).
 func writeBytes(path string, data []byte) error {
-	return results.WriteFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})

@@ -15,16 +15,17 @@ import (
 	"albench/experiments"
 	"albench/learners"
 	"albench/nets"
-	"albench/results"
+	"albench/results/metrics"
+	"albench/results/records"
 	"albench/strategies"
 	"albench/streams"
 )
 
 // TrialKey names one unit of work: a (dataset, strategy, seed) trial, or the
-// skyline of a (dataset, seed) when Strategy is results.Skyline.
+// skyline of a (dataset, seed) when Strategy is records.Skyline.
 type TrialKey struct {
 	Dataset  string
-	Strategy string // the strategy's label, or results.Skyline
+	Strategy string // the strategy's label, or records.Skyline
 	Seed     int
 }
 
@@ -35,11 +36,11 @@ func (k TrialKey) String() string {
 // TrialResult is what a finished trial contributes to the result files.
 type TrialResult struct {
 	Key     TrialKey
-	Records []results.Record
-	Timings []results.Timing
+	Records []records.Record
+	Timings []records.Timing
 	// Queries lists every labeled point in the order labeled: the initial set as
 	// round 0, then each round's picks (queries.csv). A skyline has none.
-	Queries []results.Query
+	Queries []records.Query
 }
 
 // TrialError reports a failed trial by name.
@@ -81,7 +82,7 @@ type trialData struct {
 type round0 struct {
 	sess    learners.Session
 	model   learners.Model
-	scores  results.Scores
+	scores  metrics.Scores
 	trainMS float64
 }
 
@@ -201,7 +202,7 @@ type evaluator struct {
 // (an SVM's sign or vote) where it has one, else the most probable class, else the
 // largest decision value; log-loss from its probabilities, NaN (an empty cell)
 // for a model without them.
-func (e *evaluator) score(m learners.Model) (results.Scores, error) {
+func (e *evaluator) score(m learners.Model) (metrics.Scores, error) {
 	n, c := len(e.y), m.Classes()
 	e.pred = grow(e.pred, n)
 	var probs []float64
@@ -226,7 +227,7 @@ func (e *evaluator) score(m learners.Model) (results.Scores, error) {
 			pm.Decision(e.test, &e.probs)
 			for _, v := range e.probs.Data {
 				if math.IsNaN(v) || math.IsInf(v, 0) {
-					return results.Scores{}, fmt.Errorf("test decision values are not finite: %w", nets.ErrDiverged)
+					return metrics.Scores{}, fmt.Errorf("test decision values are not finite: %w", nets.ErrDiverged)
 				}
 			}
 			w := e.probs.Cols
@@ -235,18 +236,18 @@ func (e *evaluator) score(m learners.Model) (results.Scores, error) {
 			}
 			predicted = true
 		default:
-			return results.Scores{}, fmt.Errorf("the model offers neither predictions, probabilities nor decision values")
+			return metrics.Scores{}, fmt.Errorf("the model offers neither predictions, probabilities nor decision values")
 		}
 	}
 	for _, p := range probs {
 		if math.IsNaN(p) || math.IsInf(p, 0) {
-			return results.Scores{}, fmt.Errorf("test probabilities are not finite: %w", nets.ErrDiverged)
+			return metrics.Scores{}, fmt.Errorf("test probabilities are not finite: %w", nets.ErrDiverged)
 		}
 	}
 	if !predicted {
-		return results.Evaluate(probs, c, e.y, e.cm), nil
+		return metrics.Evaluate(probs, c, e.y, e.cm), nil
 	}
-	return results.EvaluatePredictions(e.pred, probs, c, e.y, e.cm), nil
+	return metrics.EvaluatePredictions(e.pred, probs, c, e.y, e.cm), nil
 }
 
 func grow[T any](s []T, n int) []T {
@@ -260,7 +261,7 @@ func grow[T any](s []T, n int) []T {
 // train its skyline differently from a round (learners.Skyliner: a warm-started net
 // gets the passes of every round at once).
 func runSkyline(ctx context.Context, cfg *experiments.Config, d, seed int, td *trialData) (TrialResult, error) {
-	key := TrialKey{Dataset: td.setup.Dataset, Strategy: results.Skyline, Seed: seed}
+	key := TrialKey{Dataset: td.setup.Dataset, Strategy: records.Skyline, Seed: seed}
 	l := td.learner
 	if s, ok := l.(learners.Skyliner); ok {
 		l = s.ForSkyline(rounds(cfg.ProtocolFor(d), td.setup))
@@ -275,7 +276,7 @@ func runSkyline(ctx context.Context, cfg *experiments.Config, d, seed int, td *t
 	for i := range all {
 		all[i] = i
 	}
-	m, err := sess.Fit(ctx, all, td.setup.PoolY, streams.New("train", key.Dataset, streams.Seed(seed), results.Skyline))
+	m, err := sess.Fit(ctx, all, td.setup.PoolY, streams.New("train", key.Dataset, streams.Seed(seed), records.Skyline))
 	if err != nil {
 		return TrialResult{}, err
 	}
@@ -286,11 +287,11 @@ func runSkyline(ctx context.Context, cfg *experiments.Config, d, seed int, td *t
 	}
 	return TrialResult{
 		Key: key,
-		Records: []results.Record{{
-			Dataset: key.Dataset, Strategy: key.Strategy, Seed: seed, Round: 0, NLabeled: td.pool.Rows,
+		Records: []records.Record{{
+			Key: records.Key{Dataset: key.Dataset, Strategy: key.Strategy, Seed: seed, Round: 0}, NLabeled: td.pool.Rows,
 			Accuracy: s.Accuracy, MacroF1: s.MacroF1, LogLoss: s.LogLoss,
 		}},
-		Timings: []results.Timing{{Dataset: key.Dataset, Strategy: key.Strategy, Seed: seed, TrainMS: ms(time.Since(start))}},
+		Timings: []records.Timing{{Key: records.Key{Dataset: key.Dataset, Strategy: key.Strategy, Seed: seed}, TrainMS: ms(time.Since(start))}},
 	}, nil // finished: kept even if the run is being cancelled
 }
 
@@ -364,7 +365,7 @@ func runTrial(ctx context.Context, cfg *experiments.Config, d, s, seed int, td *
 		if err := ctx.Err(); err != nil {
 			return TrialResult{}, err
 		}
-		var sc results.Scores
+		var sc metrics.Scores
 		var trainMS float64
 		if r == 0 {
 			r0, err := td.firstRound(ctx)
@@ -382,11 +383,11 @@ func runTrial(ctx context.Context, cfg *experiments.Config, d, s, seed int, td *
 			}
 			trainMS = ms(time.Since(t0))
 		}
-		res.Records = append(res.Records, results.Record{
-			Dataset: key.Dataset, Strategy: key.Strategy, Seed: seed, Round: r, NLabeled: len(labeled),
+		res.Records = append(res.Records, records.Record{
+			Key: records.Key{Dataset: key.Dataset, Strategy: key.Strategy, Seed: seed, Round: r}, NLabeled: len(labeled),
 			Accuracy: sc.Accuracy, MacroF1: sc.MacroF1, LogLoss: sc.LogLoss,
 		})
-		timing := results.Timing{Dataset: key.Dataset, Strategy: key.Strategy, Seed: seed, Round: r, TrainMS: trainMS}
+		timing := records.Timing{Key: records.Key{Dataset: key.Dataset, Strategy: key.Strategy, Seed: seed, Round: r}, TrainMS: trainMS}
 		if r == nRounds || len(unlabeled) == 0 {
 			res.Timings = append(res.Timings, timing)
 			break
@@ -448,8 +449,8 @@ func checkPicks(picks []int, batch int, isLabeled []bool, nUnlabeled int) error 
 // recordQueries appends the pool rows picked to join round r's training set.
 func (res *TrialResult) recordQueries(s *experiments.Setup, r int, picks []int) {
 	for _, p := range picks {
-		res.Queries = append(res.Queries, results.Query{
-			Dataset: res.Key.Dataset, Strategy: res.Key.Strategy, Seed: res.Key.Seed, Round: r,
+		res.Queries = append(res.Queries, records.Query{
+			Key:     records.Key{Dataset: res.Key.Dataset, Strategy: res.Key.Strategy, Seed: res.Key.Seed, Round: r},
 			PoolRow: p, Row: s.PoolRows[p], Label: s.ClassNames[s.PoolY[p]],
 		})
 	}

@@ -1,6 +1,7 @@
 package results
 
 import (
+	"albench/results/analysis"
 	"fmt"
 	"image/color"
 	"math"
@@ -38,7 +39,7 @@ func cdText(size float64, xa draw.XAlignment, ya draw.YAlignment) draw.TextStyle
 // datasets: cd (Nemenyi bars and the CD, the default) and cd_wilcoxon
 // (Wilcoxon–Holm bars). None when the Friedman test is undefined (fewer than
 // two datasets or strategies).
-func (a *Analysis) cdFigures() []figure {
+func (a plotted) cdFigures() []figure {
 	c := a.CrossDataset()
 	if !c.Defined() {
 		return nil
@@ -57,7 +58,7 @@ func (a *Analysis) cdFigures() []figure {
 // outside the axis; a thick bar under the axis for each group of strategies
 // not significantly different; and, when withCD, the CD as a bar over the
 // axis starting at rank 1 (cut at the axis's end, and labelled so, if wider).
-func cdFigure(name string, c CrossDataset, groups [][2]int, withCD bool) figure {
+func cdFigure(name string, c analysis.CrossDataset, groups [][2]int, withCD bool) figure {
 	k := len(c.Strategies)
 	nameSty := cdText(cdNameSize, draw.XLeft, draw.YCenter)
 	var nameW float64
@@ -149,8 +150,8 @@ func cdFigure(name string, c CrossDataset, groups [][2]int, withCD bool) figure 
 // WriteCDFigures renders the critical-difference diagrams of a (see
 // cdFigures) into dir/figures in each of FigureFormats, each file written
 // atomically; with none to draw it writes nothing.
-func WriteCDFigures(dir string, a *Analysis) error {
-	figs := a.cdFigures()
+func WriteCDFigures(dir string, a *analysis.Analysis) error {
+	figs := plotted{a}.cdFigures()
 	if len(figs) == 0 {
 		return nil
 	}

@@ -1,6 +1,10 @@
 package results
 
 import (
+	"albench/internal/atomicfile"
+	"albench/results/analysis"
+	"albench/results/records"
+	"albench/results/report"
 	"bytes"
 	"fmt"
 	"image/color"
@@ -10,7 +14,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/brewer"
@@ -57,7 +60,7 @@ var (
 // lineStyle is a strategy's line on every figure: the baseline grey and
 // dashed, an oracle dark grey and dash-dotted like a ceiling, the others from
 // okabeIto in display order.
-func (a *Analysis) lineStyle(strategy string) draw.LineStyle {
+func (a plotted) lineStyle(strategy string) draw.LineStyle {
 	s := draw.LineStyle{Width: vg.Points(1.6)}
 	if i := slices.Index(a.Oracles, strategy); i >= 0 {
 		s.Color, s.Dashes = skylineColor, oracleDashes[i%len(oracleDashes)]
@@ -81,18 +84,8 @@ func (a *Analysis) lineStyle(strategy string) draw.LineStyle {
 	return s
 }
 
-// FigureFile is the file name, without extension, of a per-dataset figure:
-// kind_dataset with characters unsafe in a file name replaced by '_'.
-func FigureFile(kind, dataset string) string {
-	safe := strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
-			return r
-		}
-		return '_'
-	}, dataset)
-	return kind + "_" + safe
-}
+// plotted is an analysis with the methods that draw its figures.
+type plotted struct{ *analysis.Analysis }
 
 // figure is one figure to render: its base name, size and drawing.
 type figure struct {
@@ -104,7 +97,7 @@ type figure struct {
 // figures lists the run's figures: curves per dataset, the grid, ΔAULC vs
 // the baseline (when any strategy has one) and the pairwise win matrix (with
 // two or more strategies).
-func (a *Analysis) figures() []figure {
+func (a plotted) figures() []figure {
 	var fs []figure
 	for _, ds := range a.Datasets {
 		fs = append(fs, a.curvesFigure(ds))
@@ -112,19 +105,13 @@ func (a *Analysis) figures() []figure {
 	if len(a.Datasets) > 0 {
 		fs = append(fs, a.gridFigure())
 	}
-	if a.hasDelta(false) {
+	if a.ComparesBaseline(false) {
 		fs = append(fs, a.deltaFigure())
 	}
 	if len(a.Strategies) > 1 {
 		fs = append(fs, a.pairwiseFigure())
 	}
 	return fs
-}
-
-// hasDelta reports whether any strategy's summary row is compared with the
-// baseline; with oracles too, whether any row at all is.
-func (a *Analysis) hasDelta(oracles bool) bool {
-	return slices.ContainsFunc(a.Summary, func(r SummaryRow) bool { return r.VsBaseline && (oracles || !r.Oracle) })
 }
 
 // render draws a figure in format ("png" or "svg") on a white background.
@@ -152,7 +139,9 @@ func render(f figure, format string) ([]byte, error) {
 
 // WriteFigures renders every figure of a into dir/figures in each of
 // FigureFormats, each file written atomically.
-func WriteFigures(dir string, a *Analysis) error { return writeFigures(dir, a.figures()) }
+func WriteFigures(dir string, a *analysis.Analysis) error {
+	return writeFigures(dir, plotted{a}.figures())
+}
 
 // writeFigures renders figs into dir/figures in each of FigureFormats, each file
 // written atomically.
@@ -171,7 +160,7 @@ func writeFigures(dir string, figs []figure) error {
 			if err != nil {
 				return err
 			}
-			err = WriteFileAtomic(filepath.Join(fdir, f.name+"."+format), func(w io.Writer) error {
+			err = atomicfile.Write(filepath.Join(fdir, f.name+"."+format), func(w io.Writer) error {
 				_, err := w.Write(b)
 				return err
 			})
@@ -231,7 +220,7 @@ func splitLegend(dc draw.Canvas, lw vg.Length) (plotArea, legendArea draw.Canvas
 // curvesPlot is a dataset's learning curves: a translucent ±std band under
 // each strategy's mean accuracy line, each oracle's mean as a dash-dotted
 // ceiling without a band, and the skyline's mean as a dotted horizontal line.
-func (a *Analysis) curvesPlot(ds string, lg *legend) *plot.Plot {
+func (a plotted) curvesPlot(ds string, lg *legend) *plot.Plot {
 	p := newPlot(ds)
 	p.X.Label.Text = "labeled examples"
 	p.Y.Label.Text = "test accuracy"
@@ -239,8 +228,8 @@ func (a *Analysis) curvesPlot(ds string, lg *legend) *plot.Plot {
 
 	var lines []plot.Plotter
 	xmin, xmax := math.Inf(1), math.Inf(-1)
-	for _, st := range a.allStrategies() {
-		pts := a.curve(ds, st)
+	for _, st := range a.AllStrategies() {
+		pts := a.Curve(ds, st)
 		if len(pts) == 0 {
 			continue
 		}
@@ -265,7 +254,7 @@ func (a *Analysis) curvesPlot(ds string, lg *legend) *plot.Plot {
 			band = append(band, plotter.XY{X: float64(c.NLabeled), Y: math.Max(0, c.Accuracy.Mean-sd)})
 		}
 		sty := a.lineStyle(st)
-		if len(pts) > 1 && !a.isOracle(st) {
+		if len(pts) > 1 && !a.IsOracle(st) {
 			poly, err := plotter.NewPolygon(band)
 			if err == nil {
 				c := sty.Color.(color.NRGBA)
@@ -282,18 +271,18 @@ func (a *Analysis) curvesPlot(ds string, lg *legend) *plot.Plot {
 		l.LineStyle = sty
 		lines = append(lines, l)
 		if lg != nil {
-			lg.Add(a.shown(st), l)
+			lg.Add(a.Shown(st), l)
 		}
 	}
 	p.Add(lines...)
-	if sky := a.curve(ds, Skyline); len(sky) > 0 && xmin <= xmax {
+	if sky := a.Curve(ds, records.Skyline); len(sky) > 0 && xmin <= xmax {
 		y := sky[len(sky)-1].Accuracy.Mean
 		l, err := plotter.NewLine(plotter.XYs{{X: xmin, Y: y}, {X: xmax, Y: y}})
 		if err == nil {
 			l.LineStyle = draw.LineStyle{Color: skylineColor, Width: vg.Points(1.2), Dashes: skylineDash}
 			p.Add(l)
 			if lg != nil {
-				lg.Add(Skyline, l)
+				lg.Add(records.Skyline, l)
 			}
 		}
 	}
@@ -311,27 +300,16 @@ func padY(p *plot.Plot) {
 	p.Y.Min, p.Y.Max = p.Y.Min-pad, p.Y.Max+pad
 }
 
-// curve returns the curves.csv points of (dataset, strategy).
-func (a *Analysis) curve(ds, st string) []CurvePoint {
-	var out []CurvePoint
-	for _, c := range a.Curves {
-		if c.Dataset == ds && c.Strategy == st {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-func (a *Analysis) legendNames() []string {
+func (a plotted) legendNames() []string {
 	names := slices.Clone(a.Strategies)
 	for _, st := range a.Oracles {
-		names = append(names, a.shown(st))
+		names = append(names, a.Shown(st))
 	}
-	return append(names, Skyline)
+	return append(names, records.Skyline)
 }
 
-func (a *Analysis) curvesFigure(ds string) figure {
-	return figure{name: FigureFile("curves", ds), w: 7 * vg.Inch, h: 4.2 * vg.Inch, draw: func(dc draw.Canvas) {
+func (a plotted) curvesFigure(ds string) figure {
+	return figure{name: report.FigureFile("curves", ds), w: 7 * vg.Inch, h: 4.2 * vg.Inch, draw: func(dc draw.Canvas) {
 		lg := newLegend()
 		p := a.curvesPlot(ds, lg)
 		pa, la := splitLegend(dc, lg.width(a.legendNames()))
@@ -342,7 +320,7 @@ func (a *Analysis) curvesFigure(ds string) figure {
 
 // gridFigure puts every dataset's curves in one figure, as panels aligned by
 // plot.Align, with one y-range per row so that panels side by side compare.
-func (a *Analysis) gridFigure() figure {
+func (a plotted) gridFigure() figure {
 	n := len(a.Datasets)
 	cols := min(n, 3)
 	rows := (n + cols - 1) / cols
@@ -404,7 +382,7 @@ type errPoints struct {
 
 // deltaFigure shows each strategy's mean ΔAULC vs the baseline, with its 95%
 // t-interval, per dataset.
-func (a *Analysis) deltaFigure() figure {
+func (a plotted) deltaFigure() figure {
 	var others []string
 	for _, st := range a.Strategies {
 		if st != a.Baseline {
@@ -429,7 +407,7 @@ func (a *Analysis) deltaFigure() figure {
 		for k, st := range others {
 			var pts errPoints
 			for j, ds := range a.Datasets {
-				i := slices.IndexFunc(a.Summary, func(r SummaryRow) bool { return r.Dataset == ds && r.Strategy == st })
+				i := slices.IndexFunc(a.Summary, func(r analysis.SummaryRow) bool { return r.Dataset == ds && r.Strategy == st })
 				if i < 0 || !a.Summary[i].VsBaseline {
 					continue
 				}
@@ -483,7 +461,7 @@ func (g winGrid) Y(r int) float64 { return float64(r) }
 
 // pairwiseFigure is the win matrix as a heat map, each cell labelled with its
 // count.
-func (a *Analysis) pairwiseFigure() figure {
+func (a plotted) pairwiseFigure() figure {
 	k := len(a.Strategies)
 	size := vg.Length(vg.Length(k)*0.9*vg.Inch) + 2*vg.Inch
 	return figure{name: "pairwise", w: size + 0.5*vg.Inch, h: size, draw: func(dc draw.Canvas) {
@@ -505,7 +483,7 @@ func (a *Analysis) pairwiseFigure() figure {
 		hm := plotter.NewHeatMap(g, pal)
 		hm.Min, hm.Max = 0, float64(maxN)
 		hm.NaN = color.NRGBA{0xEE, 0xEE, 0xEE, 0xFF}
-		p := newPlot(fmt.Sprintf("datasets where row beats column\n(Wilcoxon p < %.2f, of %d)", Alpha, maxN))
+		p := newPlot(fmt.Sprintf("datasets where row beats column\n(Wilcoxon p < %.2f, of %d)", analysis.Alpha, maxN))
 		p.Add(hm)
 		var lab plotter.XYLabels
 		for r := 0; r < k; r++ {

@@ -1,6 +1,16 @@
+// Package results writes everything albench derives from a run's records:
+// the tables of albench/results/analysis, the figures and the report of
+// albench/results/report, each file atomically. Its packages split the work:
+// records (the rows of trials.csv, timings.csv and queries.csv), metrics
+// (scoring a prediction), analysis (curves, summaries and tests), stats (the
+// statistical tests) and report (report.md).
 package results
 
 import (
+	"albench/internal/atomicfile"
+	"albench/results/analysis"
+	"albench/results/records"
+	"albench/results/report"
 	"io"
 	"iter"
 	"os"
@@ -14,9 +24,9 @@ import (
 // `albench run` and `albench report DIR`; trials.csv itself is the caller's.
 //
 // When meta.Strategies or meta.Datasets is empty, as when a report is rebuilt
-// from trials.csv alone, names are shown in sorted order (see Meta).
-func WriteAll(dir string, recs []Record, meta Meta) error {
-	a, err := Analyze(recs, meta)
+// from trials.csv alone, names are shown in sorted order (see analysis.Meta).
+func WriteAll(dir string, recs []records.Record, meta analysis.Meta) error {
+	a, err := analysis.Analyze(recs, meta)
 	if err != nil {
 		return err
 	}
@@ -24,9 +34,9 @@ func WriteAll(dir string, recs []Record, meta Meta) error {
 }
 
 // WriteAllSorted is WriteAll for records streamed in trials.csv order (see
-// AnalyzeSorted), so that a large grid is never held in memory whole.
-func WriteAllSorted(dir string, recs iter.Seq[Record], meta Meta) error {
-	a, err := AnalyzeSorted(recs, meta)
+// analysis.AnalyzeSorted), so that a large grid is never held in memory whole.
+func WriteAllSorted(dir string, recs iter.Seq[records.Record], meta analysis.Meta) error {
+	a, err := analysis.AnalyzeSorted(recs, meta)
 	if err != nil {
 		return err
 	}
@@ -34,7 +44,7 @@ func WriteAllSorted(dir string, recs iter.Seq[Record], meta Meta) error {
 }
 
 // write writes the files of an analysis into dir.
-func write(dir string, a *Analysis, meta Meta) error {
+func write(dir string, a *analysis.Analysis, meta analysis.Meta) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -42,13 +52,13 @@ func write(dir string, a *Analysis, meta Meta) error {
 		name  string
 		write func(io.Writer) error
 	}{
-		{"curves.csv", func(w io.Writer) error { return WriteCurves(w, a.Curves) }},
-		{"summary.csv", func(w io.Writer) error { return WriteSummary(w, a.Summary) }},
-		{"ranks.csv", func(w io.Writer) error { return WriteRanks(w, a.Ranks) }},
-		{"pairwise.csv", func(w io.Writer) error { return WritePairwise(w, a.Pairwise) }},
-		{"friedman.csv", func(w io.Writer) error { return WriteFriedman(w, a.CrossDataset()) }},
+		{"curves.csv", func(w io.Writer) error { return analysis.WriteCurves(w, a.Curves) }},
+		{"summary.csv", func(w io.Writer) error { return analysis.WriteSummary(w, a.Summary) }},
+		{"ranks.csv", func(w io.Writer) error { return analysis.WriteRanks(w, a.Ranks) }},
+		{"pairwise.csv", func(w io.Writer) error { return analysis.WritePairwise(w, a.Pairwise) }},
+		{"friedman.csv", func(w io.Writer) error { return analysis.WriteFriedman(w, a.CrossDataset()) }},
 	} {
-		if err := WriteFileAtomic(filepath.Join(dir, f.name), f.write); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, f.name), f.write); err != nil {
 			return err
 		}
 	}
@@ -62,5 +72,5 @@ func write(dir string, a *Analysis, meta Meta) error {
 	if err := WriteCDFigures(dir, a); err != nil {
 		return err
 	}
-	return WriteFileAtomic(filepath.Join(dir, "report.md"), func(w io.Writer) error { return WriteReport(w, a, meta) })
+	return atomicfile.Write(filepath.Join(dir, "report.md"), func(w io.Writer) error { return report.WriteReport(w, a, meta) })
 }

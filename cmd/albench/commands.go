@@ -15,9 +15,9 @@ import (
 	"albench/experiments"
 	"albench/experiments/datasets"
 	"albench/harness"
+	"albench/internal/atomicfile"
 	"albench/learners"
 	"albench/nets"
-	"albench/results"
 	"albench/strategies"
 )
 
@@ -373,5 +373,5 @@ func cmdData(ctx context.Context, stdout, stderr io.Writer, args []string) error
 	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
 		return err
 	}
-	return results.WriteFileAtomic(*out, func(w io.Writer) error { return experiments.WriteSetupCSV(w, setup) })
+	return atomicfile.Write(*out, func(w io.Writer) error { return experiments.WriteSetupCSV(w, setup) })
 }

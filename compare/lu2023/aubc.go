@@ -1,19 +1,18 @@
 package main
 
 import (
+	"albench/results/analysis"
 	"math"
-
-	"albench/results"
 )
 
 // albenchAULC is albench's area under the learning curve of one trial: the
 // trapezoid of the test accuracy a_i over the number of labels x_i from the
 // initial set (i = 0) to the last query (i = q), divided by the x-range
-// (results.AULC). With batch 1, x_i = x_0 + i and
+// (analysis.AULC). With batch 1, x_i = x_0 + i and
 //
 //	AULC = [Σ_{i=0}^{q−1} (a_i + a_{i+1})/2] / q
 func albenchAULC(x, a []float64) float64 {
-	return results.AULC(x, a)
+	return analysis.AULC(x, a)
 }
 
 // paperAUBC is the AUBC of one trial as the code of Lu et al. (2023) computes

@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"albench/results"
+	"albench/results/records"
 	"albench/results/stats"
 )
 
@@ -161,12 +161,12 @@ type trialScores struct {
 // readCurves reads trials.csv and returns the AUBCs of every (dataset,
 // strategy) but the skyline, keyed "dataset\x00strategy".
 func readCurves(r io.Reader) (map[string]*trialScores, error) {
-	recs, err := results.ReadTrials(r)
+	recs, err := records.ReadTrials(r)
 	if err != nil {
 		return nil, err
 	}
-	recs = slices.DeleteFunc(recs, func(r results.Record) bool { return r.Strategy == results.Skyline })
-	slices.SortStableFunc(recs, func(a, b results.Record) int {
+	recs = slices.DeleteFunc(recs, func(r records.Record) bool { return r.Strategy == records.Skyline })
+	slices.SortStableFunc(recs, func(a, b records.Record) int {
 		if c := strings.Compare(a.Dataset, b.Dataset); c != 0 {
 			return c
 		}

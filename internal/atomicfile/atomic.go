@@ -1,4 +1,6 @@
-package results
+// Package atomicfile writes files so that a reader, or a process killed at any
+// instant, sees either the old file or the whole new one.
+package atomicfile
 
 import (
 	"bufio"
@@ -15,12 +17,12 @@ import (
 // tempSeq numbers the temporary files of this process.
 var tempSeq atomic.Uint64
 
-// TempInfix is in the name of every temporary file of WriteFileAtomic:
+// TempInfix is in the name of every temporary file of Write:
 // "." + the target's base name + TempInfix + digits. A run removes files so named
 // that a killed process left behind (IsTemp).
 const TempInfix = ".tmp"
 
-// IsTemp reports whether name is the name of a temporary file of WriteFileAtomic.
+// IsTemp reports whether name is the name of a temporary file of Write.
 func IsTemp(name string) bool {
 	i := strings.LastIndex(name, TempInfix)
 	if !strings.HasPrefix(name, ".") || i < 1 || i+len(TempInfix) == len(name) {
@@ -34,12 +36,12 @@ func IsTemp(name string) bool {
 	return true
 }
 
-// WriteFileAtomic writes path through write into a temporary file in the same
+// Write writes path through write into a temporary file in the same
 // directory, syncs it, renames it into place and syncs the directory, so a reader
 // — or a run killed at any instant, or a machine that loses power — sees either
 // the old file or the whole new one. The file is created with mode 0666 less the
 // process's umask, like os.Create.
-func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
+func Write(path string, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	f, err := createTemp(dir, "."+filepath.Base(path)+TempInfix)
 	if err != nil {

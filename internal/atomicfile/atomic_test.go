@@ -1,4 +1,4 @@
-package results
+package atomicfile
 
 import (
 	"io"
@@ -8,14 +8,14 @@ import (
 	"testing"
 )
 
-// TestWriteFileAtomicHonoursTheUmask: result files get 0666 less the umask, as
+// TestWriteHonoursTheUmask: result files get 0666 less the umask, as
 // os.Create gives, not the 0600 of a temporary file.
-func TestWriteFileAtomicHonoursTheUmask(t *testing.T) {
+func TestWriteHonoursTheUmask(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct{ umask, want os.FileMode }{{0o022, 0o644}, {0o002, 0o664}, {0o077, 0o600}} {
 		old := syscall.Umask(int(c.umask))
 		path := filepath.Join(dir, "f.csv")
-		err := WriteFileAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, "x\n"); return err })
+		err := Write(path, func(w io.Writer) error { _, err := io.WriteString(w, "x\n"); return err })
 		syscall.Umask(old)
 		if err != nil {
 			t.Fatal(err)

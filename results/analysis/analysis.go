@@ -1,4 +1,9 @@
-package results
+// Package analysis turns the records of a run into its learning curves,
+// per-strategy summaries with tests against a baseline, ranks, pairwise wins
+// and the comparison across datasets (Friedman, Nemenyi, Wilcoxon–Holm), and
+// writes them as curves.csv, summary.csv, ranks.csv, pairwise.csv and
+// friedman.csv.
+package analysis
 
 import (
 	"fmt"
@@ -6,6 +11,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"albench/results/records"
 )
 
 // DefaultTarget is the fraction of the skyline accuracy that labels-to-target
@@ -111,21 +118,21 @@ type trial struct {
 // Analyze checks and aggregates records. It does not modify recs. Data
 // problems (a repeated round, n_labeled not increasing over rounds, two
 // skyline rows for one seed) are errors.
-func Analyze(recs []Record, meta Meta) (*Analysis, error) {
+func Analyze(recs []records.Record, meta Meta) (*Analysis, error) {
 	sorted := recs
-	if !slices.IsSortedFunc(recs, CompareRecords) {
+	if !records.IsSorted(recs) {
 		// Sort a copy: the caller's order is theirs.
 		sorted = slices.Clone(recs)
-		SortRecords(sorted)
+		records.Sort(sorted)
 	}
 	return AnalyzeSorted(slices.Values(sorted), meta)
 }
 
 // AnalyzeSorted is Analyze for records that come in trials.csv order
-// (CompareRecords), one at a time: it never holds them all, only each trial's
+// (records.Key order), one at a time: it never holds them all, only each trial's
 // curve, so a large grid can be analysed while it is read. Records out of order
 // are an error.
-func AnalyzeSorted(recs iter.Seq[Record], meta Meta) (*Analysis, error) {
+func AnalyzeSorted(recs iter.Seq[records.Record], meta Meta) (*Analysis, error) {
 	if !(meta.Target >= 0 && meta.Target <= 1) {
 		return nil, fmt.Errorf("results: target %v outside [0, 1]", meta.Target)
 	}
@@ -140,8 +147,8 @@ func AnalyzeSorted(recs iter.Seq[Record], meta Meta) (*Analysis, error) {
 	}
 	var datasets, strategies []string
 	var seeds []int
-	var prev Record
-	var cur []Record // the rows of the trial being read
+	var prev records.Record
+	var cur []records.Record // the rows of the trial being read
 	// flush stores the current trial in two exactly sized allocations.
 	flush := func() {
 		if len(cur) == 0 {
@@ -161,7 +168,7 @@ func AnalyzeSorted(recs iter.Seq[Record], meta Meta) (*Analysis, error) {
 	var err error
 	for r := range recs {
 		if !first {
-			if c := CompareRecords(prev, r); c > 0 {
+			if c := prev.Compare(r.Key); c > 0 {
 				err = fmt.Errorf("results: records out of order: %s/%s seed %d round %d after %s/%s seed %d round %d",
 					r.Dataset, r.Strategy, r.Seed, r.Round, prev.Dataset, prev.Strategy, prev.Seed, prev.Round)
 				break
@@ -170,7 +177,7 @@ func AnalyzeSorted(recs iter.Seq[Record], meta Meta) (*Analysis, error) {
 		sameTrial := !first && r.Dataset == prev.Dataset && r.Strategy == prev.Strategy && r.Seed == prev.Seed
 		if sameTrial {
 			if r.Round == prev.Round {
-				if r.Strategy == Skyline {
+				if r.Strategy == records.Skyline {
 					err = fmt.Errorf("results: %s: two skyline rows for seed %d", r.Dataset, r.Seed)
 				} else {
 					err = fmt.Errorf("results: %s/%s seed %d: two rows for round %d", r.Dataset, r.Strategy, r.Seed, r.Round)
@@ -189,7 +196,7 @@ func AnalyzeSorted(recs iter.Seq[Record], meta Meta) (*Analysis, error) {
 		if first || r.Dataset != prev.Dataset {
 			datasets = append(datasets, r.Dataset)
 		}
-		if r.Strategy != Skyline && !slices.Contains(strategies, r.Strategy) {
+		if r.Strategy != records.Skyline && !slices.Contains(strategies, r.Strategy) {
 			strategies = append(strategies, r.Strategy)
 		}
 		if !slices.Contains(seeds, r.Seed) {
@@ -219,7 +226,7 @@ func AnalyzeSorted(recs iter.Seq[Record], meta Meta) (*Analysis, error) {
 	a.Seeds = seeds
 
 	for k, t := range a.trials {
-		if k.strategy == Skyline {
+		if k.strategy == records.Skyline {
 			continue
 		}
 		x := make([]float64, len(t.nLabeled))
@@ -244,23 +251,54 @@ func AnalyzeSorted(recs iter.Seq[Record], meta Meta) (*Analysis, error) {
 	return a, nil
 }
 
-// isOracle reports whether the label st is one of the run's oracles.
-func (a *Analysis) isOracle(st string) bool { return slices.Contains(a.Oracles, st) }
+// IsOracle reports whether the label st is one of the run's oracles.
+func (a *Analysis) IsOracle(st string) bool { return slices.Contains(a.Oracles, st) }
 
-// allStrategies is the strategies then the oracles, in display order.
-func (a *Analysis) allStrategies() []string {
+// AllStrategies returns the strategies then the oracles, in display order.
+func (a *Analysis) AllStrategies() []string {
 	return append(slices.Clone(a.Strategies), a.Oracles...)
 }
 
 // OracleSuffix marks an oracle's label in tables and legends.
 const OracleSuffix = " (oracle)"
 
-// shown is a label as tables and legends show it: an oracle's with OracleSuffix.
-func (a *Analysis) shown(st string) string {
-	if a.isOracle(st) {
+// Shown returns a label as tables and legends show it: an oracle's with
+// OracleSuffix.
+func (a *Analysis) Shown(st string) string {
+	if a.IsOracle(st) {
 		return st + OracleSuffix
 	}
 	return st
+}
+
+// Curve returns the points of a's curves of strategy st (or records.Skyline)
+// on dataset ds, in n_labeled order; none if it did not run there.
+func (a *Analysis) Curve(ds, st string) []CurvePoint {
+	var out []CurvePoint
+	for _, c := range a.Curves {
+		if c.Dataset == ds && c.Strategy == st {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Row returns the summary row of strategy st on dataset ds, nil if it did not
+// run there.
+func (a *Analysis) Row(ds, st string) *SummaryRow {
+	for i := range a.Summary {
+		if a.Summary[i].Dataset == ds && a.Summary[i].Strategy == st {
+			return &a.Summary[i]
+		}
+	}
+	return nil
+}
+
+// ComparesBaseline reports whether any summary row holds a test against the
+// baseline (SummaryRow.VsBaseline), counting the oracles' rows only when
+// oracles is true.
+func (a *Analysis) ComparesBaseline(oracles bool) bool {
+	return slices.ContainsFunc(a.Summary, func(r SummaryRow) bool { return r.VsBaseline && (oracles || !r.Oracle) })
 }
 
 // displayOrder lists the names of want that occur in have, then the rest of

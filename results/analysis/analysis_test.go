@@ -1,4 +1,4 @@
-package results
+package analysis_test
 
 import (
 	"bytes"
@@ -6,50 +6,40 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"albench/results/analysis"
+	"albench/results/internal/fixture"
+	"albench/results/records"
 )
 
-// curveRecs builds the records of one trial with the given accuracies at
-// n_labeled 10, 20, ...
-func curveRecs(ds, st string, seed int, acc ...float64) []Record {
-	var recs []Record
-	for i, a := range acc {
-		recs = append(recs, Record{Dataset: ds, Strategy: st, Seed: seed, Round: i, NLabeled: 10 * (i + 1), Accuracy: a, MacroF1: a, LogLoss: 1 - a})
-	}
-	return recs
-}
-
-func skyRec(ds string, seed int, acc float64) Record {
-	return Record{Dataset: ds, Strategy: Skyline, Seed: seed, NLabeled: 100, Accuracy: acc}
-}
-
 func TestAnalyzeErrors(t *testing.T) {
-	base := curveRecs("d", "random", 0, 0.5, 0.6)
+	base := fixture.CurveRecs("d", "random", 0, 0.5, 0.6)
 	for _, tc := range []struct {
 		name string
-		recs []Record
+		recs []records.Record
 		want string
 	}{
 		{"repeated round", append(slices.Clone(base), base[1]), "two rows for round 1"},
-		{"n_labeled not growing", append(curveRecs("d", "random", 0, 0.5), Record{Dataset: "d", Strategy: "random", Round: 1, NLabeled: 10}), "does not grow"},
-		{"two skylines", []Record{skyRec("d", 0, 0.9), skyRec("d", 0, 0.8)}, "two skyline rows"},
+		{"n_labeled not growing", append(fixture.CurveRecs("d", "random", 0, 0.5), records.Record{Key: records.Key{Dataset: "d", Strategy: "random", Round: 1}, NLabeled: 10}), "does not grow"},
+		{"two skylines", []records.Record{fixture.SkyRec("d", 0, 0.9), fixture.SkyRec("d", 0, 0.8)}, "two skyline rows"},
 	} {
-		_, err := Analyze(tc.recs, Meta{})
+		_, err := analysis.Analyze(tc.recs, analysis.Meta{})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want one containing %q", tc.name, err, tc.want)
 		}
 	}
-	if _, err := Analyze(base, Meta{Target: 1.5}); err == nil {
+	if _, err := analysis.Analyze(base, analysis.Meta{Target: 1.5}); err == nil {
 		t.Error("target 1.5 accepted")
 	}
 }
 
 func TestDisplayOrder(t *testing.T) {
-	var recs []Record
+	var recs []records.Record
 	for _, st := range []string{"random", "margin", "bald", "entropy"} {
-		recs = append(recs, curveRecs("b", st, 0, 0.5, 0.6)...)
-		recs = append(recs, curveRecs("a", st, 0, 0.5, 0.6)...)
+		recs = append(recs, fixture.CurveRecs("b", st, 0, 0.5, 0.6)...)
+		recs = append(recs, fixture.CurveRecs("a", st, 0, 0.5, 0.6)...)
 	}
-	a, err := Analyze(recs, Meta{})
+	a, err := analysis.Analyze(recs, analysis.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +47,7 @@ func TestDisplayOrder(t *testing.T) {
 		t.Errorf("default strategy order %s, want sorted", got)
 	}
 	// Listed names first (those without records dropped), the rest sorted.
-	a, err = Analyze(recs, Meta{Strategies: []string{"random", "qbc", "margin"}, Datasets: []string{"b"}})
+	a, err = analysis.Analyze(recs, analysis.Meta{Strategies: []string{"random", "qbc", "margin"}, Datasets: []string{"b"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,20 +70,20 @@ func TestDisplayOrder(t *testing.T) {
 }
 
 func TestSummaryAgainstBaseline(t *testing.T) {
-	var recs []Record
+	var recs []records.Record
 	for seed := range 6 {
 		s := float64(seed) / 100
-		recs = append(recs, curveRecs("d", "random", seed, 0.5+s, 0.6+s, 0.7+s)...)
-		recs = append(recs, curveRecs("d", "margin", seed, 0.5+s, 0.7+s, 0.8+s+s)...)
-		recs = append(recs, skyRec("d", seed, 0.8))
+		recs = append(recs, fixture.CurveRecs("d", "random", seed, 0.5+s, 0.6+s, 0.7+s)...)
+		recs = append(recs, fixture.CurveRecs("d", "margin", seed, 0.5+s, 0.7+s, 0.8+s+s)...)
+		recs = append(recs, fixture.SkyRec("d", seed, 0.8))
 	}
 	// One seed of a third strategy, equal to random: a tie.
-	recs = append(recs, curveRecs("d", "entropy", 0, 0.5, 0.6, 0.7)...)
-	a, err := Analyze(recs, Meta{})
+	recs = append(recs, fixture.CurveRecs("d", "entropy", 0, 0.5, 0.6, 0.7)...)
+	a, err := analysis.Analyze(recs, analysis.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, r, e := a.row("d", "margin"), a.row("d", "random"), a.row("d", "entropy")
+	m, r, e := a.Row("d", "margin"), a.Row("d", "random"), a.Row("d", "entropy")
 	if r.VsBaseline || !math.IsNaN(r.PWilcoxon) {
 		t.Errorf("random's own row compared with itself: %+v", r)
 	}
@@ -121,7 +111,7 @@ func TestSummaryAgainstBaseline(t *testing.T) {
 		t.Errorf("random ltt %+v, want none reached, 6 missed", r.LabelsToTarget)
 	}
 	var buf bytes.Buffer
-	if err := WriteSummary(&buf, a.Summary); err != nil {
+	if err := analysis.WriteSummary(&buf, a.Summary); err != nil {
 		t.Fatal(err)
 	}
 	// random: ltt_mean empty, ltt_missed 6, every vs-random column empty.
@@ -131,38 +121,38 @@ func TestSummaryAgainstBaseline(t *testing.T) {
 }
 
 func TestLabelsToTargetMixedSeeds(t *testing.T) {
-	recs := []Record{skyRec("d", 0, 1.0), skyRec("d", 1, 1.0), skyRec("d", 2, 0.9)}
-	recs = append(recs, curveRecs("d", "s", 0, 0.5, 0.96, 0.97)...) // reaches at 20
-	recs = append(recs, curveRecs("d", "s", 1, 0.5, 0.6, 0.94)...)  // never reaches 0.95
-	recs = append(recs, curveRecs("d", "s", 2, 0.5, 0.6, 0.855)...) // 0.95·0.9 = 0.855 at 30
-	recs = append(recs, curveRecs("d", "s", 3, 0.9, 0.9, 0.9)...)   // no skyline: not counted
-	a, err := Analyze(recs, Meta{})
+	recs := []records.Record{fixture.SkyRec("d", 0, 1.0), fixture.SkyRec("d", 1, 1.0), fixture.SkyRec("d", 2, 0.9)}
+	recs = append(recs, fixture.CurveRecs("d", "s", 0, 0.5, 0.96, 0.97)...) // reaches at 20
+	recs = append(recs, fixture.CurveRecs("d", "s", 1, 0.5, 0.6, 0.94)...)  // never reaches 0.95
+	recs = append(recs, fixture.CurveRecs("d", "s", 2, 0.5, 0.6, 0.855)...) // 0.95·0.9 = 0.855 at 30
+	recs = append(recs, fixture.CurveRecs("d", "s", 3, 0.9, 0.9, 0.9)...)   // no skyline: not counted
+	a, err := analysis.Analyze(recs, analysis.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := a.row("d", "s").LabelsToTarget
+	l := a.Row("d", "s").LabelsToTarget
 	if l.Mean != 25 || l.Reached != 2 || l.Missed != 1 {
 		t.Errorf("labels-to-target %+v, want mean 25, 2 reached, 1 missed", l)
 	}
 	// Without a baseline on the dataset, the comparison columns are empty.
-	if r := a.row("d", "s"); r.VsBaseline {
+	if r := a.Row("d", "s"); r.VsBaseline {
 		t.Error("compared with a baseline that has no rows")
 	}
 }
 
 func TestRanksAndPairwise(t *testing.T) {
-	var recs []Record
+	var recs []records.Record
 	for seed := range 6 {
 		s := float64(seed) / 1000
 		for _, ds := range []string{"x", "y"} {
-			recs = append(recs, curveRecs(ds, "random", seed, 0.5+s, 0.6)...)
-			recs = append(recs, curveRecs(ds, "good", seed, 0.5+s, 0.8)...)
+			recs = append(recs, fixture.CurveRecs(ds, "random", seed, 0.5+s, 0.6)...)
+			recs = append(recs, fixture.CurveRecs(ds, "good", seed, 0.5+s, 0.8)...)
 		}
 		// "same" ties with random on x and beats it on y.
-		recs = append(recs, curveRecs("x", "same", seed, 0.5+s, 0.6)...)
-		recs = append(recs, curveRecs("y", "same", seed, 0.5+s, 0.7+s)...)
+		recs = append(recs, fixture.CurveRecs("x", "same", seed, 0.5+s, 0.6)...)
+		recs = append(recs, fixture.CurveRecs("y", "same", seed, 0.5+s, 0.7+s)...)
 	}
-	a, err := Analyze(recs, Meta{Strategies: []string{"random", "good", "same"}})
+	a, err := analysis.Analyze(recs, analysis.Meta{Strategies: []string{"random", "good", "same"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,11 +175,5 @@ func TestRanksAndPairwise(t *testing.T) {
 	// Six positive distinct differences: p = 0.03125 < 0.05.
 	if wins["good>random"] != 2 || wins["good>same"] != 2 || wins["same>random"] != 1 || wins["random>good"] != 0 {
 		t.Errorf("pairwise wins %v", wins)
-	}
-}
-
-func TestSeedRanges(t *testing.T) {
-	if got := seedRanges([]int{7, 0, 1, 2, 3, 9, 10, 12}); got != "0–3, 7, 9, 10, 12" {
-		t.Errorf("seedRanges = %q", got)
 	}
 }

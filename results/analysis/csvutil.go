@@ -1,10 +1,12 @@
-package results
+package analysis
 
 import (
 	"encoding/csv"
 	"io"
 	"math"
 	"strconv"
+
+	"albench/results/records"
 )
 
 // formatOpt prints a float with FormatFloat, or an empty field for NaN: an
@@ -13,7 +15,7 @@ func formatOpt(v float64) string {
 	if math.IsNaN(v) {
 		return ""
 	}
-	return FormatFloat(v)
+	return records.FormatFloat(v)
 }
 
 // writeCSV writes a header and rows, reporting the first write error.

@@ -1,4 +1,4 @@
-package results
+package analysis
 
 import (
 	"io"
@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"albench/results/records"
 	"albench/results/stats"
 )
 
@@ -39,7 +40,7 @@ var CurvesHeader = func() []string {
 func (a *Analysis) curves(datasets []string) []CurvePoint {
 	var pts []CurvePoint
 	for _, ds := range datasets {
-		for _, st := range append(a.allStrategies(), Skyline) {
+		for _, st := range append(a.AllStrategies(), records.Skyline) {
 			type metrics struct{ acc, f1, loss []float64 }
 			byN := make(map[int]*metrics)
 			for _, seed := range a.seedsOf(ds, st) {
@@ -62,7 +63,7 @@ func (a *Analysis) curves(datasets []string) []CurvePoint {
 					Accuracy: stats.Describe(m.acc),
 					MacroF1:  stats.Describe(m.f1),
 					LogLoss:  stats.Describe(m.loss),
-					Oracle:   a.isOracle(st),
+					Oracle:   a.IsOracle(st),
 				})
 			}
 		}

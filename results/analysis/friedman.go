@@ -1,14 +1,13 @@
-package results
+package analysis
 
 import (
 	"cmp"
-	"fmt"
 	"io"
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 
+	"albench/results/records"
 	"albench/results/stats"
 )
 
@@ -105,7 +104,7 @@ func (a *Analysis) CrossDataset() CrossDataset {
 	for i, st := range c.Strategies {
 		mean[i] = make([]float64, n)
 		for j, ds := range c.Datasets {
-			mean[i][j] = a.row(ds, st).AULC.Mean
+			mean[i][j] = a.Row(ds, st).AULC.Mean
 		}
 	}
 	var ps []float64
@@ -182,7 +181,7 @@ func WriteFriedman(w io.Writer, c CrossDataset) error {
 	row := []string{itoa(len(c.Datasets)), itoa(len(c.Strategies)),
 		formatOpt(f.Chi2), df(f.DF1), formatOpt(f.PChi2),
 		formatOpt(f.FF), df(f.DF1), df(f.DF2), formatOpt(f.PF),
-		formatOpt(tieCorrection(c)), formatOpt(c.Q), formatOpt(c.CD), FormatFloat(c.Alpha)}
+		formatOpt(tieCorrection(c)), formatOpt(c.Q), formatOpt(c.CD), records.FormatFloat(c.Alpha)}
 	return writeCSV(w, FriedmanHeader, [][]string{row})
 }
 
@@ -194,74 +193,10 @@ func tieCorrection(c CrossDataset) float64 {
 	return c.Friedman.TieCorrection
 }
 
-// groupNames prints cliques as "{a, b}, {c, d}".
-func (c CrossDataset) groupNames(cl [][2]int) string {
-	var parts []string
-	for _, g := range cl {
-		var names []string
-		for p := g[0]; p <= g[1]; p++ {
-			names = append(names, md(c.Strategies[c.Order[p]]))
-		}
-		parts = append(parts, "{"+strings.Join(names, ", ")+"}")
+// nanLast maps NaN to +Inf, so that sorting puts undefined values last.
+func nanLast(v float64) float64 {
+	if math.IsNaN(v) {
+		return math.Inf(1)
 	}
-	if len(parts) == 0 {
-		return "none (every pair differs)"
-	}
-	return strings.Join(parts, ", ")
-}
-
-// acrossDatasets writes the report's "Across datasets" section.
-func (r reporter) acrossDatasets() {
-	a := r.a
-	if len(a.Strategies) == 0 {
-		return
-	}
-	c := a.CrossDataset()
-	r.p("## Across datasets\n\n")
-	if len(c.Skipped) > 0 {
-		r.p("Only the %d datasets on which every strategy ran count here (left out: %s).\n\n", len(c.Datasets), md(strings.Join(c.Skipped, ", ")))
-	}
-	if !c.Defined() {
-		switch {
-		case len(c.Strategies) < 2:
-			r.p("With one strategy there is nothing to compare across datasets: no Friedman test.\n\n")
-		default:
-			r.p("The Friedman test needs two or more datasets; with %d it is undefined, and `friedman.csv` leaves its statistics empty.\n\n", len(c.Datasets))
-		}
-		return
-	}
-	f := c.Friedman
-	verdict := "does not reject"
-	if f.PF < c.Alpha {
-		verdict = "rejects"
-	}
-	tail := ""
-	if !(f.PF < c.Alpha) {
-		// Demšar runs the post-hoc test only after a rejection.
-		tail = " (so the groups below only describe the ranks)"
-	}
-	r.p("Friedman test (Demšar 2006) on the ranks above, over %d datasets and %d strategies", len(c.Datasets), len(c.Strategies))
-	if len(a.Oracles) > 0 {
-		r.p(" (oracles left out)")
-	}
-	r.p(": χ²_F = %s (%g df, p = %s); Iman–Davenport F_F = %s (%g and %g df, p = %s), which %s at α = %g that the strategies are equivalent%s. ",
-		stat(f.Chi2), f.DF1, pval(f.PChi2), stat(f.FF), f.DF1, f.DF2, pval(f.PF), verdict, c.Alpha, tail)
-	r.p("Nemenyi critical difference CD = %.3f (q_α = %.3f). Numbers in `friedman.csv`.\n\n", c.CD, c.Q)
-	r.p("Critical-difference diagram: mean rank on the axis (1 = best); a thick bar joins strategies whose mean ranks differ by less than CD (Nemenyi, the default): ![critical difference diagram](figures/cd.png)\n\n")
-	r.p("The same ranks with bars from pairwise Wilcoxon signed-rank tests over datasets on mean AULC, Holm-corrected over the %d pairs (Benavoli, Corani & Mangili 2016): ![critical difference diagram, Wilcoxon–Holm](figures/cd_wilcoxon.png)\n\n", len(c.Strategies)*(len(c.Strategies)-1)/2)
-	if math.Ldexp(2, -len(c.Datasets)) >= c.Alpha {
-		r.p("With %d datasets the Wilcoxon tests have little power: the exact test's smallest two-sided p is 2/2^%d = %.4f, not below α.\n\n", len(c.Datasets), len(c.Datasets), math.Ldexp(2, -len(c.Datasets)))
-	}
-	r.p("Groups not told apart, best first: Nemenyi %s; Wilcoxon–Holm %s.\n\n", c.groupNames(c.Nemenyi), c.groupNames(c.WilcoxonHolm))
-}
-
-// stat prints a test statistic, "∞" at complete agreement.
-func stat(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "—"
-	case math.IsInf(v, 1):
-		return "∞"
-	}
-	return fmt.Sprintf("%.3f", v)
+	return v
 }

@@ -1,4 +1,4 @@
-package results
+package analysis
 
 import (
 	"io"
@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"albench/results/records"
 	"albench/results/stats"
 )
 
@@ -133,8 +134,8 @@ func (a *Analysis) summaryRow(ds, st string, sky map[int]float64) (r SummaryRow,
 // skylineAccuracy maps each seed of a dataset to its skyline accuracy.
 func (a *Analysis) skylineAccuracy(dataset string) map[int]float64 {
 	m := make(map[int]float64)
-	for _, seed := range a.seedsOf(dataset, Skyline) {
-		t := a.trials[trialKey{dataset, Skyline, seed}]
+	for _, seed := range a.seedsOf(dataset, records.Skyline) {
+		t := a.trials[trialKey{dataset, records.Skyline, seed}]
 		m[seed] = t.acc[len(t.acc)-1]
 	}
 	return m

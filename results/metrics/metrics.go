@@ -1,4 +1,6 @@
-package results
+// Package metrics scores a model's predictions on a test set: accuracy,
+// macro-F1 and log-loss.
+package metrics
 
 import (
 	"fmt"

@@ -1,16 +1,20 @@
-package results
+package records_test
 
 import (
 	"bytes"
 	"math"
 	"os"
 	"testing"
+
+	"albench/results/analysis"
+	. "albench/results/records"
+	"albench/results/report"
 )
 
 // FuzzReadTrials checks that ReadTrials never panics, and that what it
 // accepts survives a write and a second read unchanged.
 func FuzzReadTrials(f *testing.F) {
-	fixture, err := os.ReadFile("testdata/trials.csv")
+	fixture, err := os.ReadFile("../testdata/trials.csv")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -38,7 +42,7 @@ func FuzzReadTrials(f *testing.F) {
 		for i, r := range recs {
 			want[i] = AsStored(r)
 		}
-		SortRecords(want)
+		Sort(want)
 		if len(again) != len(want) {
 			t.Fatalf("%d records, %d after a round trip", len(want), len(again))
 		}
@@ -60,9 +64,9 @@ func FuzzReadTrials(f *testing.F) {
 			t.Fatalf("second write differs:\n%s\nvs\n%s", buf.Bytes(), buf2.Bytes())
 		}
 		// Analysis of any accepted input either works or returns an error.
-		if a, err := Analyze(recs, Meta{}); err == nil {
+		if a, err := analysis.Analyze(recs, analysis.Meta{}); err == nil {
 			var out bytes.Buffer
-			if err := WriteReport(&out, a, Meta{}); err != nil {
+			if err := report.WriteReport(&out, a, analysis.Meta{}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -1,4 +1,4 @@
-package results
+package records
 
 import (
 	"encoding/csv"
@@ -15,10 +15,7 @@ var QueriesHeader = []string{"dataset", "strategy", "seed", "round", "pool_row",
 // round r is every query of the trial with Round ≤ r, in file order. Replaying a
 // trial elsewhere needs nothing else.
 type Query struct {
-	Dataset  string
-	Strategy string // the strategy's label
-	Seed     int
-	Round    int
+	Key
 	// PoolRow indexes the trial's pool (the rows `albench data` marks "pool",
 	// in order); Row is the point's row in the dataset as built (the data file's
 	// data row counted from 0, or the generator's sample index).

@@ -1,4 +1,4 @@
-package results
+package records
 
 import (
 	"bufio"
@@ -43,17 +43,17 @@ func AsStored(r Record) Record {
 	return r
 }
 
-// WriteTrials writes records as trials.csv, sorted by CompareRecords. recs is sorted
-// in place.
+// WriteTrials writes records as trials.csv, sorted by Key. recs is sorted in
+// place.
 func WriteTrials(w io.Writer, recs []Record) error {
-	SortRecords(recs)
+	Sort(recs)
 	tw := NewTrialsWriter(w)
 	tw.Write(recs)
 	return tw.Flush()
 }
 
 // TrialsWriter streams trials.csv, so a large grid need not be held in memory.
-// The caller gives the rows in CompareRecords order.
+// The caller gives the rows in Key order.
 type TrialsWriter struct{ cw *csv.Writer }
 
 // NewTrialsWriter writes the header of trials.csv to w.
@@ -137,16 +137,16 @@ func ReadTrials(r io.Reader) ([]Record, error) {
 	}
 }
 
-// WriteTimings writes timings.csv, sorted by CompareTimings. ts is sorted in place.
+// WriteTimings writes timings.csv, sorted by Key. ts is sorted in place.
 func WriteTimings(w io.Writer, ts []Timing) error {
-	sortTimings(ts)
+	Sort(ts)
 	tw := NewTimingsWriter(w)
 	tw.Write(ts)
 	return tw.Flush()
 }
 
 // TimingsWriter streams timings.csv, so a large grid's timings need not be held in
-// memory. The caller gives the rows in CompareTimings order.
+// memory. The caller gives the rows in Key order.
 type TimingsWriter struct{ cw *csv.Writer }
 
 // NewTimingsWriter writes the header of timings.csv to w.

@@ -1,6 +1,10 @@
-package results
+// Package report writes report.md, the Markdown report of a run, from its
+// analysis (albench/results/analysis).
+package report
 
 import (
+	"albench/results/analysis"
+	"albench/results/records"
 	"bufio"
 	"cmp"
 	"fmt"
@@ -16,7 +20,7 @@ import (
 // AULC, ΔAULC, final-accuracy, labels-to-target, rank and pairwise tables, the
 // figures (relative links into figures/) and the config. Everything it shows
 // comes from a and meta, so the same inputs give the same bytes.
-func WriteReport(w io.Writer, a *Analysis, meta Meta) error {
+func WriteReport(w io.Writer, a *analysis.Analysis, meta analysis.Meta) error {
 	bw := bufio.NewWriter(w)
 	r := reporter{w: bw, a: a}
 	r.header(meta)
@@ -34,20 +38,10 @@ func WriteReport(w io.Writer, a *Analysis, meta Meta) error {
 
 type reporter struct {
 	w *bufio.Writer
-	a *Analysis
+	a *analysis.Analysis
 }
 
 func (r reporter) p(format string, args ...any) { fmt.Fprintf(r.w, format, args...) }
-
-// row returns the summary row of (dataset, strategy), or nil.
-func (a *Analysis) row(ds, st string) *SummaryRow {
-	for i := range a.Summary {
-		if a.Summary[i].Dataset == ds && a.Summary[i].Strategy == st {
-			return &a.Summary[i]
-		}
-	}
-	return nil
-}
 
 // md escapes the characters of a name that would break a table cell.
 func md(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
@@ -70,7 +64,7 @@ func (r reporter) table(head []string, rows [][]string, left int) {
 	r.p("\n")
 }
 
-func (r reporter) header(m Meta) {
+func (r reporter) header(m analysis.Meta) {
 	name := m.Name
 	if name == "" {
 		name = "albench run"
@@ -111,15 +105,15 @@ func (r reporter) header(m Meta) {
 	r.p("Data: `trials.csv` (every evaluation), `curves.csv`, `summary.csv`, `ranks.csv`, `pairwise.csv`, `friedman.csv`.\n\n")
 	if len(r.a.Oracles) > 0 {
 		r.p("Oracles (%s) are upper bounds, not strategies: they read the test labels they are scored on. Tables and legends mark them %q; their rows in `curves.csv` and `summary.csv` have `%s` = true. They are compared with %s but never ranked, never in the pairwise wins, outside the Holm corrections and the ΔAULC figure, and the curves draw them dark grey and dash-dotted without a band, a ceiling like the skyline.\n\n",
-			md(strings.Join(r.a.Oracles, ", ")), strings.TrimSpace(OracleSuffix), OracleColumn, md(r.a.Baseline))
+			md(strings.Join(r.a.Oracles, ", ")), strings.TrimSpace(analysis.OracleSuffix), analysis.OracleColumn, md(r.a.Baseline))
 	}
 }
 
 // shownAll is the strategies then the oracles as tables show them, escaped.
-func (a *Analysis) shownAll() []string {
+func shownAll(a *analysis.Analysis) []string {
 	out := mdAll(a.Strategies)
 	for _, st := range a.Oracles {
-		out = append(out, md(a.shown(st)))
+		out = append(out, md(a.Shown(st)))
 	}
 	return out
 }
@@ -179,31 +173,31 @@ func signed(v float64) string {
 func (r reporter) aulc() {
 	a := r.a
 	r.p("## Area under the learning curve\n\n")
-	r.p("AULC is the area under test accuracy against the number of labels (trapezoid rule) divided by the budget's range: the mean accuracy over the budget. Mean ± std over seeds. **Bold**: best on the dataset. †: differs from %s, Wilcoxon signed-rank test paired by seed, Holm-corrected across the dataset's strategies, p < %g.\n\n", md(a.Baseline), Alpha)
+	r.p("AULC is the area under test accuracy against the number of labels (trapezoid rule) divided by the budget's range: the mean accuracy over the budget. Mean ± std over seeds. **Bold**: best on the dataset. †: differs from %s, Wilcoxon signed-rank test paired by seed, Holm-corrected across the dataset's strategies, p < %g.\n\n", md(a.Baseline), analysis.Alpha)
 	if len(a.Oracles) > 0 {
 		r.p("Oracles last, never bold.\n\n")
 	}
-	head := append([]string{"dataset"}, a.shownAll()...)
+	head := append([]string{"dataset"}, shownAll(a)...)
 	var rows [][]string
 	for _, ds := range a.Datasets {
 		best := math.Inf(-1)
 		for _, st := range a.Strategies {
-			if sr := a.row(ds, st); sr != nil && !math.IsNaN(sr.AULC.Mean) {
+			if sr := a.Row(ds, st); sr != nil && !math.IsNaN(sr.AULC.Mean) {
 				best = math.Max(best, sr.AULC.Mean)
 			}
 		}
 		row := []string{md(ds)}
-		for _, st := range a.allStrategies() {
-			sr := a.row(ds, st)
+		for _, st := range a.AllStrategies() {
+			sr := a.Row(ds, st)
 			if sr == nil {
 				row = append(row, "—")
 				continue
 			}
 			cell := meanStd(sr.AULC.Mean, sr.AULC.Std)
-			if !sr.Oracle && best-sr.AULC.Mean <= TieTolerance {
+			if !sr.Oracle && best-sr.AULC.Mean <= analysis.TieTolerance {
 				cell = "**" + cell + "**"
 			}
-			if sr.VsBaseline && sr.PWilcoxonHolm < Alpha {
+			if sr.VsBaseline && sr.PWilcoxonHolm < analysis.Alpha {
 				cell += " †"
 			}
 			row = append(row, cell)
@@ -223,15 +217,15 @@ func mdAll(ss []string) []string {
 
 func (r reporter) delta() {
 	a := r.a
-	if !a.hasDelta(true) {
+	if !a.ComparesBaseline(true) {
 		return
 	}
 	r.p("## ΔAULC vs %s\n\n", md(a.Baseline))
-	r.p("Per-seed AULC minus %s's on the same seed (same data, split, initial labels and weights). 95%% CI: Student t over seeds. p: two-sided; Holm-corrected across the dataset's strategies. W/T/L: seeds won, tied (within %g) and lost.\n\n", md(a.Baseline), TieTolerance)
+	r.p("Per-seed AULC minus %s's on the same seed (same data, split, initial labels and weights). 95%% CI: Student t over seeds. p: two-sided; Holm-corrected across the dataset's strategies. W/T/L: seeds won, tied (within %g) and lost.\n\n", md(a.Baseline), analysis.TieTolerance)
 	var rows [][]string
 	for _, ds := range a.Datasets {
-		for _, st := range a.allStrategies() {
-			sr := a.row(ds, st)
+		for _, st := range a.AllStrategies() {
+			sr := a.Row(ds, st)
 			if sr == nil || !sr.VsBaseline {
 				continue
 			}
@@ -240,7 +234,7 @@ func (r reporter) delta() {
 			if !math.IsNaN(d.CILow) {
 				ci = fmt.Sprintf("[%s, %s]", signed(d.CILow), signed(d.CIHigh))
 			}
-			rows = append(rows, []string{md(ds), md(a.shown(st)), signed(d.Mean), ci,
+			rows = append(rows, []string{md(ds), md(a.Shown(st)), signed(d.Mean), ci,
 				pval(sr.PWilcoxon), pval(sr.PWilcoxonHolm), pval(sr.PTTest), pval(sr.PTTestHolm),
 				fmt.Sprintf("%d/%d/%d", sr.Wins, sr.Ties, sr.Losses)})
 		}
@@ -262,7 +256,7 @@ func (r reporter) figures() {
 	if len(a.Datasets) > 1 {
 		r.p("All datasets, one y-range per row: ![all datasets](figures/grid.png)\n\n")
 	}
-	if a.hasDelta(false) {
+	if a.ComparesBaseline(false) {
 		r.p("![ΔAULC vs %s](figures/delta_aulc.png)\n\n", md(a.Baseline))
 	}
 }
@@ -271,19 +265,19 @@ func (r reporter) final() {
 	a := r.a
 	r.p("## Final accuracy\n\n")
 	r.p("Test accuracy after the last round, mean ± std over seeds; the skyline is the model trained on the whole pool.\n\n")
-	head := append(append([]string{"dataset"}, a.shownAll()...), Skyline)
+	head := append(append([]string{"dataset"}, shownAll(a)...), records.Skyline)
 	var rows [][]string
 	for _, ds := range a.Datasets {
 		row := []string{md(ds)}
-		for _, st := range a.allStrategies() {
-			if sr := a.row(ds, st); sr != nil {
+		for _, st := range a.AllStrategies() {
+			if sr := a.Row(ds, st); sr != nil {
 				row = append(row, meanStd(sr.FinalAccuracy.Mean, sr.FinalAccuracy.Std))
 			} else {
 				row = append(row, "—")
 			}
 		}
 		sky := "—"
-		if c := a.curve(ds, Skyline); len(c) > 0 {
+		if c := a.Curve(ds, records.Skyline); len(c) > 0 {
 			s := c[len(c)-1].Accuracy
 			sky = meanStd(s.Mean, s.Std)
 		}
@@ -298,20 +292,20 @@ func (r reporter) labelsToTarget() {
 	r.p("## Labels to %s\n\n", goal)
 	r.p("Labels-to-target of a seed: the first number of labels at which its accuracy reaches %s times that seed's skyline accuracy. Means are over the seeds that reach it, so a strategy that reaches it on fewer seeds can look cheaper than it is: the seed counts are given.\n\n", strconv.FormatFloat(a.Target, 'f', -1, 64))
 	for _, ds := range a.Datasets {
-		base := a.row(ds, a.Baseline)
-		for _, st := range a.allStrategies() {
-			sr := a.row(ds, st)
+		base := a.Row(ds, a.Baseline)
+		for _, st := range a.AllStrategies() {
+			sr := a.Row(ds, st)
 			if sr == nil {
 				continue
 			}
-			name := md(a.shown(st))
+			name := md(a.Shown(st))
 			l := sr.LabelsToTarget
 			seeds := l.Reached + l.Missed
 			if seeds == 0 {
 				r.p("- %s on %s: no skyline to compare with.\n", name, md(ds))
 				continue
 			}
-			var bl LabelsToTarget
+			var bl analysis.LabelsToTarget
 			hasBase := base != nil && st != a.Baseline && base.LabelsToTarget.Reached+base.LabelsToTarget.Missed > 0
 			if hasBase {
 				bl = base.LabelsToTarget
@@ -358,7 +352,7 @@ func (r reporter) ranks() {
 	}
 	r.p("\n\n")
 	order := slices.Clone(a.Ranks)
-	slices.SortStableFunc(order, func(x, y RankRow) int {
+	slices.SortStableFunc(order, func(x, y analysis.RankRow) int {
 		// NaN (ran nowhere) last.
 		return cmp.Compare(nanLast(x.MeanRank), nanLast(y.MeanRank))
 	})
@@ -394,7 +388,7 @@ func (r reporter) pairwise() {
 		return
 	}
 	r.p("## Pairwise wins\n\n")
-	r.p("Datasets on which the row's AULC beats the column's: higher mean and a paired Wilcoxon signed-rank test over seeds with p < %g (uncorrected), out of the datasets both ran on.", Alpha)
+	r.p("Datasets on which the row's AULC beats the column's: higher mean and a paired Wilcoxon signed-rank test over seeds with p < %g (uncorrected), out of the datasets both ran on.", analysis.Alpha)
 	if len(a.Oracles) > 0 {
 		r.p(" Oracles are left out.")
 	}
@@ -404,7 +398,7 @@ func (r reporter) pairwise() {
 	for _, x := range a.Strategies {
 		row := []string{md(x)}
 		for _, y := range a.Strategies {
-			i := slices.IndexFunc(a.Pairwise, func(p PairRow) bool { return p.A == x && p.B == y })
+			i := slices.IndexFunc(a.Pairwise, func(p analysis.PairRow) bool { return p.A == x && p.B == y })
 			if i < 0 {
 				row = append(row, "—")
 				continue
@@ -417,7 +411,7 @@ func (r reporter) pairwise() {
 	r.p("![pairwise wins](figures/pairwise.png)\n\n")
 }
 
-func (r reporter) config(m Meta) {
+func (r reporter) config(m analysis.Meta) {
 	if m.ConfigText == "" {
 		return
 	}
