@@ -225,8 +225,8 @@ func (c classification) generate(rng *rand.Rand) *Dataset {
 			x[i*d+a] = fmath.NormFloat64(rng)
 		}
 	}
-	z := make([]float64, ni)
 	aMat := make([]float64, ni*ni)
+	acc := make([]float64, mulBlock*max(ni, c.nRedundant))
 	start := 0
 	for j, mu := range centroids {
 		// sklearn writes clusters into n_samples rows; when weights sum to just
@@ -237,14 +237,12 @@ func (c classification) generate(rng *rand.Rand) *Dataset {
 		}
 		for i := start; i < stop; i++ {
 			y[i] = j % k
+		}
+		mulRows(x, d, start, stop, 0, ni, aMat, ni, 0, acc)
+		for i := start; i < stop; i++ {
 			row := x[i*d : i*d+ni]
-			copy(z, row)
-			for b := range ni {
-				s := 0.0
-				for a := range ni {
-					s += float64(z[a] * aMat[a*ni+b])
-				}
-				row[b] = s + mu[b]
+			for b, m := range mu {
+				row[b] += m
 			}
 		}
 		start = stop
@@ -256,16 +254,7 @@ func (c classification) generate(rng *rand.Rand) *Dataset {
 		for i := range bMat {
 			bMat[i] = float64(2*rng.Float64()) - 1
 		}
-		for i := range n {
-			row := x[i*d : (i+1)*d]
-			for b := range nr {
-				s := 0.0
-				for a := range ni {
-					s += float64(row[a] * bMat[a*nr+b])
-				}
-				row[ni+b] = s
-			}
-		}
+		mulRows(x, d, 0, n, 0, ni, bMat, nr, ni, acc)
 	}
 	if c.nRepeated > 0 {
 		m := ni + c.nRedundant
@@ -331,6 +320,44 @@ func (c classification) generate(rng *rand.Rand) *Dataset {
 		}
 	}
 	return &Dataset{X: x, N: n, D: d, Y: y, Classes: k, ClassNames: indexNames(k)}
+}
+
+// mulBlock is the number of rows mulRows multiplies at a time: a block's
+// inputs and sums (2 × 16 × n_informative floats) stay in cache while the
+// matrix streams past once per block rather than once per row.
+const mulBlock = 16
+
+// mulRows sets, for each row i in [start, stop) of the row-major n×d matrix x,
+// the columns [out, out+w) to the product of its columns [in, in+k) with the
+// k×w matrix m:
+//
+//	x[i, out+b] = Σ_a x[i, in+a] · m[a, b],   a = 0..k−1 in order,
+//
+// which is sklearn's X @ A. Rows go in blocks of mulBlock so that m is read
+// once per block, with unit stride; each sum still adds its terms in the
+// order of a from an exact 0, so the result is the same to the bit as the
+// row-by-row dot products. The output columns must not overlap the input
+// columns unless they are the same (out = in, w = k), as for the clusters'
+// z·A; acc has room for mulBlock×w sums.
+func mulRows(x []float64, d, start, stop, in, k int, m []float64, w, out int, acc []float64) {
+	for lo := start; lo < stop; lo += mulBlock {
+		hi := min(lo+mulBlock, stop)
+		acc := acc[:(hi-lo)*w]
+		clear(acc)
+		for a := range k {
+			mrow := m[a*w : (a+1)*w]
+			for i := lo; i < hi; i++ {
+				za := x[i*d+in+a]
+				sums := acc[(i-lo)*w : (i-lo+1)*w]
+				for b, mb := range mrow {
+					sums[b] += float64(za * mb)
+				}
+			}
+		}
+		for i := lo; i < hi; i++ {
+			copy(x[i*d+out:i*d+out+w], acc[(i-lo)*w:(i-lo+1)*w])
+		}
+	}
 }
 
 // hypercube returns `samples` distinct vertices of the unit hypercube {0, 1}^dims

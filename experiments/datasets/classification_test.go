@@ -344,3 +344,54 @@ func TestClassificationProblems(t *testing.T) {
 		wantProblem(t, problemsFor(t, "make_classification", tc.params), tc.key, tc.msg, tc.got)
 	}
 }
+
+// TestMulRowsMatchesRowByRow: the blocked product gives the row-by-row dot
+// products to the bit, for block-straddling row ranges, in place (z·A) and
+// into other columns (the redundant features).
+func TestMulRowsMatchesRowByRow(t *testing.T) {
+	rng := newRNG(5)
+	const n, d = 53, 13
+	for _, c := range []struct{ start, stop, in, k, w, out int }{
+		{0, n, 0, 7, 7, 0},   // in place, as the clusters' z·A
+		{5, 38, 0, 7, 7, 0},  // a cluster's rows, not block aligned
+		{0, n, 0, 7, 4, 7},   // redundant features after the informative ones
+		{17, 18, 0, 3, 3, 0}, // one row
+	} {
+		x := make([]float64, n*d)
+		for i := range x {
+			x[i] = rng.NormFloat64()
+		}
+		m := make([]float64, c.k*c.w)
+		for i := range m {
+			m[i] = 2*rng.Float64() - 1
+		}
+		want := slices.Clone(x)
+		for i := c.start; i < c.stop; i++ {
+			z := slices.Clone(want[i*d+c.in : i*d+c.in+c.k])
+			for b := range c.w {
+				s := 0.0
+				for a := range c.k {
+					s += float64(z[a] * m[a*c.w+b])
+				}
+				want[i*d+c.out+b] = s
+			}
+		}
+		mulRows(x, d, c.start, c.stop, c.in, c.k, m, c.w, c.out, make([]float64, mulBlock*c.w))
+		for i := range x {
+			if math.Float64bits(x[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("%+v: x[%d] = %v, row by row %v", c, i, x[i], want[i])
+			}
+		}
+	}
+}
+
+// BenchmarkMakeClassification784 generates an MNIST-sized make_classification
+// (10,000 × 784, every feature informative), whose z·A product dominates.
+func BenchmarkMakeClassification784(b *testing.B) {
+	p := map[string]any{"n_samples": 10000, "n_features": 784, "n_informative": 784, "n_redundant": 0}
+	for b.Loop() {
+		if _, err := Build("make_classification", p, ".", newRNG(1)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
