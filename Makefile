@@ -3,7 +3,7 @@ GO      ?= go
 ALBENCH := bin/albench
 JOBS    ?= 0
 
-.PHONY: all build bench tutorial synthetic lu2023 survey test test-short fuzz test-arm64 lint perf compare reference clean
+.PHONY: all build bench tutorial synthetic lu2023 survey test test-short fuzz test-arm64 lint perf compare reference clean test-python
 
 all: build
 
@@ -58,6 +58,13 @@ test-arm64:
 	for d in cls iris moons blobs; do $(QEMU) bin/arm64/albench data -dataset $$d $(GOLDEN)/golden.yaml || exit 1; done \
 		| sha256sum | cut -d' ' -f1 | cmp - $(GOLDEN)/data.sha256
 	@echo "arm64 under qemu: trials.csv and albench data byte-identical to the amd64 goldens"
+
+## test-python: the Python plugin helper's unit tests and every examples/plugins config
+## through albench: the scikit-learn SVC plugin against the svm learner, the modAL-style
+## strategy against least_confidence and margin, the PyTorch MLP when torch imports
+## (needs python3-numpy python3-sklearn, optionally python3-torch); not part of make test
+test-python: build
+	ALBENCH=$(CURDIR)/$(ALBENCH) $(GO) test -tags pythonplugins -count=1 -timeout 20m -v ./examples/plugins/
 
 test-short:
 	$(GO) test -short ./...

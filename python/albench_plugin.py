@@ -299,8 +299,8 @@ def _rows(arrays, name, n):
 
 
 class _ConstantModel:
-    """The model of a fit whose labels are all one class (scikit-learn refuses to
-    fit it): probability 1 for that class; decision value ±1 toward it for two
+    """The model of a fit whose labels are all one class when the estimator's fit
+    refuses it (scikit-learn's classifiers raise ValueError): probability 1 for that class; decision value ±1 toward it for two
     classes, else 0 for it and −1 for the others, as albench's svm learner."""
 
     def __init__(self, cls, classes):
@@ -392,13 +392,17 @@ class _ModelServer(_Server):
                 raise PluginError("fit wants i8 arrays rows and y of one length")
             if len(y) == 0:
                 raise PluginError("fit on no rows")
+            m = self._make(t["seed"])
             present = np.unique(y)
-            if len(present) == 1:
-                self.model = _ConstantModel(int(present[0]), t["classes"])
-            else:
-                m = self._make(t["seed"])
+            try:
                 _call_with(m.fit, (t["pool"][rows], y), {})
-                self.model = m
+            except Exception as e:
+                if len(present) != 1:
+                    raise
+                log("albench_plugin: fit on class %d alone failed (%s: %s); a constant model answers this round"
+                    % (present[0], type(e).__name__, e))
+                m = _ConstantModel(int(present[0]), t["classes"])
+            self.model = m
             return {"type": "ok"}, ()
         if typ not in _RESULT_NAME:
             raise PluginError("unknown call %r" % typ)
@@ -593,8 +597,8 @@ def serve_model(factory, name=None, capabilities=None, embed_dim=None, grad_embe
     `trial` argument gets the trial's dict: dataset, label, seed, classes, pool,
     test). The estimator is used as scikit-learn's are:
 
-      fit(X, y)                   y in 0..classes-1 (a round whose labels are one
-                                  class gets a constant model instead)
+      fit(X, y)                   y in 0..classes-1 (when it raises on labels of
+                                  one class, a constant model answers that round)
       predict_proba(X)            -> [r, len(classes_)], widened to [r, classes]
       decision_function(X)        -> [r] for two classes or [r, len(classes_)]
       predict(X)                  -> [r] classes

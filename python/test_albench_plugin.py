@@ -50,6 +50,8 @@ class Centroid:
         if self.params.get("fail_fit"):
             raise RuntimeError("fit failed on purpose")
         self.classes_ = np.unique(y)
+        if len(self.classes_) < 2:
+            raise ValueError("one class only")  # as scikit-learn's classifiers
         self.mu = np.stack([x[y == c].mean(axis=0) for c in self.classes_])
         return self
 
