@@ -132,4 +132,5 @@ func init() {
 		caps:   func(map[string]any) Capabilities { return Capabilities{Probs: true, Decision: true} },
 		build:  buildLDA,
 	})
+	register(externalKind)
 }

@@ -39,6 +39,9 @@ import (
 //	gaussian_nb: means and variances per class. bytes = 8·(2kf + k + nk)
 //	lda: the centred data and its SVD, means and scalings.
 //	    bytes = 8·(2nf + 3f² + 2kf + nk)
+//	external: albench's side of a plugin (the plugin's own memory is its
+//	    own): the row lists sent and a reply of probabilities, twice.
+//	    bytes = 8n·(2k + 4)
 //
 // It panics if the spec's kind is not registered.
 func MemoryEstimate(resolved map[string]any, rows, features, classes int) uint64 {
@@ -71,6 +74,8 @@ func MemoryEstimate(resolved map[string]any, rows, features, classes int) uint64
 		return mul(8, add(add(mul(2, mul(k, f)), k), nk))
 	case "lda":
 		return mul(8, add(add(mul(2, mul(n, f)), mul(3, mul(f, f))), add(mul(2, mul(k, f)), nk)))
+	case "external":
+		return mul(mul(8, n), add(mul(2, k), 4))
 	}
 	panic(fmt.Sprintf("learners: MemoryEstimate of unknown kind %v", resolved["kind"]))
 }

@@ -8,8 +8,11 @@ import (
 func TestMemoryEstimateEveryKind(t *testing.T) {
 	for _, kind := range Kinds() {
 		spec := map[string]any{"kind": kind}
-		if kind == "logreg" {
+		switch kind {
+		case "logreg":
 			spec["solver"] = "lbfgs"
+		case "external":
+			spec["command"] = []any{"my_model"}
 		}
 		r, probs := Resolve(spec)
 		if len(probs) > 0 {

@@ -70,6 +70,9 @@ type kindSpec struct {
 	// and the spec as written; it may drop resolved keys that do not apply.
 	check func(p, raw map[string]any) []Problem
 	caps  func(p map[string]any) Capabilities
+	// probe, when set, runs the checks validation makes beyond Resolve (an
+	// external model's handshake); see Probe.
+	probe func(p map[string]any) []Problem
 	build func(p map[string]any) Learner
 }
 
@@ -225,6 +228,18 @@ func unknownKey(params []param, key, owner string) string {
 		return msg + fmt.Sprintf(" (did you mean %s?)", g)
 	}
 	return msg + " (known: " + strings.Join(names, ", ") + ")"
+}
+
+// Probe runs the checks of a resolved spec that Resolve leaves out because they
+// run something: an external model's command is started for its handshake, whose
+// capabilities Caps then reports (cached for the life of the process). Other
+// kinds have none. Problems have keys as Resolve's.
+func Probe(resolved map[string]any) []Problem {
+	k := lookup(resolved["kind"].(string))
+	if k == nil || k.probe == nil {
+		return nil
+	}
+	return k.probe(resolved)
 }
 
 // Caps returns the capabilities of the models of a resolved spec.
