@@ -5,6 +5,7 @@ import (
 	"albench/learners"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -112,7 +113,10 @@ type spec struct {
 	needs func(p map[string]any) []Capability
 	// check, when set, reports problems that involve several resolved params.
 	check func(p map[string]any) []Problem
-	build func(p map[string]any) Strategy
+	// anyParams passes every param through unchecked (the external strategy's
+	// go to its plugin).
+	anyParams bool
+	build     func(p map[string]any) Strategy
 }
 
 var probsOnly = []Capability{CapProbs}
@@ -127,9 +131,9 @@ func oneOf(set ...string) func(any) string {
 }
 
 // specs is the registry: the deep-AL set in the order of the design's table, then
-// the survey strategies, the low-budget and Bayesian ones, the kernel-machine ones
-// and the oracles, each group in its own file.
-var specs = slices.Concat(coreSpecs, surveySpecs, lowBudgetSpecs, kernelSpecs, oracleSpecs)
+// the survey strategies, the low-budget and Bayesian ones, the kernel-machine ones,
+// the oracles and the strategy plugin, each group in its own file.
+var specs = slices.Concat(coreSpecs, surveySpecs, lowBudgetSpecs, kernelSpecs, oracleSpecs, externalSpecs)
 
 // coreSpecs are the strategies of the design's table.
 var coreSpecs = []spec{
@@ -315,6 +319,9 @@ func Check(name string, params map[string]any, caps learners.Capabilities) []Pro
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
+		if s.anyParams {
+			break
+		}
 		v := params[k]
 		i := slices.IndexFunc(s.params, func(p param) bool { return p.Name == k })
 		if i < 0 {
@@ -372,6 +379,9 @@ func (s *spec) needsOf(p map[string]any) []Capability {
 // resolve returns params with defaults filled in, each value in its canonical type;
 // a value that does not decode counts as absent (Check reports it).
 func (s *spec) resolve(params map[string]any) map[string]any {
+	if s.anyParams {
+		return maps.Clone(params)
+	}
 	full := make(map[string]any, len(s.params))
 	for _, p := range s.params {
 		full[p.Name] = p.Default

@@ -13,7 +13,7 @@ func TestRegistryOrderAndDocs(t *testing.T) {
 		"graph_density", "hierarchical", "info_diversity", "mcm", "cluster_margin",
 		"eer", "dwus", "typiclust", "probcover", "albl",
 		"quire", "hintsvm", "batchbald",
-		"oracle_greedy", "oracle_bso"}
+		"oracle_greedy", "oracle_bso", "external"}
 	if got := Names(); !slices.Equal(got, want) {
 		t.Fatalf("Names() = %v, want the registry's order %v", got, want)
 	}
@@ -75,7 +75,7 @@ func TestCheckProblems(t *testing.T) {
 		{"uncertainty_sampling_v2", nil, allCaps, []string{
 			"name: unknown strategy (known: random, least_confidence, margin, entropy, qbc, egl, bald, coreset, badge, density, " +
 				"graph_density, hierarchical, info_diversity, mcm, cluster_margin, eer, dwus, typiclust, probcover, albl, " +
-				"quire, hintsvm, batchbald, oracle_greedy, oracle_bso) (got uncertainty_sampling_v2)"}},
+				"quire, hintsvm, batchbald, oracle_greedy, oracle_bso, external) (got uncertainty_sampling_v2)"}},
 
 		{"qbc", map[string]any{"comittee": 5}, allCaps, []string{`params.comittee: unknown parameter of qbc (did you mean committee?) (got 5)`}},
 		{"qbc", map[string]any{"size": 5}, allCaps, []string{"params.size: unknown parameter of qbc (known: committee, measure, members, bootstrap) (got 5)"}},
