@@ -1,8 +1,9 @@
 package main
 
 import (
-	"albench/results/analysis"
 	"math"
+
+	"albench/results/analysis"
 )
 
 // albenchAULC is albench's area under the learning curve of one trial: the

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"albench/results/analysis"
-	. "albench/results/records"
+	"albench/results/records"
 	"albench/results/report"
 )
 
@@ -24,25 +24,25 @@ func FuzzReadTrials(f *testing.F) {
 	f.Add([]byte("dataset,strategy,seed,round,n_labeled,accuracy,macro_f1,log_loss\n\"d\n\",s,1,0,10,0.5,0,1e308\n"))
 	f.Add([]byte("a,b\n1,2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		recs, err := ReadTrials(bytes.NewReader(data))
+		recs, err := records.ReadTrials(bytes.NewReader(data))
 		if err != nil {
 			return
 		}
 		var buf bytes.Buffer
-		if err := WriteTrials(&buf, recs); err != nil {
+		if err := records.WriteTrials(&buf, recs); err != nil {
 			t.Fatal(err)
 		}
-		again, err := ReadTrials(bytes.NewReader(buf.Bytes()))
+		again, err := records.ReadTrials(bytes.NewReader(buf.Bytes()))
 		if err != nil {
 			t.Fatalf("rereading written trials: %v", err)
 		}
 		// WriteTrials sorts and prints metrics with 6 decimals: the round trip
 		// gives the sorted records as trials.csv stores them, field for field.
-		want := make([]Record, len(recs))
+		want := make([]records.Record, len(recs))
 		for i, r := range recs {
-			want[i] = AsStored(r)
+			want[i] = records.AsStored(r)
 		}
-		Sort(want)
+		records.Sort(want)
 		if len(again) != len(want) {
 			t.Fatalf("%d records, %d after a round trip", len(want), len(again))
 		}
@@ -57,7 +57,7 @@ func FuzzReadTrials(f *testing.F) {
 		}
 		// A second round trip changes nothing at all.
 		var buf2 bytes.Buffer
-		if err := WriteTrials(&buf2, again); err != nil {
+		if err := records.WriteTrials(&buf2, again); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(buf.Bytes(), buf2.Bytes()) {

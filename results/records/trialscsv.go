@@ -137,14 +137,6 @@ func ReadTrials(r io.Reader) ([]Record, error) {
 	}
 }
 
-// WriteTimings writes timings.csv, sorted by Key. ts is sorted in place.
-func WriteTimings(w io.Writer, ts []Timing) error {
-	Sort(ts)
-	tw := NewTimingsWriter(w)
-	tw.Write(ts)
-	return tw.Flush()
-}
-
 // TimingsWriter streams timings.csv, so a large grid's timings need not be held in
 // memory. The caller gives the rows in Key order.
 type TimingsWriter struct{ cw *csv.Writer }
