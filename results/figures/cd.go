@@ -65,7 +65,7 @@ func CD(d CDPlot, o Options) Figure {
 	}
 	side := cdMargin + nameW + 3 + cdTail
 	scale := math.Max(cdMinScale, o.width().Points()-2*side)
-	w := 2*side + scale
+	w := float64(2*side) + scale
 	x0 := side // the axis at rank 1
 
 	const yCDBar, yAxis = cdMargin + 16, cdMargin + 38

@@ -214,17 +214,17 @@ func Curves(p Panel, o Options) Figure {
 	right := w >= 5*vg.Inch
 	if right {
 		_, _, _, legW, _ = legendLayout(es, 0)
-		plotW = w - legW - vg.Points(10)
+		plotW = w - legW - vg.Points(14)
 	} else {
 		_, _, _, _, legH = legendLayout(es, w)
 		legH += vg.Points(6)
 	}
-	h := vg.Length(0.62*plotW) + legH
+	h := vg.Length(0.55*plotW) + legH
 	return Figure{Width: w, Height: h, draw: func(dc draw.Canvas) {
 		pl := panelPlot(p, looks)
 		if right {
-			pl.Draw(draw.Crop(dc, 0, -(legW + vg.Points(10)), 0, 0))
-			drawLegend(draw.Crop(dc, plotW+vg.Points(6), 0, 0, -vg.Points(16)), es)
+			pl.Draw(draw.Crop(dc, 0, -(legW + vg.Points(14)), 0, 0))
+			drawLegend(draw.Crop(dc, plotW+vg.Points(6), -vg.Points(4), 0, -vg.Points(16)), es)
 			return
 		}
 		pl.Draw(draw.Crop(dc, 0, 0, legH, 0))

@@ -5,8 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -32,24 +34,18 @@ func goldenFigures(t *testing.T) map[string]Figure {
 }
 
 // TestGolden renders every figure kind in every format and compares SVG and
-// PDF with testdata/NAME.{svg,pdf} and PNG with the SHA-256 in
+// PDF (fonts not embedded, to keep testdata small; TestDeterministic covers
+// embedding) with testdata/NAME.{svg,pdf} and PNG with the SHA-256 in
 // testdata/png.sha256 (only when the compiler does not fuse multiply-adds:
 // rasterising rounds differently with FMA). -update rewrites them.
 func TestGolden(t *testing.T) {
 	figs := goldenFigures(t)
-	hashFile := filepath.Join("testdata", "png.sha256")
-	want := map[string]string{}
-	if b, err := os.ReadFile(hashFile); err == nil {
-		for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-			if f := strings.Fields(l); len(f) == 2 {
-				want[f[1]] = f[0]
-			}
-		}
-	}
-	got := map[string]string{}
+	hashFile, pdfHashFile := filepath.Join("testdata", "png.sha256"), filepath.Join("testdata", "pdf.sha256")
+	want, wantPDF := readHashes(hashFile), readHashes(pdfHashFile)
+	got, gotPDF := map[string]string{}, map[string]string{}
 	for name, f := range figs {
 		for _, format := range Formats {
-			b, err := Render(f, format)
+			b, err := render(f, format, false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -66,6 +62,18 @@ func TestGolden(t *testing.T) {
 					t.Errorf("%s: sha256 %s, want %s", file, got[file], want[file])
 				}
 				continue
+			}
+			if format == "pdf" {
+				// The PDF as Render writes it, fonts embedded: by hash.
+				e, err := Render(f, format)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sum := sha256.Sum256(e)
+				gotPDF[file] = hex.EncodeToString(sum[:])
+				if !*update && wantPDF[file] != gotPDF[file] {
+					t.Errorf("%s with fonts: sha256 %s, want %s", file, gotPDF[file], wantPDF[file])
+				}
 			}
 			path := filepath.Join("testdata", file)
 			if *update {
@@ -84,28 +92,65 @@ func TestGolden(t *testing.T) {
 			}
 		}
 	}
-	if *update && !compilerFuses {
-		var sb strings.Builder
-		for _, k := range sortedKeys(got) {
-			sb.WriteString(got[k] + "  " + k + "\n")
+	if *update {
+		if !compilerFuses {
+			writeHashes(t, hashFile, got)
 		}
-		if err := os.WriteFile(hashFile, []byte(sb.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeHashes(t, pdfHashFile, gotPDF)
 	}
 }
 
-func sortedKeys(m map[string]string) []string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
+// readHashes reads a sha256sum-style file; none gives an empty map.
+func readHashes(path string) map[string]string {
+	m := map[string]string{}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return m
 	}
-	for i := range ks {
-		for j := i + 1; j < len(ks); j++ {
-			if ks[j] < ks[i] {
-				ks[i], ks[j] = ks[j], ks[i]
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if f := strings.Fields(l); len(f) == 2 {
+			m[f[1]] = f[0]
+		}
+	}
+	return m
+}
+
+// writeHashes writes m in sha256sum's format, sorted by file.
+func writeHashes(t *testing.T, path string, m map[string]string) {
+	var sb strings.Builder
+	for _, k := range sortedKeys(m) {
+		sb.WriteString(m[k] + "  " + k + "\n")
+	}
+	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
+
+// TestDeterministic renders each kind twice in each format, as Render does
+// (PDF fonts embedded), and wants equal bytes, and a PDF dated at the epoch.
+func TestDeterministic(t *testing.T) {
+	for name, f := range goldenFigures(t) {
+		for _, format := range Formats {
+			a, err := Render(f, format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := Render(f, format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(a, b) {
+				t.Errorf("%s.%s: two renders differ", name, format)
+			}
+			if format == "pdf" {
+				for _, want := range []string{"/CreationDate (D:19700101000000)", "/ModDate (D:19700101000000)", "/FontFile2"} {
+					if !bytes.Contains(a, []byte(want)) {
+						t.Errorf("%s.pdf: no %q", name, want)
+					}
+				}
 			}
 		}
 	}
-	return ks
 }

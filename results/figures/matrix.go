@@ -50,13 +50,16 @@ func Matrix(m MatrixPlot, o Options) Figure {
 	nc, nr := max(1, len(m.Cols)), len(m.Rows)
 	labelSty := textStyle(labelSize, draw.XCenter, draw.YCenter)
 	left := rowW + vg.Points(matrixMargin+4) + labelSty.Height("A") + vg.Points(4)
-	cell := vg.Length(math.Max(matrixMinCell, math.Min(matrixMaxCell, float64((w-left-vg.Points(2*matrixMargin)-vg.Length(0.7*colW))/vg.Length(nc)))))
-	colH := vg.Length(0.71*colW) + vg.Points(8) // a name turned 45°
+	cell := vg.Length(math.Max(matrixMinCell, math.Min(matrixMaxCell, float64((w-left-vg.Points(2*matrixMargin))/vg.Length(nc)))))
+	if len(m.Cols) > 0 { // the first column's name, turned 45°, reaches left of the cells
+		left = max(left, vg.Length(0.71*nameSty.Width(m.Cols[0]))-cell/2+vg.Points(matrixMargin+4))
+	}
+	colH := vg.Length(0.71*colW) + vg.Points(6) // a name turned 45°
 	titleH := vg.Points(0)
 	if m.Title != "" {
 		titleH = vg.Points(titleSize + 6)
 	}
-	width := left + vg.Length(vg.Length(nc)*cell) + vg.Length(0.7*colW) + vg.Points(matrixMargin)
+	width := left + vg.Length(vg.Length(nc)*cell) + vg.Points(matrixMargin)
 	height := titleH + vg.Length(vg.Length(nr)*cell) + colH + labelSty.Height("A") + vg.Points(2*matrixMargin+4)
 	top := m.Max
 	if top <= 0 {

@@ -66,7 +66,11 @@ func pdfDeterministic() {
 // Render draws f on a white background in format: "png" (PNGDPI dots per
 // inch), "svg" or "pdf" (fonts embedded, dates set to the Unix epoch).
 // Equal figures give equal bytes. It panics on another format.
-func Render(f Figure, format string) ([]byte, error) {
+func Render(f Figure, format string) ([]byte, error) { return render(f, format, true) }
+
+// render is Render; embed false leaves the fonts out of a PDF (for golden
+// files a tenth the size).
+func render(f Figure, format string, embed bool) ([]byte, error) {
 	var c vg.CanvasWriterTo
 	switch format {
 	case "png":
@@ -75,7 +79,9 @@ func Render(f Figure, format string) ([]byte, error) {
 		c = vgsvg.New(f.Width, f.Height)
 	case "pdf":
 		pdfDeterministic()
-		c = vgpdf.New(f.Width, f.Height)
+		pc := vgpdf.New(f.Width, f.Height)
+		pc.EmbedFonts(embed)
+		c = pc
 	default:
 		panic(fmt.Sprintf("figures: unknown format %q", format))
 	}

@@ -29,9 +29,10 @@ const (
 // (2008, "Color Universal Design", https://jfly.uni-koeln.de/color/) without
 // their yellow #F0E442 and black, then five of Paul Tol's "muted" scheme
 // (Tol 2021, "Colour schemes", SRON/EPS/TN/09-002, https://personal.sron.nl/~pault/)
-// without its pale cyan #88CCEE and sand #DDCC77. Every entry has a contrast
-// ratio of at least 2.3 against white, so thin lines stay visible; greys are
-// left to the baseline, the skyline and the oracles.
+// without its pale cyan #88CCEE and sand #DDCC77. Every entry has a WCAG
+// contrast ratio of at least 2.2 against white (the yellow left out has 1.2),
+// so thin lines stay visible, and any two differ by ΔE*ab ≥ 20 (CIE 1976);
+// greys are left to the baseline, the skyline and the oracles.
 var Palette = []color.NRGBA{
 	{0x00, 0x72, 0xB2, 0xFF}, // Okabe–Ito blue
 	{0xD5, 0x5E, 0x00, 0xFF}, // Okabe–Ito vermillion
@@ -132,9 +133,9 @@ func StyleFor(name string) Style {
 	}
 	h := fnv.New32a()
 	h.Write([]byte(name))
-	v := int(h.Sum32())
-	nc, nm := len(Palette), len(Markers)
-	return Style{v % nc, (v / nc) % nm, (v / (nc * nm)) % len(Dashes)}
+	v := h.Sum32()
+	nc, nm, nd := uint32(len(Palette)), uint32(len(Markers)), uint32(len(Dashes))
+	return Style{int(v % nc), int((v / nc) % nm), int((v / (nc * nm)) % nd)}
 }
 
 // next is the style after s in a fixed cycle through every (dash, marker,
