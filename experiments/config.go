@@ -159,7 +159,29 @@ type StrategySpec struct {
 	// labeled set as the task model (YAML query_model, same schema as model); nil
 	// means the task model (Config.Model). Accuracy is always the task model's.
 	QueryModel *ModelSpec
+	// Plugin is the program of the external strategy (name external, YAML keys
+	// command, timeout and files of the entry); nil for every other strategy.
+	Plugin *PluginSpec `json:",omitempty"`
 }
+
+// PluginSpec is how to run a strategy plugin (docs/plugin-protocol.md). An
+// external model's are keys of its ModelSpec.Params instead, with the same names.
+type PluginSpec struct {
+	// Command is the plugin's argv, at least one element. Required.
+	Command []string
+	// Files lists more files whose bytes are part of the trial identity.
+	Files []string
+	// Timeout bounds each call, in seconds (DefaultPluginTimeout). It does not
+	// change a trial's result, so it is not part of its identity.
+	Timeout float64 `json:"-"`
+	// Dir is the config's directory: the plugin's working directory and the base
+	// of relative paths in Command and Files. Not part of the identity.
+	Dir string `json:"-"`
+}
+
+// DefaultPluginTimeout is a plugin's timeout per call, in seconds, when the
+// config gives none.
+const DefaultPluginTimeout = 60.0
 
 // WithDefaults returns p with every zero field that has a default filled in.
 func (p Protocol) WithDefaults() Protocol {

@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -61,6 +62,21 @@ func (p *parser) resolve(raw map[string]any, n *yaml.Node, path string) modelSrc
 		return src
 	}
 	kind, _ := resolved["kind"].(string)
+	if kind == "external" {
+		// A plugin runs in the config's directory, the base of its relative
+		// paths, as a csv dataset's path is.
+		if d, _ := resolved["dir"].(string); !filepath.IsAbs(d) {
+			resolved["dir"] = filepath.Join(p.dir(), d)
+		}
+	}
+	if p.probe {
+		if probs := learners.Probe(resolved); len(probs) > 0 {
+			for _, q := range fromLearners(probs) {
+				p.place(n, path, refineIndex(q), true)
+			}
+			return src
+		}
+	}
 	src.spec = ModelSpec{Kind: kind, Params: resolved}
 	src.ok = true
 	return src

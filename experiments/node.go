@@ -26,6 +26,8 @@ type parser struct {
 	file string
 	data []byte
 	errs Errors
+	// probe runs learners.Probe on model specs (an external model's handshake).
+	probe bool
 }
 
 // field is one key/value pair of a mapping.

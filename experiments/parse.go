@@ -36,7 +36,7 @@ var (
 	topKeys      = []string{"name", "description", "seeds", "target", "datasets", "protocol", "model", "strategies", "report"}
 	datasetKeys  = []string{"name", "source", "params", "protocol"}
 	protocolKeys = []string{"test_fraction", "split", "standardize", "initial", "batch", "budget", "initial_sampling"}
-	strategyKeys = []string{"name", "label", "params", "query_model"}
+	strategyKeys = []string{"name", "label", "params", "query_model", "command", "timeout", "files"}
 )
 
 // Allowed values of the enumerated keys.
@@ -114,14 +114,15 @@ func fileKind(m os.FileMode) string {
 // missing required keys (name, datasets, strategies, protocol.budget), impossible
 // values, model specs rejected by learners.Resolve, dataset params rejected by
 // datasets.Check, sizes whose memory estimate exceeds the limit, strategies
-// rejected by check — it returns a nil Config and an Errors listing all of them,
-// each positioned as file:line:col (line ≥ 1 for every problem in the config
-// itself). A nil check skips the strategy checks.
+// rejected by check, plugins that fail their handshake — it returns a nil Config
+// and an Errors listing all of them, each positioned as file:line:col (line ≥ 1
+// for every problem in the config itself). A nil check skips the strategy checks
+// and starts no plugin (learners.Probe).
 //
 // The returned Config has every default filled in (see the field docs) and Path set
 // to filename.
 func Parse(data []byte, filename string, check StrategyCheck) (*Config, error) {
-	p := &parser{file: filename}
+	p := &parser{file: filename, probe: check != nil}
 	var c *Config
 	if doc := p.document(data); doc != nil {
 		c = p.config(doc, check)
@@ -403,6 +404,83 @@ func (p *parser) datasets(c *Config, top map[string]field, root *yaml.Node) []da
 	return srcs
 }
 
+// pluginKeys are the strategy entry keys of the external strategy alone.
+var pluginKeys = []string{"command", "timeout", "files"}
+
+// strategyPlugin decodes the command, timeout and files of an external strategy
+// entry into s.Plugin, and refuses them in any other entry; it reports whether
+// everything was valid.
+func (p *parser) strategyPlugin(s *StrategySpec, m map[string]field, e *yaml.Node, path string) bool {
+	if s.Name != "external" {
+		ok := true
+		for _, k := range pluginKeys {
+			if f, given := m[k]; given {
+				p.add(f.v, path+"."+k, "applies to name: external only (a strategy plugin)", gotNode(f.v))
+				ok = false
+			}
+		}
+		return ok
+	}
+	before := len(p.errs)
+	ps := &PluginSpec{Timeout: DefaultPluginTimeout, Dir: p.dir()}
+	if f, given := m["command"]; given {
+		ps.Command = p.strings(f.v, path+".command", 1)
+	} else {
+		p.add(e, path+".command", "required key is missing: the plugin's argv, such as [python3, my_strategy.py]", "")
+	}
+	if f, given := m["files"]; given {
+		ps.Files = p.strings(f.v, path+".files", 0)
+	}
+	if f, given := m["timeout"]; given {
+		if x, ok := p.float(f.v, path+".timeout"); ok {
+			if x > 0 && x <= 1e6 {
+				ps.Timeout = x
+			} else {
+				p.add(f.v, path+".timeout", "must be in (0, 1e6] seconds", gotNode(f.v))
+			}
+		}
+	}
+	if len(p.errs) > before {
+		return false
+	}
+	s.Plugin = ps
+	return true
+}
+
+// strings decodes a list of at least n non-empty strings.
+func (p *parser) strings(n *yaml.Node, path string, least int) []string {
+	v := deref(n)
+	msg := "must be a list of strings"
+	if least > 0 {
+		msg = "must be a non-empty list of strings, such as [python3, my_strategy.py]"
+	}
+	if v.Kind != yaml.SequenceNode || len(v.Content) < least {
+		p.add(n, path, msg, gotNode(n))
+		return nil
+	}
+	out := []string{}
+	for i, e := range v.Content {
+		s, ok := p.str(e, fmt.Sprintf("%s[%d]", path, i))
+		if !ok {
+			return nil
+		}
+		if s == "" {
+			p.add(e, fmt.Sprintf("%s[%d]", path, i), "must not be empty", gotNode(e))
+			return nil
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// dir is the config's directory, the base of relative paths ("." without a file).
+func (p *parser) dir() string {
+	if p.file == "" {
+		return "."
+	}
+	return filepath.Dir(p.file)
+}
+
 // strategySrc is where a strategy entry's query model was written, for the
 // memory checks against each dataset.
 type strategySrc struct {
@@ -464,8 +542,13 @@ func (p *parser) strategies(c *Config, top map[string]field, root *yaml.Node, ch
 				}
 				checkOK = checkOK && ms.ok
 			}
+			checkOK = p.strategyPlugin(&s, m, e, path) && checkOK
 		default:
 			p.add(e, path, "must be a strategy name or a mapping with name, label, params and query_model", gotNode(e))
+		}
+		if s.Name == "external" && s.Plugin == nil && ev.Kind == yaml.ScalarNode {
+			p.add(e, path, "the external strategy needs a mapping with command: [name: external, label: ..., command: [...]]", gotNode(e))
+			checkOK = false
 		}
 		if s.Label == "" {
 			s.Label = s.Name

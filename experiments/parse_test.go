@@ -167,7 +167,7 @@ func TestParseErrors(t *testing.T) {
 			"c.yaml:9:26: model.C: applies to solver lbfgs only (add solver: lbfgs, or use train for softmax regression) (got 1)"},
 		{"forest max_features", base + "model: {kind: random_forest, max_features: half}\n",
 			"c.yaml:9:44: model.max_features: must be sqrt, log2, all, an integer ≥ 1 or a fraction in (0, 1] (got half)"},
-		{"model kind not a string", base + "model: {kind: [svm]}\n", "c.yaml:9:15: model.kind: must be a model kind (mlp, logreg, svm, random_forest, knn, gaussian_nb, lda) (got [svm])"},
+		{"model kind not a string", base + "model: {kind: [svm]}\n", "c.yaml:9:15: model.kind: must be a model kind (mlp, logreg, svm, random_forest, knn, gaussian_nb, lda, external) (got [svm])"},
 		{"nested train unknown key", base + "model: {train: {optimiser: adam}}\n", "c.yaml:9:17: model.train.optimiser: unknown key of mlp train (did you mean optimizer?)"},
 
 		// Query models, checked like model and positioned under their entry.

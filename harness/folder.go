@@ -29,8 +29,11 @@ const discardDir = ".albench-discard"
 // manifestFile records what wrote a folder.
 const manifestFile = "manifest.json"
 
+// logsDir holds the stderr of the trials' plugins (docs/plugin-protocol.md §8).
+const logsDir = "logs"
+
 // ownNames may be in a folder without a manifest: albench made them.
-var ownNames = []string{lockFile, trialsDir, discardDir, ConfigFile}
+var ownNames = []string{lockFile, trialsDir, discardDir, ConfigFile, logsDir}
 
 // derivedNames are the files of a run folder assembled from its trials. A test
 // checks that a run writes nothing else besides ownNames and the manifest.

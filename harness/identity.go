@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"albench/experiments"
 	"albench/internal/fmath"
@@ -36,6 +39,10 @@ import (
 // would have to be cleared in modelIdentity. Dataset params count as written: a
 // default spelled out gives another identity (a rerun, never a wrong reuse).
 //
+// A plugin (docs/plugin-protocol.md §9) counts by its command, its params and
+// the SHA-256 of the files its command and `files` name, not by its timeout or
+// the config's directory: see modelIdentity and strategyIdentity.
+//
 // Trial files are named by identity (trials.d/<identity>.json), so a trial is
 // reused exactly when its identity is unchanged, and a file of another config
 // or of an edited data file is never taken for it.
@@ -55,20 +62,84 @@ type datasetIdentity struct {
 
 // strategyIdentity is the strategy entry whole (experiments.StrategySpec: name,
 // label, params and query model, whatever fields it has) with its params'
-// defaults filled in.
-func strategyIdentity(s experiments.StrategySpec) experiments.StrategySpec {
+// defaults filled in; a plugin's part is pluginIdentity, and an external query
+// model's is as modelIdentity gives it.
+func strategyIdentity(s experiments.StrategySpec) (any, error) {
 	s.Params = resolvedParams(s)
-	return s
+	if s.QueryModel != nil && s.QueryModel.Kind == "external" {
+		qm, err := modelIdentity(*s.QueryModel)
+		if err != nil {
+			return nil, fmt.Errorf("query_model: %w", err)
+		}
+		q := qm.(experiments.ModelSpec)
+		s.QueryModel = &q
+	}
+	if s.Plugin == nil {
+		return s, nil
+	}
+	h, err := pluginFiles(s.Plugin.Command, s.Plugin.Files, s.Plugin.Dir)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		experiments.StrategySpec
+		Plugin pluginIdentity // replaces the entry's own Plugin in the JSON
+	}{s, pluginIdentity{Command: s.Plugin.Command, Files: s.Plugin.Files, FileSHA256: h}}, nil
+}
+
+// pluginIdentity is what identifies a strategy plugin: its command, its extra
+// files and the SHA-256 of the files they name (pluginFiles). Its timeout and
+// the config's directory are left out: they do not change a trial's bytes.
+type pluginIdentity struct {
+	Command    []string
+	Files      []string
+	FileSHA256 map[string]string `json:"file_sha256"`
+}
+
+// pluginFiles returns the hex SHA-256 of each element of a plugin's command
+// that names an existing regular file, and of each of files, which must exist,
+// keyed by the path as written. Relative paths are relative to dir, as the
+// plugin sees them (it runs there); command[0] counts only when it has a '/',
+// since a bare name (python3) is looked up in PATH.
+func pluginFiles(command, files []string, dir string) (map[string]string, error) {
+	out := map[string]string{}
+	abs := func(p string) string {
+		if filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	for i, a := range command {
+		if i == 0 && !strings.Contains(a, "/") {
+			continue
+		}
+		if st, err := os.Stat(abs(a)); err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		h, err := hashFile(abs(a))
+		if err != nil {
+			return nil, fmt.Errorf("plugin command: %w", err)
+		}
+		out[a] = h
+	}
+	for _, f := range files {
+		h, err := hashFile(abs(f))
+		if err != nil {
+			return nil, fmt.Errorf("plugin files: %w", err)
+		}
+		out[f] = h
+	}
+	return out, nil
 }
 
 type trialIdentity struct {
-	Format   string                    `json:"format"`
-	Kind     string                    `json:"kind"`
-	Dataset  *datasetIdentity          `json:"dataset"`
-	Model    any                       `json:"model"`
-	Strategy *experiments.StrategySpec `json:"strategy,omitempty"`
-	Seed     int                       `json:"seed"`
-	Numerics string                    `json:"numerics"`
+	Format   string           `json:"format"`
+	Kind     string           `json:"kind"`
+	Dataset  *datasetIdentity `json:"dataset"`
+	Model    any              `json:"model"`
+	Strategy any              `json:"strategy,omitempty"`
+	Seed     int              `json:"seed"`
+	Numerics string           `json:"numerics"`
 }
 
 // numericsFingerprint names what the floating-point results depend on besides the
@@ -114,8 +185,10 @@ func identityDocs(cfg *experiments.Config, js []job, fn func(i int, doc []byte))
 		dir = filepath.Dir(cfg.Path)
 	}
 	num := numericsFingerprint()
-	model := modelIdentity(cfg.Model)
-	var err error
+	model, err := modelIdentity(cfg.Model)
+	if err != nil {
+		return fmt.Errorf("model: %w", err)
+	}
 	ds := make([]*datasetIdentity, len(cfg.Datasets))
 	for d, spec := range cfg.Datasets {
 		di := &datasetIdentity{Name: spec.Name, Source: spec.Source, Params: spec.Params, Protocol: cfg.ProtocolFor(d)}
@@ -149,7 +222,11 @@ func identityDocs(cfg *experiments.Config, js []job, fn func(i int, doc []byte))
 	}
 	stJSON := make([][]byte, len(cfg.Strategies))
 	for s, spec := range cfg.Strategies {
-		if stJSON[s], err = part(strategyIdentity(spec)); err != nil {
+		si, err := strategyIdentity(spec)
+		if err == nil {
+			stJSON[s], err = part(si)
+		}
+		if err != nil {
 			return fmt.Errorf("strategy %s: %w", spec.Label, err)
 		}
 	}
@@ -180,8 +257,27 @@ func identityDocs(cfg *experiments.Config, js []job, fn func(i int, doc []byte))
 	return nil
 }
 
-// modelIdentity is the part of the model spec that counts for identity: all of it.
-func modelIdentity(m experiments.ModelSpec) any { return m }
+// modelIdentity is the part of the model spec that counts for identity: all of
+// it, except for an external model, whose timeout and directory are dropped and
+// which gains "file_sha256", the hashes of the files its command and files name
+// (pluginFiles).
+func modelIdentity(m experiments.ModelSpec) (any, error) {
+	if m.Kind != "external" {
+		return m, nil
+	}
+	p := maps.Clone(m.Params)
+	dir, _ := p["dir"].(string)
+	delete(p, "dir")
+	delete(p, "timeout")
+	command, _ := p["command"].([]string)
+	files, _ := p["files"].([]string)
+	h, err := pluginFiles(command, files, dir)
+	if err != nil {
+		return nil, err
+	}
+	p["file_sha256"] = h
+	return experiments.ModelSpec{Kind: m.Kind, Params: p}, nil
+}
 
 // resolvedParams returns a strategy's params with the registry's defaults filled
 // in for absent keys, so that spelling out a default keeps the identity.

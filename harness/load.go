@@ -1,8 +1,11 @@
 package harness
 
 import (
+	"time"
+
 	"albench/experiments"
 	"albench/learners"
+	"albench/plugin"
 	"albench/strategies"
 )
 
@@ -20,7 +23,11 @@ func CheckStrategy(s experiments.StrategySpec, m experiments.ModelSpec) []experi
 		m = *s.QueryModel
 	}
 	var out []experiments.Problem
-	for _, p := range strategies.Check(s.Name, s.Params, Capabilities(m)) {
+	probs := strategies.Check(s.Name, s.Params, Capabilities(m))
+	if s.Plugin != nil && len(probs) == 0 {
+		probs = strategies.CheckExternal(pluginOf(s), Capabilities(m))
+	}
+	for _, p := range probs {
 		out = append(out, experiments.Problem{Key: p.Key, Msg: p.Msg, Got: p.Got})
 	}
 	return out
@@ -61,4 +68,18 @@ func Baseline(cfg *experiments.Config) string {
 		}
 	}
 	return ""
+}
+
+// pluginOf is the plugin.Spec of an external strategy entry.
+func pluginOf(s experiments.StrategySpec) plugin.Spec {
+	return plugin.Spec{Command: s.Plugin.Command, Dir: s.Plugin.Dir, Params: s.Params, Role: plugin.RoleStrategy,
+		Timeout: time.Duration(s.Plugin.Timeout * float64(time.Second))}
+}
+
+// newStrategy returns a fresh strategy value for one trial of entry s.
+func newStrategy(s experiments.StrategySpec) (strategies.Strategy, error) {
+	if s.Plugin != nil {
+		return strategies.NewExternal(pluginOf(s)), nil
+	}
+	return strategies.New(s.Name, s.Params)
 }

@@ -7,6 +7,7 @@ import (
 
 	"albench/experiments"
 	"albench/learners"
+	"albench/plugin"
 	"albench/streams"
 )
 
@@ -48,9 +49,10 @@ func newQueryModel(m experiments.ModelSpec, td *trialData, key TrialKey) (*query
 	return &queryModel{learner: l, sess: sess, dataset: key.Dataset, seed: key.Seed, label: key.Strategy}, nil
 }
 
-// fit trains the query model of round r on the labeled set.
+// fit trains the query model of round r on the labeled set. A plugin's log
+// names it query_model.
 func (q *queryModel) fit(ctx context.Context, labeled, labels []int, r int) (learners.Model, error) {
-	return q.sess.Fit(ctx, labeled, labels, queryStream(q.dataset, q.seed, q.label, r))
+	return q.sess.Fit(plugin.WithLogRole(ctx, "query_model"), labeled, labels, queryStream(q.dataset, q.seed, q.label, r))
 }
 
 // queryStream is the training stream of a query model's round r.

@@ -26,6 +26,7 @@ import (
 	"albench/experiments"
 	"albench/internal/atomicfile"
 	"albench/nets"
+	"albench/plugin"
 	"albench/results"
 	"albench/results/analysis"
 	"albench/results/records"
@@ -364,10 +365,13 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 				return &TrialError{Key: key, Err: err}
 			}
 			var res TrialResult
+			// A plugin of the trial learns which trial it serves and where its
+			// stderr goes from the context.
+			tctx := plugin.WithTrial(gctx, plugin.Trial{Dataset: key.Dataset, Label: key.Strategy, Seed: key.Seed, LogDir: filepath.Join(dir, logsDir)})
 			if j.strategy < 0 {
-				res, err = runSkyline(gctx, cfg, j.dataset, j.seed, td)
+				res, err = runSkyline(tctx, cfg, j.dataset, j.seed, td)
 			} else {
-				res, err = runTrial(gctx, cfg, j.dataset, j.strategy, j.seed, td)
+				res, err = runTrial(tctx, cfg, j.dataset, j.strategy, j.seed, td)
 			}
 			if err != nil {
 				if gctx.Err() != nil && errors.Is(err, context.Canceled) {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -112,11 +113,13 @@ func (td *trialData) startSession(ctx context.Context) (*round0, error) {
 	}
 	m, err := sess.Fit(ctx, td.setup.Initial, td.labelsOf(td.setup.Initial, nil), trainStream(td.setup.Dataset, td.seed, "", 0))
 	if err != nil {
+		learners.Release(sess)
 		return nil, fmt.Errorf("round 0: %w", err)
 	}
 	ev := evaluator{test: &td.test, y: td.setup.TestY}
 	sc, err := ev.score(m)
 	if err != nil {
+		learners.Release(sess)
 		return nil, fmt.Errorf("round 0: %w", err)
 	}
 	return &round0{sess: sess, model: m, scores: sc, trainMS: ms(time.Since(t0))}, nil
@@ -244,6 +247,9 @@ func (e *evaluator) score(m learners.Model) (metrics.Scores, error) {
 			return metrics.Scores{}, fmt.Errorf("test probabilities are not finite: %w", nets.ErrDiverged)
 		}
 	}
+	if err := learners.ModelErr(m); err != nil {
+		return metrics.Scores{}, err // a plugin failed while answering
+	}
 	if !predicted {
 		return metrics.Evaluate(probs, c, e.y, e.cm), nil
 	}
@@ -313,9 +319,12 @@ func runTrial(ctx context.Context, cfg *experiments.Config, d, s, seed int, td *
 	spec := cfg.Strategies[s]
 	key := TrialKey{Dataset: td.setup.Dataset, Strategy: spec.Label, Seed: seed}
 	proto := cfg.ProtocolFor(d)
-	strat, err := strategies.New(spec.Name, spec.Params)
+	strat, err := newStrategy(spec)
 	if err != nil {
 		return TrialResult{}, err
+	}
+	if c, ok := strat.(io.Closer); ok {
+		defer c.Close() // a strategy plugin's process
 	}
 	labeled := append([]int(nil), td.setup.Initial...)
 	labels := td.labelsOf(labeled, make([]int, 0, td.pool.Rows))
@@ -404,6 +413,11 @@ func runTrial(ctx context.Context, cfg *experiments.Config, d, s, seed int, td *
 			Classes: td.setup.Classes, Model: qm, Fit: fit, Batch: proto.Batch, Rand: srng,
 			TieRank: td.tieRank, Oracle: oracle, ModelKind: kind,
 		})
+		if err == nil {
+			if merr := learners.ModelErr(qm); merr != nil {
+				err = fmt.Errorf("model: %w", merr)
+			}
+		}
 		if err != nil {
 			return TrialResult{}, fmt.Errorf("round %d: %s: %w", r, spec.Name, err)
 		}
