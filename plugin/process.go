@@ -346,6 +346,9 @@ func (p *Process) roundTrip(req *Message, limit int64) (*Message, error) {
 		return nil, fmt.Errorf("writing the request: %w", err)
 	}
 	rep, err := Decode(p.r, limit)
+	if err == io.EOF {
+		return nil, errors.New("reading the reply: the plugin closed its stdout")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the reply: %w", err)
 	}
