@@ -7,19 +7,23 @@
 package results
 
 import (
-	"albench/internal/atomicfile"
-	"albench/results/analysis"
-	"albench/results/records"
-	"albench/results/report"
+	"errors"
 	"io"
+	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"albench/internal/atomicfile"
+	"albench/results/analysis"
+	"albench/results/records"
+	"albench/results/report"
 )
 
 // WriteAll analyses recs and writes into dir: curves.csv, summary.csv,
-// ranks.csv, pairwise.csv, friedman.csv, figures/ (PNG and SVG) and report.md, each file
+// ranks.csv, pairwise.csv, friedman.csv, penalty.csv, efficiency.csv,
+// delta_curves.csv (when meta.Delta), figures/ and report.md, each file
 // atomically (temporary file and rename). It is the one entry point of
 // `albench run` and `albench report DIR`; trials.csv itself is the caller's.
 //
@@ -43,6 +47,10 @@ func WriteAllSorted(dir string, recs iter.Seq[records.Record], meta analysis.Met
 	return write(dir, a, meta)
 }
 
+// DeltaCurvesFile holds the paired Δ-vs-baseline curves when Meta.Delta asks
+// for them.
+const DeltaCurvesFile = "delta_curves.csv"
+
 // write writes the files of an analysis into dir.
 func write(dir string, a *analysis.Analysis, meta analysis.Meta) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -53,11 +61,22 @@ func write(dir string, a *analysis.Analysis, meta analysis.Meta) error {
 		write func(io.Writer) error
 	}{
 		{"curves.csv", func(w io.Writer) error { return analysis.WriteCurves(w, a.Curves) }},
-		{"summary.csv", func(w io.Writer) error { return analysis.WriteSummary(w, a.Summary) }},
+		{"summary.csv", func(w io.Writer) error { return analysis.WriteSummary(w, a.Summary, a.Metric) }},
 		{"ranks.csv", func(w io.Writer) error { return analysis.WriteRanks(w, a.Ranks) }},
 		{"pairwise.csv", func(w io.Writer) error { return analysis.WritePairwise(w, a.Pairwise) }},
 		{"friedman.csv", func(w io.Writer) error { return analysis.WriteFriedman(w, a.CrossDataset()) }},
+		{"penalty.csv", func(w io.Writer) error { return analysis.WritePenalty(w, a.Penalty) }},
+		{"efficiency.csv", func(w io.Writer) error { return analysis.WriteEfficiency(w, a.Efficiency) }},
+		{DeltaCurvesFile, func(w io.Writer) error { return analysis.WriteDeltaCurves(w, a.DeltaCurves) }},
 	} {
+		if f.name == DeltaCurvesFile && !meta.Delta {
+			// An earlier report's, with report.delta since turned off: it would
+			// no longer match the rest.
+			if err := os.Remove(filepath.Join(dir, f.name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			continue
+		}
 		if err := atomicfile.Write(filepath.Join(dir, f.name), f.write); err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"albench/results/records"
+	"albench/results/stats"
 )
 
 // DefaultTarget is the fraction of the skyline accuracy that labels-to-target
@@ -65,6 +66,45 @@ type Meta struct {
 	// Partial, when not empty, says the report covers part of the grid (such as
 	// "36 of 72 trials; resume or merge first"); the report opens with it.
 	Partial string
+
+	// Metric is the test metric of AULC, the final-metric table, ranks,
+	// pairwise wins, the penalty matrix and labeling efficiency: "accuracy"
+	// (""), "macro_f1" or "log_loss" (lower is better). Labels-to-target is
+	// always on accuracy, a fraction of the skyline's.
+	Metric string
+	// DatasetInfo describes the datasets for the report's table (empty: no
+	// table), in any order.
+	DatasetInfo []DatasetInfo
+	// Costs are the mean wall-clock costs per round from timings.csv, for the
+	// report's cost table (empty: no table).
+	Costs []Cost
+	// Figure settings (the config's report section): Band is "ci95" (""),
+	// "sem" or "std"; WidthIn the figure width in inches (0: 7);
+	// FigureStrategies the labels drawn (empty: all); Delta adds the paired
+	// Δ-vs-baseline curves (Analysis.DeltaCurves).
+	Band             string
+	WidthIn          float64
+	FigureStrategies []string
+	Delta            bool
+}
+
+// DatasetInfo is one row of the report's dataset table: the sizes of a
+// dataset as its first seed's trial prepares it.
+type DatasetInfo struct {
+	Name                                   string
+	Rows, Features, Classes, Pool, Test int
+	// Majority is the share of the largest class in pool and test together:
+	// the accuracy of always predicting it.
+	Majority float64
+}
+
+// Cost is one row of the report's cost table: the mean wall-clock
+// milliseconds per round of a (dataset, strategy), training and query apart,
+// over Rounds rounds of all its seeds.
+type Cost struct {
+	Dataset, Strategy string
+	Rounds            int
+	TrainMS, QueryMS  float64
 }
 
 func (m Meta) target() float64 {
@@ -92,10 +132,21 @@ type Analysis struct {
 	Baseline   string
 	Target     float64
 
+	// Metric is Meta.Metric with its default filled in.
+	Metric string
+
 	Curves   []CurvePoint // curves.csv order
 	Summary  []SummaryRow // summary.csv order
 	Ranks    []RankRow    // in Strategies order
 	Pairwise []PairRow    // every ordered pair, in Strategies order
+	// Penalty is Ash et al.'s pairwise penalty matrix over Strategies (see
+	// Penalty); Efficiency the labeling efficiency of every strategy at every
+	// budget point (see EfficiencyRow), efficiency.csv order.
+	Penalty    Penalty
+	Efficiency []EfficiencyRow
+	// DeltaCurves are the paired metric − baseline curves, computed when
+	// Meta.Delta is set (see DeltaPoint).
+	DeltaCurves []DeltaPoint
 
 	trials map[trialKey]*trial
 	aulc   map[dsKey]map[int]float64 // per (dataset, strategy): seed → AULC
@@ -139,7 +190,12 @@ func AnalyzeSorted(recs iter.Seq[records.Record], meta Meta) (*Analysis, error) 
 	if slices.Contains(meta.Oracles, meta.baseline()) {
 		return nil, fmt.Errorf("results: the baseline %s is an oracle; compare with a strategy", meta.baseline())
 	}
+	metric, err := metricOf(meta.Metric)
+	if err != nil {
+		return nil, err
+	}
 	a := &Analysis{
+		Metric:   metric,
 		Baseline: meta.baseline(),
 		Target:   meta.target(),
 		trials:   make(map[trialKey]*trial),
@@ -165,7 +221,6 @@ func AnalyzeSorted(recs iter.Seq[records.Record], meta Meta) (*Analysis, error) 
 		cur = cur[:0]
 	}
 	first := true
-	var err error
 	for r := range recs {
 		if !first {
 			if c := prev.Compare(r.Key); c > 0 {
@@ -233,11 +288,16 @@ func AnalyzeSorted(recs iter.Seq[records.Record], meta Meta) (*Analysis, error) 
 		for i, n := range t.nLabeled {
 			x[i] = float64(n)
 		}
+		y := t.metric(a.Metric)
+		if i := slices.IndexFunc(y, math.IsNaN); i >= 0 {
+			return nil, fmt.Errorf("results: %s/%s seed %d has no %s at n_labeled %d (its model gives no probabilities); choose another report.metric",
+				k.dataset, k.strategy, k.seed, a.Metric, t.nLabeled[i])
+		}
 		dk := dsKey{k.dataset, k.strategy}
 		if a.aulc[dk] == nil {
 			a.aulc[dk] = make(map[int]float64)
 		}
-		a.aulc[dk][k.seed] = AULC(x, t.acc)
+		a.aulc[dk][k.seed] = AULC(x, y)
 	}
 
 	sortedDatasets := slices.Sorted(slices.Values(datasets))
@@ -245,6 +305,11 @@ func AnalyzeSorted(recs iter.Seq[records.Record], meta Meta) (*Analysis, error) 
 	a.Summary = a.summary(sortedDatasets)
 	a.Ranks = a.ranks()
 	a.Pairwise = a.pairwise()
+	a.Penalty = a.penalty()
+	a.Efficiency = a.efficiency(sortedDatasets)
+	if meta.Delta {
+		a.DeltaCurves = a.deltaCurves(sortedDatasets)
+	}
 	// The per-trial curves are summarised now; drop them so the figures, rendered
 	// next, do not add their memory to that of a large grid.
 	a.trials, a.aulc = nil, nil
@@ -330,7 +395,8 @@ func (a *Analysis) seedsOf(dataset, strategy string) []int {
 }
 
 // paired returns the AULCs of strategies x and y on the seeds both ran, and
-// their differences x − y with |d| ≤ TieTolerance set to zero.
+// their differences x − y with |d| ≤ TieTolerance set to zero. Rank tests
+// and tie counts use the differences rounded as stored (see rounded).
 func (a *Analysis) paired(dataset, x, y string) (ax, ay, d []float64) {
 	mx, my := a.aulc[dsKey{dataset, x}], a.aulc[dsKey{dataset, y}]
 	for _, seed := range a.Seeds {
@@ -348,3 +414,12 @@ func (a *Analysis) paired(dataset, x, y string) (ax, ay, d []float64) {
 	}
 	return ax, ay, d
 }
+
+// StoredDecimals is the precision of every metric and statistic in the CSV
+// files. Signed-rank tests and win/tie/loss counts compare paired
+// differences rounded to it, so that differences equal as stored (and as
+// printed) tie even when their last bits differ.
+const StoredDecimals = 6
+
+// rounded returns d rounded to StoredDecimals, in a new slice.
+func rounded(d []float64) []float64 { return stats.RoundTo(slices.Clone(d), StoredDecimals) }

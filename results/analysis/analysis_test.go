@@ -111,11 +111,11 @@ func TestSummaryAgainstBaseline(t *testing.T) {
 		t.Errorf("random ltt %+v, want none reached, 6 missed", r.LabelsToTarget)
 	}
 	var buf bytes.Buffer
-	if err := analysis.WriteSummary(&buf, a.Summary); err != nil {
+	if err := analysis.WriteSummary(&buf, a.Summary, a.Metric); err != nil {
 		t.Fatal(err)
 	}
 	// random: ltt_mean empty, ltt_missed 6, every vs-random column empty.
-	if !strings.Contains(buf.String(), "\nd,random,6,") || !strings.Contains(buf.String(), ",,6,,,,,,,,,,\n") {
+	if !strings.Contains(buf.String(), "\nd,random,6,") || !strings.Contains(buf.String(), ",,6,,,,,,,,,,,,\n") {
 		t.Errorf("random row of summary.csv:\n%s", buf.String())
 	}
 }

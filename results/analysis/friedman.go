@@ -110,12 +110,7 @@ func (a *Analysis) CrossDataset() CrossDataset {
 	var ps []float64
 	for i := range k {
 		for j := i + 1; j < k; j++ {
-			d := stats.Diff(mean[i], mean[j])
-			for t := range d {
-				if math.Abs(d[t]) <= TieTolerance {
-					d[t] = 0
-				}
-			}
+			d := stats.RoundTo(stats.Diff(mean[i], mean[j]), StoredDecimals)
 			ps = append(ps, stats.SignedRank(d).P)
 		}
 	}

@@ -16,7 +16,7 @@ func TestGoldenFiles(t *testing.T) {
 		write  func(w io.Writer) error
 	}{
 		{"curves.csv.golden", func(w io.Writer) error { return analysis.WriteCurves(w, a.Curves) }},
-		{"summary.csv.golden", func(w io.Writer) error { return analysis.WriteSummary(w, a.Summary) }},
+		{"summary.csv.golden", func(w io.Writer) error { return analysis.WriteSummary(w, a.Summary, a.Metric) }},
 		{"ranks.csv.golden", func(w io.Writer) error { return analysis.WriteRanks(w, a.Ranks) }},
 		{"pairwise.csv.golden", func(w io.Writer) error { return analysis.WritePairwise(w, a.Pairwise) }},
 	} {

@@ -44,8 +44,8 @@ func TestOracleNotRanked(t *testing.T) {
 			strategies = append(strategies, r)
 		}
 	}
-	got := fixture.CSVRows(t, func(w io.Writer) error { return analysis.WriteSummary(w, strategies) })
-	want := fixture.CSVRows(t, func(w io.Writer) error { return analysis.WriteSummary(w, plain.Summary) })
+	got := fixture.CSVRows(t, func(w io.Writer) error { return analysis.WriteSummary(w, strategies, "") })
+	want := fixture.CSVRows(t, func(w io.Writer) error { return analysis.WriteSummary(w, plain.Summary, "") })
 	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("the strategies' summary rows change with an oracle:\n%v\nwant\n%v", got, want)
 	}
@@ -79,7 +79,7 @@ func TestOracleMarkedInCSV(t *testing.T) {
 		write func(io.Writer) error
 		head  []string
 	}{
-		{"summary.csv", func(w io.Writer) error { return analysis.WriteSummary(w, a.Summary) }, analysis.SummaryHeader},
+		{"summary.csv", func(w io.Writer) error { return analysis.WriteSummary(w, a.Summary, a.Metric) }, analysis.SummaryHeader},
 		{"curves.csv", func(w io.Writer) error { return analysis.WriteCurves(w, a.Curves) }, analysis.CurvesHeader},
 	} {
 		rows := fixture.CSVRows(t, c.write)

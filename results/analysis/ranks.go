@@ -10,7 +10,8 @@ import (
 )
 
 // RankRow is one row of ranks.csv: a strategy's rank by mean AULC on each
-// dataset (1 = best, ties within TieTolerance sharing their average rank) and
+// dataset (1 = best: highest, lowest for log-loss; ties within TieTolerance
+// sharing their average rank) and
 // the mean of those ranks over the datasets it ran on. Oracles
 // (Analysis.Oracles) have no row and do not take part in any rank.
 type RankRow struct {
@@ -24,8 +25,9 @@ type RankRow struct {
 
 // PairRow is one row of pairwise.csv: over the datasets both strategies ran
 // on (with at least one common seed), on how many A's AULC beats B's
-// significantly: A's mean paired AULC difference is positive and the paired
-// Wilcoxon signed-rank test over seeds has p < Alpha (uncorrected). Oracles
+// significantly: A's mean paired AULC difference is in A's favour (positive,
+// negative for log-loss) and the paired Wilcoxon signed-rank test over seeds
+// has p < Alpha (uncorrected). Oracles
 // are in no pair.
 type PairRow struct {
 	A, B     string
@@ -55,8 +57,9 @@ func (a *Analysis) ranks() []RankRow {
 		}
 		var es []entry
 		for i, st := range a.Strategies {
+			// Oriented so that larger is better (log-loss is negated).
 			if m := a.meanAULC(ds, st); !math.IsNaN(m) {
-				es = append(es, entry{i, m})
+				es = append(es, entry{i, float64(m * a.better())})
 			}
 		}
 		// Best first; equal means keep display order, which does not change
@@ -116,7 +119,7 @@ func (a *Analysis) pairwise() []PairRow {
 					continue
 				}
 				r.Datasets++
-				if stats.Describe(d).Mean > 0 && stats.SignedRank(d).P < Alpha {
+				if float64(stats.Describe(d).Mean*a.better()) > 0 && stats.SignedRank(rounded(d)).P < Alpha {
 					r.Wins++
 				}
 			}

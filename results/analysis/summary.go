@@ -16,7 +16,7 @@ type SummaryRow struct {
 	Dataset, Strategy string
 	NSeeds            int
 	AULC              stats.Summary // per-seed AULC (see AULC)
-	FinalAccuracy     stats.Summary // per-seed accuracy at the last round
+	Final             stats.Summary // per-seed metric (Analysis.Metric) at the last round
 	LabelsToTarget    LabelsToTarget
 
 	// VsBaseline reports whether the comparison fields below apply: false for
@@ -31,9 +31,15 @@ type SummaryRow struct {
 	// are corrected across the dataset's non-baseline strategies.
 	PWilcoxon, PWilcoxonHolm float64
 	PTTest, PTTestHolm       float64
-	// Wins, Ties and Losses count seeds whose AULC is above, within
-	// TieTolerance of, and below the baseline's.
+	// Wins, Ties and Losses count seeds whose AULC is better than, equal to
+	// (to StoredDecimals) and worse than the baseline's.
 	Wins, Ties, Losses int
+	// EffectSize is Cohen's d_z of the ΔAULCs, mean/sd; SeedsNeeded the seeds
+	// a two-sided paired t-test at Alpha needs to detect it with 80% power
+	// (stats.SeedsFor), 0 when the effect is zero, undefined or needs more than
+	// stats.MaxSeeds.
+	EffectSize  float64
+	SeedsNeeded int
 
 	// Oracle marks an oracle's row (Meta.Oracles): it follows the dataset's
 	// strategies, is compared with the baseline but outside the Holm family
@@ -45,7 +51,19 @@ type SummaryRow struct {
 var SummaryHeader = []string{"dataset", "strategy", "n_seeds", "aulc_mean", "aulc_std",
 	"final_acc_mean", "final_acc_std", "ltt_mean", "ltt_missed",
 	"delta_aulc_mean", "delta_aulc_ci_low", "delta_aulc_ci_high",
-	"p_wilcoxon", "p_wilcoxon_holm", "p_ttest", "p_ttest_holm", "wins", "ties", "losses"}
+	"p_wilcoxon", "p_wilcoxon_holm", "p_ttest", "p_ttest_holm", "wins", "ties", "losses",
+	"effect_size", "seeds_for_80pct_power"}
+
+// summaryHeader is SummaryHeader with the final-metric columns named after
+// the metric (final_acc_* for accuracy, final_macro_f1_*, final_log_loss_*).
+func summaryHeader(metric string) []string {
+	h := slices.Clone(SummaryHeader)
+	if metric != "accuracy" {
+		i := slices.Index(h, "final_acc_mean")
+		h[i], h[i+1] = "final_"+metric+"_mean", "final_"+metric+"_std"
+	}
+	return h
+}
 
 func (a *Analysis) summary(datasets []string) []SummaryRow {
 	var rows []SummaryRow
@@ -93,7 +111,8 @@ func (a *Analysis) summaryRow(ds, st string, sky map[int]float64) (r SummaryRow,
 	for _, seed := range seeds {
 		t := a.trials[trialKey{ds, st, seed}]
 		aulc = append(aulc, a.aulc[dsKey{ds, st}][seed])
-		final = append(final, t.acc[len(t.acc)-1])
+		m := t.metric(a.Metric)
+		final = append(final, m[len(m)-1])
 		skyAcc, ok := sky[seed]
 		if !ok {
 			continue
@@ -105,19 +124,20 @@ func (a *Analysis) summaryRow(ds, st string, sky map[int]float64) (r SummaryRow,
 			r.LabelsToTarget.Missed++
 		}
 	}
-	r.AULC, r.FinalAccuracy = stats.Describe(aulc), stats.Describe(final)
+	r.AULC, r.Final = stats.Describe(aulc), stats.Describe(final)
 	r.LabelsToTarget.Mean = stats.Describe(ltt).Mean
 
-	r.DeltaAULC = stats.Describe(nil)
+	r.DeltaAULC, r.EffectSize = stats.Describe(nil), math.NaN()
 	r.PWilcoxon, r.PWilcoxonHolm, r.PTTest, r.PTTestHolm = math.NaN(), math.NaN(), math.NaN(), math.NaN()
 	if st != a.Baseline {
 		if _, _, d := a.paired(ds, st, a.Baseline); len(d) > 0 {
 			r.VsBaseline = true
 			r.DeltaAULC = stats.Describe(d)
-			r.PWilcoxon = stats.SignedRank(d).P
+			rd := rounded(d)
+			r.PWilcoxon = stats.SignedRank(rd).P
 			_, r.PTTest = stats.TTest(d)
-			for _, v := range d {
-				switch {
+			for _, v := range rd {
+				switch v = float64(v * a.better()); {
 				case v > 0:
 					r.Wins++
 				case v < 0:
@@ -125,6 +145,10 @@ func (a *Analysis) summaryRow(ds, st string, sky map[int]float64) (r SummaryRow,
 				default:
 					r.Ties++
 				}
+			}
+			r.EffectSize = stats.EffectSize(d)
+			if n, ok := stats.SeedsFor(r.EffectSize, Alpha, stats.PowerTarget); ok {
+				r.SeedsNeeded = n
 			}
 		}
 	}
@@ -146,7 +170,13 @@ func (a *Analysis) skylineAccuracy(dataset string) map[int]float64 {
 // seed, an oracle's Holm p-values) are empty; ltt_missed is empty when the
 // dataset has no skyline. When any row is an oracle's, a last column oracle
 // (OracleColumn) says true or false on every row.
-func WriteSummary(w io.Writer, rows []SummaryRow) error {
+//
+// The final-metric columns are named after metric ("" is accuracy).
+func WriteSummary(w io.Writer, rows []SummaryRow, metric string) error {
+	metric, err := metricOf(metric)
+	if err != nil {
+		return err
+	}
 	marked := slices.ContainsFunc(rows, func(r SummaryRow) bool { return r.Oracle })
 	out := make([][]string, len(rows))
 	for i, r := range rows {
@@ -154,20 +184,23 @@ func WriteSummary(w io.Writer, rows []SummaryRow) error {
 		if r.LabelsToTarget.Reached+r.LabelsToTarget.Missed > 0 {
 			missed = itoa(r.LabelsToTarget.Missed)
 		}
-		wins, ties, losses := "", "", ""
+		wins, ties, losses, seedsNeeded := "", "", "", ""
 		if r.VsBaseline {
 			wins, ties, losses = itoa(r.Wins), itoa(r.Ties), itoa(r.Losses)
 		}
+		if r.SeedsNeeded > 0 {
+			seedsNeeded = itoa(r.SeedsNeeded)
+		}
 		out[i] = []string{r.Dataset, r.Strategy, itoa(r.NSeeds),
 			formatOpt(r.AULC.Mean), formatOpt(r.AULC.Std),
-			formatOpt(r.FinalAccuracy.Mean), formatOpt(r.FinalAccuracy.Std),
+			formatOpt(r.Final.Mean), formatOpt(r.Final.Std),
 			formatOpt(r.LabelsToTarget.Mean), missed,
 			formatOpt(r.DeltaAULC.Mean), formatOpt(r.DeltaAULC.CILow), formatOpt(r.DeltaAULC.CIHigh),
 			formatOpt(r.PWilcoxon), formatOpt(r.PWilcoxonHolm), formatOpt(r.PTTest), formatOpt(r.PTTestHolm),
-			wins, ties, losses}
+			wins, ties, losses, formatOpt(r.EffectSize), seedsNeeded}
 		if marked {
 			out[i] = append(out[i], strconv.FormatBool(r.Oracle))
 		}
 	}
-	return writeCSV(w, withOracle(SummaryHeader, marked), out)
+	return writeCSV(w, withOracle(summaryHeader(metric), marked), out)
 }

@@ -271,7 +271,7 @@ func (r reporter) final() {
 		row := []string{md(ds)}
 		for _, st := range a.AllStrategies() {
 			if sr := a.Row(ds, st); sr != nil {
-				row = append(row, meanStd(sr.FinalAccuracy.Mean, sr.FinalAccuracy.Std))
+				row = append(row, meanStd(sr.Final.Mean, sr.Final.Std))
 			} else {
 				row = append(row, "—")
 			}
