@@ -198,3 +198,36 @@ func benchCD(t *testing.T, nemenyi bool) CDPlot {
 	}
 	return d
 }
+
+// benchDeltaCurves is digits' Δaccuracy-vs-random curves (a strategy's
+// mean minus random's, its band the strategy's CI shifted alike), with a
+// made-up oracle 0.01 above the best strategy: a ZeroLine panel.
+func benchDeltaCurves(t *testing.T) Panel {
+	p := benchPanels(t)[1]
+	var rnd Series
+	for _, s := range p.Series {
+		if s.Role == Baseline {
+			rnd = s
+		}
+	}
+	out := Panel{Title: p.Title + ", vs random", XLabel: p.XLabel, YLabel: "Δ test accuracy", ZeroLine: true}
+	oracle := Series{Name: "oracle_greedy", Role: Oracle, X: rnd.X, Mean: make([]float64, len(rnd.X))}
+	for i := range oracle.Mean {
+		oracle.Mean[i] = math.Inf(-1)
+	}
+	for _, s := range p.Series {
+		if s.Role != Strategy {
+			continue
+		}
+		d := Series{Name: s.Name, X: s.X}
+		for i := range s.X {
+			d.Mean = append(d.Mean, s.Mean[i]-rnd.Mean[i])
+			d.Lo = append(d.Lo, s.Lo[i]-rnd.Mean[i])
+			d.Hi = append(d.Hi, s.Hi[i]-rnd.Mean[i])
+			oracle.Mean[i] = math.Max(oracle.Mean[i], d.Mean[i]+0.01)
+		}
+		out.Series = append(out.Series, d)
+	}
+	out.Series = append(out.Series, oracle)
+	return out
+}

@@ -15,21 +15,22 @@ import (
 
 var (
 	update  = flag.Bool("update", false, "rewrite the golden files in testdata")
-	lookDir = flag.String("look", "", "also write every golden figure as PNG into this directory, to look at")
+	lookDir = flag.String("look", "", "also write every golden figure as PNG and PDF (fonts embedded) into this directory, to look at")
 )
 
 // goldenFigures is one figure of every kind, from realistic inputs.
 func goldenFigures(t *testing.T) map[string]Figure {
 	ps := benchPanels(t)
 	return map[string]Figure{
-		"curves":      Curves(ps[1], Options{WidthIn: 3.5}),
-		"curves_wide": Curves(ps[1], Options{}),
-		"grid":        Grid(ps, Options{}),
-		"grid_narrow": Grid(ps, Options{WidthIn: 3.5}),
-		"delta":       Delta(benchDelta(t), Options{}),
-		"matrix":      Matrix(benchMatrix(t), Options{WidthIn: 3.5}),
-		"cd":          CD(benchCD(t, true), Options{WidthIn: 3.5}),
-		"cd_wilcoxon": CD(benchCD(t, false), Options{WidthIn: 3.5}),
+		"curves":       Curves(ps[1], Options{WidthIn: 3.5}),
+		"curves_wide":  Curves(ps[1], Options{}),
+		"curves_delta": Curves(benchDeltaCurves(t), Options{WidthIn: 3.5}),
+		"grid":         Grid(ps, Options{}),
+		"grid_narrow":  Grid(ps, Options{WidthIn: 3.5}),
+		"delta":        Delta(benchDelta(t), Options{}),
+		"matrix":       Matrix(benchMatrix(t), Options{WidthIn: 3.5}),
+		"cd":           CD(benchCD(t, true), Options{WidthIn: 3.5}),
+		"cd_wilcoxon":  CD(benchCD(t, false), Options{WidthIn: 3.5}),
 	}
 }
 
@@ -71,6 +72,11 @@ func TestGolden(t *testing.T) {
 				}
 				sum := sha256.Sum256(e)
 				gotPDF[file] = hex.EncodeToString(sum[:])
+				if *lookDir != "" {
+					if err := os.WriteFile(filepath.Join(*lookDir, file), e, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
 				if !*update && wantPDF[file] != gotPDF[file] {
 					t.Errorf("%s with fonts: sha256 %s, want %s", file, gotPDF[file], wantPDF[file])
 				}

@@ -64,7 +64,8 @@ func pdfDeterministic() {
 }
 
 // Render draws f on a white background in format: "png" (PNGDPI dots per
-// inch), "svg" or "pdf" (fonts embedded, dates set to the Unix epoch).
+// inch), "svg" or "pdf" (fonts embedded, dates set to the Unix epoch, text
+// outside Windows-1252 such as Δ drawn as glyph outlines: see pdfCanvas).
 // Equal figures give equal bytes. It panics on another format.
 func Render(f Figure, format string) ([]byte, error) { return render(f, format, true) }
 
@@ -81,7 +82,7 @@ func render(f Figure, format string, embed bool) ([]byte, error) {
 		pdfDeterministic()
 		pc := vgpdf.New(f.Width, f.Height)
 		pc.EmbedFonts(embed)
-		c = pc
+		c = pdfCanvas{pc}
 	default:
 		panic(fmt.Sprintf("figures: unknown format %q", format))
 	}
