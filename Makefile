@@ -76,6 +76,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzCSV$$' -fuzztime $(FUZZTIME) ./experiments/datasets/
 	$(GO) test -run '^$$' -fuzz '^FuzzLIBSVM$$' -fuzztime $(FUZZTIME) ./experiments/datasets/
 	$(GO) test -run '^$$' -fuzz '^FuzzReadTrials$$' -fuzztime $(FUZZTIME) ./results/records/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./plugin/
 
 ## lint: gofmt, vet and staticcheck
 lint:
