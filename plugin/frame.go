@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -223,9 +224,10 @@ func frameErr(format string, args ...any) error {
 // MaxHeader bytes holding one JSON object of valid UTF-8 with a string "type",
 // well-formed array entries (distinct non-empty names, dtype f8 or i8, 1 or 2
 // non-negative dimensions, at most MaxArrays), a payload of at most limit bytes
-// (MaxPayload when limit ≤ 0) read in full. It reads the payload chunk by chunk,
-// so a header that announces more than the stream holds fails at the end of the
-// stream without allocating the announced size. io.EOF is returned only when r
+// (MaxPayload when limit ≤ 0) read in full. It reads the payload chunk by chunk
+// and allocates a large array as its data arrives, so a header that announces
+// more than the stream holds fails at the end of the stream without allocating
+// the announced size. io.EOF is returned only when r
 // ends before the first byte; a frame cut short is io.ErrUnexpectedEOF.
 func Decode(r io.Reader, limit int64) (*Message, error) {
 	if limit <= 0 || limit > MaxPayload {
@@ -250,14 +252,18 @@ func Decode(r io.Reader, limit int64) (*Message, error) {
 	var buf []byte
 	for i := range m.Arrays {
 		a := &m.Arrays[i]
-		left := a.Len()
+		n := a.Len()
+		// An array of up to eager elements is allocated at once; a larger one
+		// grows with what arrives, so a lying header costs no more memory than
+		// the stream holds.
+		const eager = 2 << 20
 		if a.DType == F8 {
-			a.F = make([]float64, 0, min(left, chunk/8))
+			a.F = make([]float64, 0, min(n, eager))
 		} else {
-			a.I = make([]int64, 0, min(left, chunk/8))
+			a.I = make([]int64, 0, min(n, eager))
 		}
-		for left > 0 {
-			k := min(left, chunk/8)
+		for done := 0; done < n; {
+			k := min(n-done, chunk/8)
 			if cap(buf) < 8*k {
 				buf = make([]byte, 8*k)
 			}
@@ -265,15 +271,20 @@ func Decode(r io.Reader, limit int64) (*Message, error) {
 			if _, err := io.ReadFull(r, b); err != nil {
 				return nil, unexpected(err)
 			}
-			for j := 0; j < len(b); j += 8 {
-				u := binary.LittleEndian.Uint64(b[j:])
-				if a.DType == F8 {
-					a.F = append(a.F, math.Float64frombits(u))
-				} else {
-					a.I = append(a.I, int64(u))
+			if a.DType == F8 {
+				a.F = slices.Grow(a.F, k)[:done+k]
+				dst := a.F[done:]
+				for j := range dst {
+					dst[j] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*j:]))
+				}
+			} else {
+				a.I = slices.Grow(a.I, k)[:done+k]
+				dst := a.I[done:]
+				for j := range dst {
+					dst[j] = int64(binary.LittleEndian.Uint64(b[8*j:]))
 				}
 			}
-			left -= k
+			done += k
 		}
 	}
 	return m, nil
