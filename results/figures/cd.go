@@ -64,7 +64,7 @@ func CD(d CDPlot, o Options) Figure {
 		nameW = math.Max(nameW, float64(nameSty.Width(st)))
 	}
 	side := cdMargin + nameW + 3 + cdTail
-	scale := math.Max(cdMinScale, o.width().Points()-2*side)
+	scale := math.Max(cdMinScale, o.width().Points()-float64(2*side))
 	w := float64(2*side) + scale
 	x0 := side // the axis at rank 1
 

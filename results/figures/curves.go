@@ -205,19 +205,21 @@ func bandPolygon(s Series) *plotter.Polygon {
 }
 
 // Curves is one panel of learning curves, width o.WidthIn, with its legend on
-// the right (7 in and wider) or below.
+// the right (5 in and wider, when it fits in one column) or below.
 func Curves(p Panel, o Options) Figure {
 	w := o.width()
 	looks, es := looksOf([]Panel{p})
 	plotW := w
 	var legW, legH vg.Length
-	right := w >= 5*vg.Inch
+	// On the right in one column if the figure is wide and the column no
+	// taller than the plot, else below.
+	_, _, _, legW, colH := legendLayout(es, 0)
+	right := w >= 5*vg.Inch && colH+vg.Points(24) <= vg.Length(0.55*(w-legW-vg.Points(14)))
 	if right {
-		_, _, _, legW, _ = legendLayout(es, 0)
 		plotW = w - legW - vg.Points(14)
 	} else {
 		_, _, _, _, legH = legendLayout(es, w)
-		legH += vg.Points(6)
+		legH += vg.Points(9)
 	}
 	h := vg.Length(0.55*plotW) + legH
 	return Figure{Width: w, Height: h, draw: func(dc draw.Canvas) {

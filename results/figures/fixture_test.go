@@ -231,3 +231,26 @@ func benchDeltaCurves(t *testing.T) Panel {
 	out.Series = append(out.Series, oracle)
 	return out
 }
+
+// allStylesPanel has one made-up curve per registered name (random as the
+// baseline, the oracles as oracles, plus a skyline), to see every style at
+// once.
+func allStylesPanel() Panel {
+	p := Panel{Title: "every registered strategy", XLabel: "labeled examples", YLabel: "test accuracy"}
+	for i, n := range registeredNames {
+		s := Series{Name: n}
+		switch n {
+		case "random":
+			s.Role = Baseline
+		case "oracle_greedy", "oracle_bso":
+			s.Role = Oracle
+		}
+		for x := 0; x <= 100; x += 10 {
+			s.X = append(s.X, float64(x))
+			s.Mean = append(s.Mean, 0.5+float64(i)/60+float64(x)/400)
+		}
+		p.Series = append(p.Series, s)
+	}
+	p.Series = append(p.Series, Series{Name: "skyline", Role: Skyline, X: []float64{100}, Mean: []float64{1.0}})
+	return p
+}

@@ -24,6 +24,7 @@ func goldenFigures(t *testing.T) map[string]Figure {
 	return map[string]Figure{
 		"curves":       Curves(ps[1], Options{WidthIn: 3.5}),
 		"curves_wide":  Curves(ps[1], Options{}),
+		"styles":       Curves(allStylesPanel(), Options{}),
 		"curves_delta": Curves(benchDeltaCurves(t), Options{WidthIn: 3.5}),
 		"grid":         Grid(ps, Options{}),
 		"grid_narrow":  Grid(ps, Options{WidthIn: 3.5}),
