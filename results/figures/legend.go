@@ -48,7 +48,7 @@ func drawLegend(dc draw.Canvas, es []legendEntry) {
 	for i, e := range es {
 		c, r := i/rows, i%rows
 		x := x0 + vg.Length(vg.Length(c)*colW)
-		y := dc.Max.Y - vg.Points(float64(float64(r)*legendRow) + legendRow/2)
+		y := dc.Max.Y - vg.Points(float64(float64(r)*legendRow)+legendRow/2)
 		if ls := e.look.line; ls.Color != nil && ls.Width > 0 {
 			dc.StrokeLine2(ls, x, y, x+vg.Points(legendThumb), y)
 		}
