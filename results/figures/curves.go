@@ -30,7 +30,7 @@ type Panel struct {
 	ZeroLine bool
 }
 
-// names is every series name of ps, strategies only.
+// strategyNames is the names of ps's strategy series, in first appearance.
 func strategyNames(ps []Panel) []string {
 	var out []string
 	for _, p := range ps {

@@ -21,7 +21,8 @@ var Formats = []string{"png", "svg", "pdf"}
 // PNGDPI is the resolution of PNG output.
 const PNGDPI = 300
 
-// Options sets a figure's size. The zero value is a two-column figure.
+// Options sets a figure's size. The zero value is as wide as the text of a
+// two-column paper, 7 in.
 type Options struct {
 	// WidthIn is the canvas width in inches: 3.5 for one column of a
 	// two-column paper, 7 (the default, when 0) for the text width. Fonts are

@@ -114,8 +114,10 @@ var registered = map[string]Style{
 //   - any other name takes colour, marker and dash from the FNV-1a hash h of
 //     the name: Color = h mod 12, Marker = (h / 12) mod 9, Dash = (h / 108) mod 3.
 //
-// Two names may share a style by these rules; a figure resolves that with
-// resolveStyles.
+// Two names may share a style by these rules; within one figure the one that
+// is not registered (both unregistered: the later in byte order) then steps
+// through the (dash, marker, colour) combinations to the next free style, so
+// the result depends on the set of names, never on their order.
 func StyleFor(name string) Style {
 	if s, ok := registered[name]; ok {
 		return s
