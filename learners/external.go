@@ -314,9 +314,14 @@ func (s *extSession) Fit(ctx context.Context, labeled, labels []int, rng *rand.R
 	return wrapModel(m, s.caps), nil
 }
 
-// Release ends the plugin process.
+// Release ends the plugin process: at once when the run is being cancelled,
+// else after letting it exit on end of input.
 func (s *extSession) Release() {
-	if s.c != nil {
+	switch {
+	case s.c == nil:
+	case s.ctx != nil && s.ctx.Err() != nil:
+		s.c.Abort()
+	default:
 		s.c.Close()
 	}
 }

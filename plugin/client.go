@@ -101,6 +101,9 @@ func (c *ModelClient) GradEmbedDim() int { return c.gradDim }
 // Close ends the plugin (Process.Close).
 func (c *ModelClient) Close() error { return c.p.Close() }
 
+// Abort kills the plugin at once (Process.Abort).
+func (c *ModelClient) Abort() { c.p.Abort() }
+
 // toInts converts rows into dst.
 func toInts(dst []int64, rows []int) []int64 {
 	dst = dst[:0]
@@ -286,6 +289,9 @@ func (c *StrategyClient) Hello() Hello { return c.p.Hello() }
 
 // Close ends the plugin (Process.Close).
 func (c *StrategyClient) Close() error { return c.p.Close() }
+
+// Abort kills the plugin at once (Process.Abort).
+func (c *StrategyClient) Abort() { c.p.Abort() }
 
 // Select is one select call: what albench sends, the model's outputs on the
 // unlabeled rows for the plugin's needs included (nil when not needed; Decision

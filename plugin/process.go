@@ -473,6 +473,17 @@ func (p *Process) Close() error {
 	return nil
 }
 
+// Abort kills the plugin's process group at once, without the grace Close
+// gives: for a run being cancelled.
+func (p *Process) Abort() {
+	p.mu.Lock()
+	if p.broken == nil {
+		p.broken = errors.New("the plugin was aborted")
+	}
+	p.mu.Unlock()
+	p.Close()
+}
+
 // tail keeps the end of a plugin's stderr for messages.
 type tail struct {
 	mu  sync.Mutex

@@ -84,6 +84,7 @@ func CheckExternal(spec plugin.Spec, caps learners.Capabilities) []Problem {
 type external struct {
 	spec  plugin.Spec
 	c     *plugin.StrategyClient
+	ctx   context.Context // of the last Select
 	err   error
 	round int
 	x     nets.Matrix
@@ -93,9 +94,14 @@ type external struct {
 
 func (*external) Name() string { return "external" }
 
-// Close ends the plugin process; the trial calls it when it ends.
+// Close ends the plugin process — at once when the run is being cancelled —;
+// the trial calls it when it ends.
 func (s *external) Close() error {
-	if s.c != nil {
+	switch {
+	case s.c == nil:
+	case s.ctx != nil && s.ctx.Err() != nil:
+		s.c.Abort()
+	default:
 		return s.c.Close()
 	}
 	return nil
@@ -109,6 +115,7 @@ func (s *external) Select(ctx context.Context, q Query) ([]int, error) {
 		return nil, errors.New("an external strategy needs a command (build it with NewExternal)")
 	}
 	s.round++
+	s.ctx = ctx
 	if s.c == nil {
 		t := plugin.TrialOf(ctx)
 		c, err := plugin.StartStrategy(ctx, s.spec, t, t.LogPath("strategy"), q.Classes,
