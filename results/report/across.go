@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"albench/results/analysis"
+	"albench/results/stats"
 )
 
 // groupNames prints cliques as "{a, b}, {c, d}".
@@ -61,10 +62,14 @@ func (r reporter) acrossDatasets() {
 	r.p(": χ²_F = %s (%g df, p = %s); Iman–Davenport F_F = %s (%g and %g df, p = %s), which %s at α = %g that the strategies are equivalent%s. ",
 		stat(f.Chi2), f.DF1, pval(f.PChi2), stat(f.FF), f.DF1, f.DF2, pval(f.PF), verdict, c.Alpha, tail)
 	r.p("Nemenyi critical difference CD = %.3f (q_α = %.3f). Numbers in `friedman.csv`.\n\n", c.CD, c.Q)
-	r.p("Critical-difference diagram: mean rank on the axis (1 = best); a thick bar joins strategies whose mean ranks differ by less than CD (Nemenyi, the default): ![critical difference diagram](figures/cd.png)\n\n")
-	r.p("The same ranks with bars from pairwise Wilcoxon signed-rank tests over datasets on mean AULC, Holm-corrected over the %d pairs (Benavoli, Corani & Mangili 2016): ![critical difference diagram, Wilcoxon–Holm](figures/cd_wilcoxon.png)\n\n", len(c.Strategies)*(len(c.Strategies)-1)/2)
-	if math.Ldexp(2, -len(c.Datasets)) >= c.Alpha {
-		r.p("With %d datasets the Wilcoxon tests have little power: the exact test's smallest two-sided p is 2/2^%d = %.4f, not below α.\n\n", len(c.Datasets), len(c.Datasets), math.Ldexp(2, -len(c.Datasets)))
+	r.fig(figCD, figCD, "critical difference diagram", "Critical-difference diagram: mean rank on the axis (1 = best); a thick bar joins strategies whose mean ranks differ by less than CD (Nemenyi, the default): ", "\n\n")
+	pairs := len(c.Strategies) * (len(c.Strategies) - 1) / 2
+	r.fig(figCDWilcoxon, figCDWilcoxon, "critical difference diagram, Wilcoxon–Holm",
+		fmt.Sprintf("The same ranks with bars from pairwise Wilcoxon signed-rank tests over datasets on mean %s, Holm-corrected over the %d pairs (Benavoli, Corani & Mangili 2016): ", r.m.aulc(), pairs), "\n\n")
+	if pmin := stats.MinSignedRankP(len(c.Datasets)); pmin >= c.Alpha {
+		r.p("With %d datasets the Wilcoxon tests have little power: the exact test's smallest two-sided p is 2/2^%d = %s, not below α.\n\n", len(c.Datasets), len(c.Datasets), minP(pmin))
+	} else if float64(pairs)*pmin >= c.Alpha {
+		r.p("With %d datasets the exact Wilcoxon test's smallest two-sided p is 2/2^%d = %s; after Holm over %d pairs (smallest adjusted p %s) no pair can be told apart.\n\n", len(c.Datasets), len(c.Datasets), minP(pmin), pairs, minP(math.Min(1, float64(pairs)*pmin)))
 	}
 	r.p("Groups not told apart, best first: Nemenyi %s; Wilcoxon–Holm %s.\n\n", groupNames(c, c.Nemenyi), groupNames(c, c.WilcoxonHolm))
 }

@@ -1,17 +1,43 @@
 package report
 
-import "strings"
+import (
+	"strings"
+
+	"albench/results/figures"
+)
 
 // FigureFile is the file name, without extension, of a per-dataset figure
-// that the report links to under figures/: kind_dataset with characters
-// unsafe in a file name replaced by '_'.
-func FigureFile(kind, dataset string) string {
-	safe := strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
-			return r
-		}
-		return '_'
-	}, dataset)
-	return kind + "_" + safe
+// that the report links to under figures/ (figures.FileName): kind, "_" and
+// the dataset name escaped so that distinct names never share a file.
+func FigureFile(kind, dataset string) string { return figures.FileName(kind, dataset) }
+
+// The figures the report links to, all in one place: the per-dataset kinds
+// (FigureFile) and the files of the whole run.
+const (
+	figCurves      = "curves"       // per dataset: the learning curves
+	figDeltaCurves = "delta-curves" // per dataset, with Meta.Delta: paired Δ vs the baseline
+	figGrid        = "grid"         // every dataset's curves
+	figDeltaAULC   = "delta_aulc"   // ΔAULC vs the baseline, every dataset
+	figPairwise    = "pairwise"     // the pairwise win matrix
+	figPenalty     = "penalty"      // Ash et al.'s penalty matrix
+	figCD          = "cd"           // critical-difference diagram, Nemenyi
+	figCDWilcoxon  = "cd_wilcoxon"  // critical-difference diagram, Wilcoxon–Holm
+)
+
+// notDrawn lists the figures the report describes but the figure writer does
+// not draw yet; links to them are left out.
+var notDrawn = map[string]bool{figDeltaCurves: true, figPenalty: true}
+
+// fig writes a link to figure file (without extension) with alternative
+// text alt, and records it for Figures; nothing for a figure not drawn.
+// '%' in an escaped name is itself escaped in the link, which a Markdown
+// renderer URL-decodes.
+func (r reporter) fig(kind, file, alt, before, after string) {
+	if notDrawn[kind] {
+		return
+	}
+	if r.links != nil {
+		*r.links = append(*r.links, file)
+	}
+	r.p("%s![%s](figures/%s.png)%s", before, alt, strings.ReplaceAll(file, "%", "%25"), after)
 }

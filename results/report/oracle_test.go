@@ -18,10 +18,10 @@ func TestOracleInReport(t *testing.T) {
 	rep := buf.String()
 	for _, want := range []string{
 		"| oracles | oracle_greedy |",
-		"| dataset | random | margin | entropy | oracle_greedy (oracle) |",                    // analysis.AULC
-		"| dataset | random | margin | entropy | oracle_greedy (oracle) | skyline |",          // final accuracy
-		"| moons | oracle_greedy (oracle) |",                                                  // ΔAULC
-		"- oracle_greedy (oracle) reaches",                                                    // labels to target
+		"| dataset | random | margin | entropy | oracle_greedy (oracle) |",           // analysis.AULC
+		"| dataset | random | margin | entropy | oracle_greedy (oracle) | skyline |", // final accuracy
+		"| moons | oracle_greedy (oracle) |",                                         // ΔAULC
+		"| dataset | random | margin | entropy | oracle_greedy (oracle) |\n| --- | ---: | ---: | ---: | ---: |\n| moons | never (0/8) |", // labels to target
 		"oracles dark grey, dash-dotted, without a band",                                      // figure legend text
 		"Oracles (oracle_greedy) are upper bounds, not strategies",                            // the explanation
 		"their rows in `curves.csv` and `summary.csv` have `oracle` = true",                   // the CSV marker
