@@ -32,17 +32,21 @@ strategies:
   - random
   - margin
   - coreset
-  - {name: external, label: lc, command: [BIN], params: {needs: [probabilities]}}
+  - {name: external, label: lc, command: [./goplugin], params: {needs: [probabilities]}}
   - {name: external, label: lc-q, command: [BIN], query_model: {kind: logreg, solver: lbfgs}}
   - {name: entropy, label: ent-q, query_model: {kind: external, command: [BIN]}}
 `
 
-// loadPlugin writes text with BIN replaced by the test plugin, and a helper.txt,
-// into a fresh directory and loads it.
+// loadPlugin writes text with BIN replaced by the test plugin, a helper.txt and
+// a copy of the plugin (./goplugin, the command of strategy lc) into a fresh
+// directory and loads it.
 func loadPlugin(t *testing.T, bin, text string) (*experiments.Config, []byte, string) {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "helper.txt"), []byte("v1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "goplugin"), read(t, bin), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "c.yaml")
@@ -106,6 +110,23 @@ func TestPluginIdentity(t *testing.T) {
 	if err != nil || ids[0] != base[0] {
 		t.Fatalf("a timeout changed the identity (%v)", err)
 	}
+	// A changed ./goplugin changes the trials of lc (strategy 3) alone.
+	f, err := os.OpenFile(filepath.Join(dir, "goplugin"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte{0})
+	f.Close()
+	js := jobs(cfg)
+	ids, err = identities(cfg, js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, j := range js {
+		if (ids[i] != base[i]) != (j.strategy == 3) {
+			t.Fatalf("job %+v: identity changed %v after ./goplugin changed", j, ids[i] != base[i])
+		}
+	}
 	if err := os.WriteFile(filepath.Join(dir, "helper.txt"), []byte("v2"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +155,7 @@ func TestPluginFailureKeepsOtherTrials(t *testing.T) {
 	out := t.TempDir()
 	_, err := Run(context.Background(), cfg, raw, Options{Out: out, Jobs: 1})
 	var te *TrialError
-	re := regexp.MustCompile(`^trial \(dataset blobs, strategy lc, seed 0\): round 1: external: plugin \[.*goplugin\]: call 4 \(select\): bad selection: rows\[1\] = \d+ is picked twice \(stderr: .*blobs/lc/seed-0.strategy.log\)$`)
+	re := regexp.MustCompile(`^trial \(dataset blobs, strategy lc, seed 0\): round 1: external: plugin \[\./goplugin\]: call 4 \(select\): bad selection: rows\[1\] = \d+ is picked twice \(stderr: .*blobs/lc/seed-0.strategy.log\)$`)
 	if !errors.As(err, &te) || !re.MatchString(err.Error()) {
 		t.Fatalf("error %v\nwant it to match %s", err, re)
 	}
@@ -163,12 +184,13 @@ func TestPluginValidation(t *testing.T) {
 			"strategies[3].name: the plugin goplugin-strategy needs probabilities"},
 		{[2]string{"  params: {capabilities: [predict_proba, decision_function, embed]}", "  params: {protocol: 7}"},
 			"model.command: the plugin failed its handshake: plugin [" + bin + "]: call 1 (hello): protocol 7, albench speaks 1"},
-		{[2]string{"label: lc, command: [BIN]", "label: lc"}, "strategies[3].command: required key is missing"},
+		{[2]string{"label: lc, command: [./goplugin]", "label: lc"}, "strategies[3].command: required key is missing"},
 		{[2]string{"  - margin\n", "  - {name: margin, timeout: 3}\n"}, "strategies[1].timeout: applies to name: external only"},
 	} {
 		text := strings.Replace(pluginConfig, c.edit[0], c.edit[1], 1)
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, "helper.txt"), nil, 0o644)
+		os.WriteFile(filepath.Join(dir, "goplugin"), read(t, bin), 0o755)
 		path := filepath.Join(dir, "c.yaml")
 		os.WriteFile(path, []byte(strings.ReplaceAll(text, "BIN", bin)), 0o644)
 		_, _, err := Load(path)

@@ -24,7 +24,7 @@ import (
 
 var externalKind = kindSpec{
 	info: Info{Kind: "external", Summary: "a model plugin: a subprocess speaking albench's plugin protocol (docs/plugin-protocol.md)",
-		Equivalent:   "your own (python/albench_plugin.py wraps any scikit-learn estimator)",
+		Equivalent:   "any model you write (python/albench_plugin.py wraps a scikit-learn estimator)",
 		Capabilities: "those its handshake declares: probs (predict_proba), decision (decision_function), embed, grad_embed"},
 	params: []param{
 		{Param: Param{Name: "command", Doc: "the plugin's argv, such as [python3, my_model.py]; relative paths are relative to the config's directory (required)"}, decode: stringList(1)},

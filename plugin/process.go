@@ -181,8 +181,15 @@ func (p *Process) start() error {
 			return err
 		}
 		path = lp
-	} else if !filepath.IsAbs(path) && p.spec.Dir != "" {
-		path = filepath.Join(p.spec.Dir, path)
+	} else if !filepath.IsAbs(path) {
+		// Absolute: the child resolves a relative path against its own
+		// working directory, Dir.
+		abs, err := filepath.Abs(filepath.Join(p.spec.Dir, path))
+		if err != nil {
+			close(p.exited)
+			return err
+		}
+		path = abs
 	}
 	if p.logPath != "" {
 		if err := os.MkdirAll(filepath.Dir(p.logPath), 0o777); err != nil {
