@@ -15,21 +15,21 @@ type Report struct {
 	// Metric is the test metric of the AULC, final-metric, rank and pairwise
 	// tables and of the learning curves: accuracy (default), macro_f1 or
 	// log_loss (lower is better; labels-to-target stays on accuracy).
-	Metric string
+	Metric string `json:"metric"`
 	// Band is the band drawn around each mean curve: ci95 (default; the 95%
 	// Student-t interval of the mean over seeds), sem (±1 standard error) or std
 	// (±1 standard deviation).
-	Band string
+	Band string `json:"band"`
 	// WidthIn is the figures' width in inches: 3.5 fits one column of a
 	// two-column paper, 7 (the default) the text width. In [2, 20].
-	WidthIn float64
+	WidthIn float64 `json:"width_in"`
 	// Strategies, when not empty, are the labels drawn in the figures (the
 	// baseline, skyline and oracles are drawn whenever present); the tables
 	// always show every strategy.
-	Strategies []string
+	Strategies []string `json:"strategies,omitempty"`
 	// Delta adds figures of each strategy's paired accuracy minus the
 	// baseline's per round, mean and band over seeds (default false).
-	Delta bool
+	Delta bool `json:"delta"`
 }
 
 // Report defaults and choices.

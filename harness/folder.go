@@ -1,7 +1,6 @@
 package harness
 
 import (
-	"albench/internal/atomicfile"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,6 +8,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"albench/internal/atomicfile"
+	"albench/results"
 )
 
 // An output folder is albench's when it holds manifest.json, or only the names
@@ -39,7 +41,8 @@ var ownNames = []string{lockFile, trialsDir, discardDir, ConfigFile, logsDir}
 // checks that a run writes nothing else besides ownNames and the manifest.
 var derivedNames = []string{
 	"trials.csv", "timings.csv", "queries.csv",
-	"curves.csv", "summary.csv", "ranks.csv", "pairwise.csv", "friedman.csv", "report.md", "figures",
+	"curves.csv", "summary.csv", "ranks.csv", "pairwise.csv", "friedman.csv", "penalty.csv", "efficiency.csv",
+	results.DeltaCurvesFile, "report.md", "figures",
 }
 
 // projectMarkers are files of a source tree, never of a run folder: a folder

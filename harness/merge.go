@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"albench/results"
+	"albench/results/analysis"
 	"albench/results/records"
 )
 
@@ -50,7 +51,27 @@ func Report(dir string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", dir, err)
 	}
-	return results.WriteAll(dir, recs, reportMeta(man, text))
+	meta := reportMeta(man, text)
+	if meta.Costs, err = storedCosts(dir, man, man.Grid); err != nil {
+		return err
+	}
+	return results.WriteAll(dir, recs, meta)
+}
+
+// storedCosts is the cost table of the stored trials of grid.
+func storedCosts(dir string, man Manifest, grid []gridTrial) ([]analysis.Cost, error) {
+	tr := newTrialReader(dir, man)
+	costs := costSums{}
+	for _, g := range grid {
+		r, ok, err := tr.read(g)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			costs.add(r.Timings)
+		}
+	}
+	return costs.costs(), nil
 }
 
 // partialReport writes the report of the stored trials of man's grid; when they
@@ -81,6 +102,10 @@ func partialReport(dir string, man Manifest, text []byte) error {
 	meta := reportMeta(man, text)
 	meta.Partial = fmt.Sprintf("%d of %d trials; resume or merge first", inc.Done, inc.Total)
 	meta.Seeds = nil // the seeds present
+	var err error
+	if meta.Costs, err = storedCosts(dir, man, have); err != nil {
+		return err
+	}
 	if err := analyse(dir, tr, have, meta); err != nil {
 		return err
 	}

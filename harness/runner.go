@@ -189,6 +189,10 @@ type Manifest struct {
 	// Oracles are the labels of Strategies that are oracles (strategies.IsOracle):
 	// reported apart, never ranked.
 	Oracles []string `json:"oracles,omitempty"`
+	// Report is the config's report section; DatasetInfo the datasets' sizes
+	// for the report's table.
+	Report      experiments.Report     `json:"report"`
+	DatasetInfo []analysis.DatasetInfo `json:"dataset_info,omitempty"`
 	// Identities lists the identity of every job of the config's whole grid (not
 	// only a shard's), in grid order (see grid): the trial files that belong to
 	// the folder.
@@ -268,6 +272,10 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 		Kernel: nets.Kernel(), Numerics: numericsFingerprint(), Shard: opts.Shard.String(),
 		Started:     start.UTC().Format(time.RFC3339),
 		Description: cfg.Description, Seeds: cfg.Seeds, Target: cfg.Target, Baseline: Baseline(cfg),
+		Report: cfg.Report,
+	}
+	if man.DatasetInfo, err = datasetInfo(cfg); err != nil {
+		return sum, err
 	}
 	for _, d := range cfg.Datasets {
 		man.Datasets = append(man.Datasets, d.Name)
@@ -483,10 +491,12 @@ func Assemble(dir string) (bool, error) {
 			return false, nil
 		}
 	}
+	costs := costSums{}
 	err = atomicfile.Write(filepath.Join(dir, "trials.csv"), func(tw io.Writer) error {
 		return atomicfile.Write(filepath.Join(dir, "timings.csv"), func(mw io.Writer) error {
 			return atomicfile.Write(filepath.Join(dir, "queries.csv"), func(qw io.Writer) error {
 				trials, timings, queries := records.NewTrialsWriter(tw), records.NewTimingsWriter(mw), records.NewQueriesWriter(qw)
+				clear(costs)
 				for _, g := range grid {
 					r, ok, err := tr.read(g)
 					if err != nil {
@@ -497,6 +507,7 @@ func Assemble(dir string) (bool, error) {
 					}
 					trials.Write(r.Records)
 					timings.Write(r.Timings)
+					costs.add(r.Timings)
 					queries.Write(r.Queries)
 				}
 				if err := trials.Flush(); err != nil {
@@ -512,7 +523,9 @@ func Assemble(dir string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if err := analyse(dir, tr, grid, reportMeta(man, text)); err != nil {
+	meta := reportMeta(man, text)
+	meta.Costs = costs.costs()
+	if err := analyse(dir, tr, grid, meta); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -556,7 +569,13 @@ func reportMeta(man Manifest, configText []byte) analysis.Meta {
 		AlbenchVersion: man.AlbenchVersion, GoVersion: man.GoVersion, Kernel: man.Kernel,
 		Seeds: man.Seeds, Target: man.Target, Baseline: man.Baseline,
 		Datasets: man.Datasets, Strategies: man.Strategies, Oracles: man.Oracles,
-		Elapsed: time.Duration(man.ElapsedSeconds * float64(time.Second)),
+		Elapsed:          time.Duration(man.ElapsedSeconds * float64(time.Second)),
+		Metric:           man.Report.Metric,
+		Band:             man.Report.Band,
+		WidthIn:          man.Report.WidthIn,
+		Delta:            man.Report.Delta,
+		DatasetInfo:      man.DatasetInfo,
+		FigureStrategies: man.Report.Strategies,
 	}
 	if t, err := time.Parse(time.RFC3339, man.Started); err == nil {
 		m.Started = t

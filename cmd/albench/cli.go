@@ -35,6 +35,7 @@ Usage:
   albench validate CONFIG
   albench list [strategies|sources]
   albench report DIR
+  albench report [-metric M] A B
   albench merge OUT SHARD_DIR...
   albench data [-dataset NAME] [-seed S] [-out FILE] CONFIG
   albench version (or albench --version)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -18,6 +19,7 @@ import (
 	"albench/internal/atomicfile"
 	"albench/learners"
 	"albench/nets"
+	"albench/results/analysis"
 	"albench/strategies"
 )
 
@@ -294,10 +296,26 @@ func dash(s string) string {
 }
 
 func cmdReport(ctx context.Context, stdout, stderr io.Writer, args []string) error {
-	const synopsis = "albench report DIR"
-	pos, err := parse(newFlags("report"), synopsis, stdout, args)
+	const synopsis = "albench report DIR\n  albench report [-metric M] A B"
+	fs := newFlags("report")
+	metric := fs.String("metric", "", "with two folders: the metric compared, accuracy, macro_f1 or log_loss (default: A's report.metric)")
+	pos, err := parse(fs, synopsis, stdout, args)
 	if err != nil {
 		return err
+	}
+	if len(pos) == 2 {
+		if *metric != "" && !slices.Contains(analysis.Metrics, *metric) {
+			return usagef("albench report: -metric must be accuracy, macro_f1 or log_loss (got %q)", *metric)
+		}
+		for _, d := range pos {
+			if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+				return usagef("albench report: %s is not a folder", d)
+			}
+		}
+		return harness.CompareRuns(stdout, pos[0], pos[1], *metric)
+	}
+	if *metric != "" {
+		return usagef("albench report: -metric compares two folders; DIR's report uses its config's report.metric")
 	}
 	dir, err := oneArg("report", pos, "DIR")
 	if err != nil {

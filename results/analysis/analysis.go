@@ -91,11 +91,15 @@ type Meta struct {
 // DatasetInfo is one row of the report's dataset table: the sizes of a
 // dataset as its first seed's trial prepares it.
 type DatasetInfo struct {
-	Name                                   string
-	Rows, Features, Classes, Pool, Test int
+	Name     string `json:"name"`
+	Rows     int    `json:"rows"`
+	Features int    `json:"features"`
+	Classes  int    `json:"classes"`
+	Pool     int    `json:"pool"`
+	Test     int    `json:"test"`
 	// Majority is the share of the largest class in pool and test together:
 	// the accuracy of always predicting it.
-	Majority float64
+	Majority float64 `json:"majority"`
 }
 
 // Cost is one row of the report's cost table: the mean wall-clock

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"albench/results/records"
 	"albench/results/stats"
 )
 
@@ -55,4 +56,15 @@ func (p CurvePoint) Of(m string) stats.Summary {
 		return p.LogLoss
 	}
 	return p.Accuracy
+}
+
+// metricValue is record r's value of metric m.
+func metricValue(r records.Record, m string) float64 {
+	switch m {
+	case "macro_f1":
+		return r.MacroF1
+	case "log_loss":
+		return r.LogLoss
+	}
+	return r.Accuracy
 }
