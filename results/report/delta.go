@@ -53,6 +53,9 @@ func effect(d float64) string {
 		return "+∞"
 	case math.IsInf(d, -1):
 		return "-∞"
+	case math.Abs(d) >= 100:
+		// Near-constant differences: a large ratio of rounding noise.
+		return strconv.FormatFloat(d, 'g', 3, 64)
 	}
 	return fmt.Sprintf("%+.2f", d)
 }
@@ -100,15 +103,35 @@ func (f family) blocked() bool {
 }
 
 // fewSeeds reports whether, on every dataset with comparisons, the seeds are
-// too few for any Holm-corrected Wilcoxon test to be significant.
+// too few for any Holm-corrected Wilcoxon test to be significant, and none
+// is (see approximated).
 func (r reporter) fewSeeds() bool {
-	_, fams := r.families()
-	for _, f := range fams {
-		if !f.blocked() {
+	datasets, fams := r.families()
+	for i, f := range fams {
+		if !f.blocked() || r.approximated(datasets[i:i+1], 0, analysis.Alpha) {
 			return false
 		}
 	}
 	return len(fams) > 0
+}
+
+// approximated reports whether a comparison on one of datasets has a
+// Wilcoxon p (Holm-corrected when holm) below floor: possible under the
+// exact floor only where tied or zero differences made stats.SignedRank use
+// the normal approximation.
+func (r reporter) approximated(datasets []string, floor, alpha float64) bool {
+	for _, ds := range datasets {
+		for _, st := range r.a.Strategies {
+			sr := r.a.Row(ds, st)
+			if sr == nil || !sr.VsBaseline {
+				continue
+			}
+			if floor > 0 && sr.PWilcoxon < floor || alpha > 0 && sr.PWilcoxonHolm < alpha {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // seedWarning says, where the seeds are too few, that the Wilcoxon tests
@@ -145,7 +168,13 @@ func (r reporter) seedWarning() {
 		default:
 			r.p("and after Holm over %d strategies no comparison can be significant (the smallest adjusted p is %d × %s = %s ≥ α = %g)", g.f.size, g.f.size, minP(pmin), minP(math.Min(1, float64(g.f.size)*pmin)), analysis.Alpha)
 		}
-		r.p("; no † can appear. The t-test has no such floor. The seeds-for-80%% column says how many would be needed.\n\n")
+		if r.approximated(g.datasets, pmin, 0) {
+			r.p(". Smaller p-values below come from the normal approximation, which the test uses when differences tie or are zero; it is not to be trusted with so few seeds")
+		}
+		if !r.approximated(g.datasets, 0, analysis.Alpha) {
+			r.p("; no † can appear")
+		}
+		r.p(". The t-test has no such floor. The seeds-for-80%% column says how many would be needed.\n\n")
 	}
 }
 

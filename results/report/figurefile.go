@@ -17,16 +17,16 @@ const (
 	figCurves      = "curves"       // per dataset: the learning curves
 	figDeltaCurves = "delta-curves" // per dataset, with Meta.Delta: paired Δ vs the baseline
 	figGrid        = "grid"         // every dataset's curves
-	figDeltaAULC   = "delta_aulc"   // ΔAULC vs the baseline, every dataset
+	figDeltaAULC   = "delta-aulc"   // ΔAULC vs the baseline, every dataset
 	figPairwise    = "pairwise"     // the pairwise win matrix
 	figPenalty     = "penalty"      // Ash et al.'s penalty matrix
 	figCD          = "cd"           // critical-difference diagram, Nemenyi
-	figCDWilcoxon  = "cd_wilcoxon"  // critical-difference diagram, Wilcoxon–Holm
+	figCDWilcoxon  = "cd-wilcoxon"  // critical-difference diagram, Wilcoxon–Holm
 )
 
 // notDrawn lists the figures the report describes but the figure writer does
-// not draw yet; links to them are left out.
-var notDrawn = map[string]bool{figDeltaCurves: true, figPenalty: true}
+// not draw; links to them are left out. results.WriteFigures draws them all.
+var notDrawn = map[string]bool{}
 
 // fig writes a link to figure file (without extension) with alternative
 // text alt, and records it for Figures; nothing for a figure not drawn.

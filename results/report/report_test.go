@@ -72,14 +72,21 @@ func TestBest(t *testing.T) {
 }
 
 // seedsRun is one dataset on which each of strategies has one trial per seed,
-// its accuracy at both rounds acc[strategy] + 0.01·seed (so each seed's AULC
-// is that), and a skyline of 0.95.
+// its accuracy at both rounds acc[i] + (0.01 + 0.001·i)·seed for the i-th
+// strategy (so each seed's AULC is that, and the differences from the first
+// strategy are distinct), and a skyline of 0.95.
 func seedsRun(t *testing.T, seeds int, strategies []string, acc []float64, meta analysis.Meta) *analysis.Analysis {
+	t.Helper()
+	return run(t, seeds, strategies, acc, func(i int) float64 { return 0.01 + float64(0.001*float64(i)) }, meta)
+}
+
+// run is seedsRun with the i-th strategy's slope over seeds slope(i).
+func run(t *testing.T, seeds int, strategies []string, acc []float64, slope func(int) float64, meta analysis.Meta) *analysis.Analysis {
 	t.Helper()
 	var recs []records.Record
 	for s := range seeds {
 		for i, st := range strategies {
-			v := acc[i] + float64(0.01*float64(s))
+			v := acc[i] + float64(slope(i)*float64(s))
 			recs = append(recs, fixture.CurveRecs("d", st, s, v, v)...)
 		}
 		recs = append(recs, fixture.SkyRec("d", s, 0.95))
@@ -116,6 +123,18 @@ func TestFewSeedsWarning(t *testing.T) {
 		t.Errorf("6 seeds: report lacks\n%s", want)
 	}
 
+	// Every seed 0.1 better: the differences tie, the test falls back on the
+	// normal approximation, whose p (0.0253) is below the exact floor and
+	// gives a †; the warning says so instead of promising no †.
+	a = run(t, 5, []string{"random", "a"}, []float64{0.7, 0.8}, func(int) float64 { return 0.01 }, analysis.Meta{})
+	rep = write(t, a, analysis.Meta{})
+	if want := "Smaller p-values below come from the normal approximation, which the test uses when differences tie or are zero; it is not to be trusted with so few seeds. The t-test"; !strings.Contains(rep, want) {
+		t.Errorf("tied differences: report lacks %q", want)
+	}
+	if strings.Contains(rep, "no † can appear") || strings.Contains(rep, "too few seeds for any") || !strings.Contains(rep, "| d | 0.720 ± 0.016 | **0.820 ± 0.016** † |") {
+		t.Errorf("tied differences: a † is shown but the report says none can be")
+	}
+
 	if rep := write(t, fixture.Analysis(t), fixture.Meta); strings.Contains(rep, "Too few seeds") || strings.Contains(rep, "too few seeds") {
 		t.Errorf("8 seeds, 2 strategies: a warning")
 	}
@@ -145,8 +164,10 @@ func TestLogLoss(t *testing.T) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
-	// AULC: random 1−(0.7+0.035) = 0.265, a 0.165, b 0.215 (mean over seeds).
-	if got, want := line(t, rep, "| d | 0.265"), "| d | 0.265 ± 0.024 | **0.165 ± 0.024** † | 0.215 ± 0.024 † |"; got != want {
+	// AULC, mean over seeds 0–7 (mean seed 3.5, std 2.449): random
+	// 1 − (0.7 + 0.010·3.5) = 0.265 ± 0.024, a 1 − (0.8 + 0.011·3.5) = 0.1615
+	// ± 0.027, b 1 − (0.75 + 0.012·3.5) = 0.208 ± 0.029.
+	if got, want := line(t, rep, "| d | 0.265"), "| d | 0.265 ± 0.024 | **0.161 ± 0.027** † | 0.208 ± 0.029 † |"; got != want {
 		t.Errorf("AULC row\n%s\nwant\n%s", got, want)
 	}
 }
@@ -229,7 +250,7 @@ func TestFigureLinks(t *testing.T) {
 		t.Errorf("curve links wrong:\n%s", rep)
 	}
 	got := Figures(a, meta)
-	want := []string{"curves_a%2Bb", "curves_a_b", "grid", "delta_aulc", "pairwise", "cd", "cd_wilcoxon"}
+	want := []string{"curves_a%2Bb", "curves_a_b", "grid", "delta-aulc", "pairwise", "penalty", "cd", "cd-wilcoxon"}
 	if !slices.Equal(got, want) {
 		t.Errorf("Figures = %q, want %q", got, want)
 	}
