@@ -17,11 +17,16 @@ func (r reporter) efficiency() {
 		return
 	}
 	r.p("## Labeling efficiency\n\n")
-	r.p("Labeling efficiency (Beck et al. 2021, \"Effective Evaluation of Deep Active Learning on Image Classification Tasks\"): at a budget point, the number of labels %s needs to reach the strategy's mean test %s there (on %s's mean curve, interpolated between its points), divided by the strategy's labels; above 1 the strategy saves labels. \"> b\": %s does not reach it within the budget, so the efficiency is at least b. Shown at the budget point nearest half the final budget and at the final one.\n\n",
+	r.p("Labeling efficiency (Beck et al. 2021, \"Effective Evaluation of Deep Active Learning on Image Classification Tasks\"): at a budget point, the number of labels %s needs to reach the strategy's mean test %s there (on %s's mean curve, interpolated between its points), divided by the strategy's labels; above 1 the strategy saves labels. \"> b\": %s does not reach it within the budget, so the efficiency is at least b. Shown at the budget point nearest half the final budget and at the final one.",
 		md(a.Baseline), r.m.name, md(a.Baseline), md(a.Baseline))
+	if len(a.Oracles) > 0 {
+		r.p(" Oracles are left out.")
+	}
+	r.p("\n\n")
+	// The strategies with rows: never the baseline, nor the oracles.
 	var strategies []string
 	for _, st := range a.AllStrategies() {
-		if st != a.Baseline {
+		if slices.ContainsFunc(eff, func(e analysis.EfficiencyRow) bool { return e.Strategy == st }) {
 			strategies = append(strategies, st)
 		}
 	}

@@ -22,6 +22,7 @@ func TestOracleInReport(t *testing.T) {
 		"| dataset | random | margin | entropy | oracle_greedy (oracle) | skyline |", // final accuracy
 		"| moons | oracle_greedy (oracle) |",                                         // ΔAULC
 		"| dataset | random | margin | entropy | oracle_greedy (oracle) |\n| --- | ---: | ---: | ---: | ---: |\n| moons | never (0/8) |", // labels to target
+		"| dataset | labels | margin | entropy |\n",                                           // labeling efficiency: no oracle column
 		"oracles dark grey, dash-dotted, without a band",                                      // figure legend text
 		"Oracles (oracle_greedy) are upper bounds, not strategies",                            // the explanation
 		"their rows in `curves.csv` and `summary.csv` have `oracle` = true",                   // the CSV marker
