@@ -3,61 +3,47 @@ package results
 import (
 	"bytes"
 	"slices"
-	"strings"
 	"testing"
 
+	"albench/results/figures"
 	"albench/results/internal/fixture"
-	"albench/results/records"
 )
 
-// TestOracleFigure: the curves draw the oracle as a ceiling, dark grey and
-// dash-dotted, without a band, labelled "oracle_greedy (oracle)"; the
-// strategies keep their colours, and the ΔAULC and pairwise figures leave it out.
+// TestOracleFigure: the curves draw the oracle as a ceiling (figures.Oracle)
+// without a band, labelled "oracle_greedy (oracle)"; the ΔAULC, pairwise and
+// penalty figures leave it out and draw the same bytes as without it.
 func TestOracleFigure(t *testing.T) {
 	a, plain := fixture.OracleAnalysis(t), fixture.Analysis(t)
-	sty := (plotted{a}).lineStyle("oracle_greedy")
-	if sty.Color != skylineColor || !slices.Equal(sty.Dashes, oracleDashes[0]) {
-		t.Errorf("oracle line %+v, want the skyline's colour and the first oracle dashes", sty)
-	}
-	for _, st := range plain.Strategies {
-		if (plotted{a}).lineStyle(st).Color != (plotted{plain}).lineStyle(st).Color {
-			t.Errorf("%s changes colour when an oracle is present", st)
+	fv := figureView{a: a, meta: fixture.OracleMeta()}
+	p := fv.curvesPanel("moons")
+	var names []string
+	for _, s := range p.Series {
+		names = append(names, s.Name)
+		if s.Name == "oracle_greedy (oracle)" && (s.Role != figures.Oracle || s.Lo != nil || s.Hi != nil) {
+			t.Errorf("oracle series %+v: want role Oracle, no band", s)
 		}
 	}
-	if got := (plotted{a}).legendNames(); !slices.Equal(got, []string{"random", "margin", "entropy", "oracle_greedy (oracle)", records.Skyline}) {
-		t.Errorf("legend names %v", got)
+	if want := []string{"random", "margin", "entropy", "oracle_greedy (oracle)", "skyline"}; !slices.Equal(names, want) {
+		t.Errorf("series %v, want %v", names, want)
 	}
-	var curves figure
-	for _, f := range (plotted{a}).figures() {
-		if f.name == "curves_moons" {
-			curves = f
-		}
-	}
-	svg, err := render(curves, "svg")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(svg, []byte("oracle_greedy (oracle)")) {
-		t.Error("curves_moons.svg has no legend entry \"oracle_greedy (oracle)\"")
-	}
-	// One band fewer than lines drawn: three strategy bands, four mean lines.
-	plainSVG, err := render((plotted{plain}).curvesFigure("moons"), "svg")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := strings.Count(string(svg), "fill-opacity"), strings.Count(string(plainSVG), "fill-opacity"); got != want {
-		t.Errorf("%d translucent fills with an oracle, %d without: the oracle has a band", got, want)
-	}
-	// ΔAULC and pairwise figures are about strategies alone.
-	for _, name := range []string{"delta_aulc", "pairwise"} {
-		i := slices.IndexFunc((plotted{a}).figures(), func(f figure) bool { return f.name == name })
-		j := slices.IndexFunc((plotted{plain}).figures(), func(f figure) bool { return f.name == name })
-		if i < 0 || j < 0 {
+	render := func(fs []namedFigure, name string) []byte {
+		t.Helper()
+		i := slices.IndexFunc(fs, func(f namedFigure) bool { return f.name == name })
+		if i < 0 {
 			t.Fatalf("no %s figure", name)
 		}
-		got, _ := render((plotted{a}).figures()[i], "svg")
-		want, _ := render((plotted{plain}).figures()[j], "svg")
-		if !bytes.Equal(got, want) {
+		b, err := figures.Render(fs[i].fig, "svg")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	withOracle, without := figureSet(a, fixture.OracleMeta()), figureSet(plain, fixture.Meta)
+	if !bytes.Contains(render(withOracle, "curves_moons"), []byte("oracle_greedy (oracle)")) {
+		t.Error("curves_moons.svg has no legend entry \"oracle_greedy (oracle)\"")
+	}
+	for _, name := range []string{"delta-aulc", "pairwise", "penalty"} {
+		if !bytes.Equal(render(withOracle, name), render(without, name)) {
 			t.Errorf("%s.svg changes with an oracle", name)
 		}
 	}

@@ -85,10 +85,7 @@ func write(dir string, a *analysis.Analysis, meta analysis.Meta) error {
 	// a large grid's garbage is not still around when they come (one GC of a few
 	// milliseconds).
 	runtime.GC()
-	if err := WriteFigures(dir, a); err != nil {
-		return err
-	}
-	if err := WriteCDFigures(dir, a); err != nil {
+	if err := WriteFigures(dir, a, meta); err != nil {
 		return err
 	}
 	return atomicfile.Write(filepath.Join(dir, "report.md"), func(w io.Writer) error { return report.WriteReport(w, a, meta) })
