@@ -309,7 +309,7 @@ func TestReportRebuildsTheRunsFiles(t *testing.T) {
 	cfg, raw := load(t, tiny)
 	dir := t.TempDir()
 	runTo(t, cfg, raw, dir, Options{Jobs: 2})
-	files := []string{"curves.csv", "summary.csv", "ranks.csv", "pairwise.csv", "report.md", "figures/grid.png", "figures/delta_aulc.svg"}
+	files := []string{"curves.csv", "summary.csv", "ranks.csv", "pairwise.csv", "report.md", "figures/grid.png", "figures/delta-aulc.svg", "figures/cd-wilcoxon.pdf"}
 	before := map[string][]byte{}
 	for _, f := range files {
 		before[f] = read(t, filepath.Join(dir, f))
