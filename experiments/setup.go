@@ -109,18 +109,7 @@ func Prepare(c *Config, d, seed int) (*Setup, error) {
 	if len(data.FeatureNames) == data.D {
 		s.FeatureNames = data.FeatureNames
 	}
-	for i, y := range data.Y {
-		row := data.X[i*data.D : (i+1)*data.D]
-		if inTest[i] {
-			s.TestX = append(s.TestX, row...)
-			s.TestY = append(s.TestY, y)
-			s.TestRows = append(s.TestRows, i)
-		} else {
-			s.PoolX = append(s.PoolX, row...)
-			s.PoolY = append(s.PoolY, y)
-			s.PoolRows = append(s.PoolRows, i)
-		}
-	}
+	s.PoolX, s.PoolY, s.PoolRows, s.TestX, s.TestY, s.TestRows = partition(data.X, data.Y, data.D, inTest)
 	if err := checkTestClasses(s.TestY, data.Y, data.Classes, pr); err != nil {
 		return nil, fmt.Errorf("experiments: dataset %s, seed %d: %w", spec.Name, seed, err)
 	}
@@ -135,6 +124,56 @@ func Prepare(c *Config, d, seed int) (*Setup, error) {
 		return nil, fmt.Errorf("experiments: dataset %s, seed %d: %w", spec.Name, seed, err)
 	}
 	return s, nil
+}
+
+// partition splits the n×d rows of x (labels y) into the pool (rows not in
+// test) and the test set, each in ascending row order, in place: x and y are
+// permuted so that the pool's rows come first, and the two sets are slices of
+// them. It holds one row aside, so a million-row dataset is never copied;
+// rows lists each set's original row numbers.
+func partition(x []float64, y []int, d int, inTest []bool) (poolX []float64, poolY, poolRows []int, testX []float64, testY, testRows []int) {
+	n := len(y)
+	dest := make([]int, n) // where row i goes
+	nPool := 0
+	for _, t := range inTest {
+		if !t {
+			nPool++
+		}
+	}
+	rows := make([]int, n) // rows[j]: the original row at position j
+	p, q := 0, nPool
+	for i, t := range inTest {
+		if t {
+			dest[i] = q
+			q++
+		} else {
+			dest[i] = p
+			p++
+		}
+		rows[dest[i]] = i
+	}
+	// Follow each cycle of the permutation, carrying one row: the carried row
+	// (first the cycle's start) goes to its destination, whose row is carried
+	// on, until the cycle closes. dest[i] = −1 marks row i as moved.
+	carry := make([]float64, d)
+	for start := range n {
+		if dest[start] < 0 {
+			continue
+		}
+		copy(carry, x[start*d:(start+1)*d])
+		cy := y[start]
+		for i := start; dest[i] >= 0; {
+			j := dest[i]
+			dest[i] = -1
+			for k := range d {
+				x[j*d+k], carry[k] = carry[k], x[j*d+k]
+			}
+			y[j], cy = cy, y[j]
+			i = j
+		}
+	}
+	k := nPool * d
+	return x[:k:k], y[:nPool:nPool], rows[:nPool:nPool], x[k:], y[nPool:], rows[nPool:]
 }
 
 // checkData rejects a dataset whose arrays disagree with its shape.
