@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,37 +20,74 @@ import (
 // test-python passes bin/albench), else one built into a temporary folder.
 var albenchBin string
 
+// python is the interpreter the example configs' `python3` runs: $PYTHON when
+// set, else the first of PATH's python3 and /usr/bin/python3 that imports numpy
+// and scikit-learn (a pyenv or virtualenv python3 first in PATH may lack them;
+// Debian's has them after apt-get install python3-numpy python3-sklearn).
+var python string
+
 func TestMain(m *testing.M) {
-	albenchBin = os.Getenv("ALBENCH")
-	var tmp string
-	if albenchBin == "" {
-		var err error
-		tmp, err = os.MkdirTemp("", "albench-plugins")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
+	tmp, err := os.MkdirTemp("", "albench-plugins")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := setup(tmp)
+	if code == 0 {
+		code = m.Run()
+	}
+	os.RemoveAll(tmp)
+	os.Exit(code)
+}
+
+// setup finds python, puts it first in PATH as python3 (a symlink in tmp/bin)
+// and builds albench into tmp unless $ALBENCH names one.
+func setup(tmp string) int {
+	python = os.Getenv("PYTHON")
+	if python == "" {
+		var cands []string
+		if p, err := exec.LookPath("python3"); err == nil {
+			cands = append(cands, p)
 		}
+		python = "/usr/bin/python3"
+		for _, c := range append(cands, python) {
+			if exec.Command(c, "-c", "import numpy, sklearn").Run() == nil {
+				python = c
+				break
+			}
+		}
+	}
+	bin := filepath.Join(tmp, "bin")
+	if err := os.Mkdir(bin, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if abs, err := exec.LookPath(python); err == nil {
+		if err := os.Symlink(abs, filepath.Join(bin, "python3")); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
+	os.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	albenchBin = os.Getenv("ALBENCH")
+	if albenchBin == "" {
 		albenchBin = filepath.Join(tmp, "albench")
 		build := exec.Command("go", "build", "-o", albenchBin, "albench/cmd/albench")
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
 		if err := build.Run(); err != nil {
 			fmt.Fprintln(os.Stderr, "building albench:", err)
-			os.Exit(1)
+			return 1
 		}
 	}
-	code := m.Run()
-	if tmp != "" {
-		os.RemoveAll(tmp)
-	}
-	os.Exit(code)
+	return 0
 }
 
-// requirePython fails the test unless python3 imports the modules.
+// requirePython fails the test unless python imports the modules.
 func requirePython(t *testing.T, modules string) {
 	t.Helper()
-	if out, err := exec.Command("python3", "-c", "import "+modules).CombinedOutput(); err != nil {
-		t.Fatalf("python3 cannot import %s (Debian: apt-get install python3-numpy python3-sklearn): %v\n%s",
-			modules, err, out)
+	if out, err := exec.Command(python, "-c", "import "+modules).CombinedOutput(); err != nil {
+		t.Fatalf("%s cannot import %s (Debian: apt-get install python3-numpy python3-sklearn; or set PYTHON): %v\n%s",
+			python, modules, err, out)
 	}
 }
 
@@ -134,7 +172,7 @@ func sameFile(t *testing.T, a, b string) {
 
 func TestPythonUnitTests(t *testing.T) {
 	requirePython(t, "numpy")
-	cmd := exec.Command("python3", "-m", "unittest", "discover", "-s", filepath.Join("..", "..", "python"), "-v")
+	cmd := exec.Command(python, "-m", "unittest", "discover", "-s", filepath.Join("..", "..", "python"), "-v")
 	out, err := cmd.CombinedOutput()
 	t.Logf("%s", out)
 	if err != nil {
@@ -142,15 +180,14 @@ func TestPythonUnitTests(t *testing.T) {
 	}
 }
 
-// builtinModel is svc.yaml's model as albench's own learner.
-const builtinModel = "model: {kind: svm, kernel: rbf, C: 1.0, gamma: auto}\n"
-
 // TestSVCPluginMatchesSVM: svc.yaml through the scikit-learn SVC plugin and the same
-// config with albench's svm learner give byte-identical trials.csv and queries.csv
-// (the same margin picks and the same accuracy and macro-F1 to the stored 6
-// decimals, every round of every trial). Tolerance: none. The plugin answers with
-// libsvm's decision values, which albench's learner matches within 5e-14 relative
-// on cold fits (learners/svm fixtures), and with libsvm's own predictions.
+// config with albench's svm learner given the plugin's params (model: {kind: svm,
+// kernel: rbf, ...}) give byte-identical trials.csv and queries.csv: the same
+// margin picks and the same accuracy and macro-F1 to the stored 6 decimals, every
+// round of every trial. Tolerance: none. The plugin answers with libsvm's decision
+// values, which albench's learner matches within 5e-14 relative on cold fits
+// (learners/svm fixtures), and with libsvm's own predictions; svc.yaml says why its
+// tol is 1e-9.
 func TestSVCPluginMatchesSVM(t *testing.T) {
 	requirePython(t, "numpy, sklearn")
 	dir := t.TempDir()
@@ -160,11 +197,17 @@ func TestSVCPluginMatchesSVM(t *testing.T) {
 		t.Fatal(err)
 	}
 	block := regexp.MustCompile(`(?m)^model:\n(?:  .*\n)+`)
-	if n := len(block.FindAll(src, -1)); n != 1 {
-		t.Fatalf("svc.yaml: %d model blocks, want 1", n)
+	blocks := block.FindAll(src, -1)
+	if len(blocks) != 1 {
+		t.Fatalf("svc.yaml: %d model blocks, want 1", len(blocks))
 	}
+	params := regexp.MustCompile(`(?m)^  params: \{(.*)\}$`).FindSubmatch(blocks[0])
+	if params == nil {
+		t.Fatalf("svc.yaml: no params: {...} line in\n%s", blocks[0])
+	}
+	model := "model: {kind: svm, " + string(params[1]) + "}\n"
 	builtin := filepath.Join(dir, "builtin.yaml")
-	if err := os.WriteFile(builtin, block.ReplaceAll(src, []byte(builtinModel)), 0o644); err != nil {
+	if err := os.WriteFile(builtin, block.ReplaceAll(src, []byte(model)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	run(t, builtin, filepath.Join(dir, "builtin"))
@@ -176,25 +219,46 @@ func TestSVCPluginMatchesSVM(t *testing.T) {
 	}
 }
 
-// picks reads queries.csv as trial (dataset, strategy, seed) → its picks in order,
-// each "round:pool_row".
+// picks reads queries.csv as trial (dataset, strategy, seed) → its picks, one
+// string per round: the round's pool rows sorted. Within a round the order may
+// differ: iris has duplicate rows, whose scores tie, and albench orders ties by a
+// random permutation of the pool (Query.TieRank) that a plugin is not sent.
 func picks(t *testing.T, path string) map[[3]string][]string {
 	t.Helper()
 	h, rows := table(t, path)
 	ds, st, sd := column(t, h, "dataset"), column(t, h, "strategy"), column(t, h, "seed")
 	rd, pr := column(t, h, "round"), column(t, h, "pool_row")
-	out := map[[3]string][]string{}
+	byRound := map[[3]string]map[int][]int{}
 	for _, r := range rows {
 		k := [3]string{r[ds], r[st], r[sd]}
-		out[k] = append(out[k], r[rd]+":"+r[pr])
+		round, err1 := strconv.Atoi(r[rd])
+		row, err2 := strconv.Atoi(r[pr])
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s: bad row %v", path, r)
+		}
+		if byRound[k] == nil {
+			byRound[k] = map[int][]int{}
+		}
+		byRound[k][round] = append(byRound[k][round], row)
+	}
+	out := map[[3]string][]string{}
+	for k, rounds := range byRound {
+		for r := 0; r < len(rounds); r++ {
+			rows, ok := rounds[r]
+			if !ok {
+				t.Fatalf("%s: %v has no round %d", path, k, r)
+			}
+			slices.Sort(rows)
+			out[k] = append(out[k], fmt.Sprint(rows))
+		}
 	}
 	return out
 }
 
 // TestModalMatchesBuiltin: the modAL-style strategy picks what albench's own
 // least_confidence and margin pick under the same logistic regression, every
-// round of every trial of modal.yaml; and the two measures differ somewhere (three
-// classes), so the check tells them apart.
+// round of every trial of modal.yaml (as sets per round, see picks); and the two
+// measures differ somewhere (three classes), so the check tells them apart.
 func TestModalMatchesBuiltin(t *testing.T) {
 	requirePython(t, "numpy")
 	dir := t.TempDir()
@@ -207,16 +271,16 @@ func TestModalMatchesBuiltin(t *testing.T) {
 			s := strconv.Itoa(seed)
 			for _, p := range pairs {
 				want, got := q[[3]string{ds, p[0], s}], q[[3]string{ds, p[1], s}]
-				if len(want) == 0 {
-					t.Fatalf("%s seed %s: no queries of %s", ds, s, p[0])
+				if len(want) != 11 {
+					t.Fatalf("%s seed %s: %d rounds of %s, want 11", ds, s, len(want), p[0])
 				}
-				if strings.Join(want, " ") != strings.Join(got, " ") {
+				if !slices.Equal(want, got) {
 					t.Errorf("%s seed %s: %s picked %v, %s %v", ds, s, p[0], want, p[1], got)
 				}
 				compared++
 			}
 			lc, m := q[[3]string{ds, "least_confidence", s}], q[[3]string{ds, "margin", s}]
-			measuresDiffer = measuresDiffer || strings.Join(lc, " ") != strings.Join(m, " ")
+			measuresDiffer = measuresDiffer || !slices.Equal(lc, m)
 		}
 	}
 	if !measuresDiffer {
@@ -263,8 +327,8 @@ strategies:
 // with -j 1 and -j 2, and learns (final accuracy well above iris's 1/3).
 func TestTorchMLP(t *testing.T) {
 	requirePython(t, "numpy")
-	if out, err := exec.Command("python3", "-c", "import torch").CombinedOutput(); err != nil {
-		t.Skipf("SKIP torch_mlp.yaml: python3 cannot import torch (Debian: apt-get install python3-torch): %v\n%s", err, out)
+	if out, err := exec.Command(python, "-c", "import torch").CombinedOutput(); err != nil {
+		t.Skipf("SKIP torch_mlp.yaml: %s cannot import torch (Debian: apt-get install python3-torch): %v\n%s", python, err, out)
 	}
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "j2"), filepath.Join(dir, "j1")
