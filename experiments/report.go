@@ -30,12 +30,18 @@ type Report struct {
 	// Delta adds figures of each strategy's paired accuracy minus the
 	// baseline's per round, mean and band over seeds (default false).
 	Delta bool `json:"delta"`
+	// Skyline trains, per dataset and seed, the model on the whole pool: the
+	// ceiling of the learning curves and the reference of labels-to-target
+	// (default true). false skips those fits, which dominate large pools;
+	// labels-to-target is then relative to the best strategy's final accuracy
+	// on the seed. Unlike the other keys it changes the grid (no skyline jobs).
+	Skyline bool `json:"skyline"`
 }
 
 // Report defaults and choices.
 var (
-	DefaultReport = Report{Metric: "accuracy", Band: "ci95", WidthIn: 7}
-	reportKeys    = []string{"metric", "band", "width_in", "strategies", "delta"}
+	DefaultReport = Report{Metric: "accuracy", Band: "ci95", WidthIn: 7, Skyline: true}
+	reportKeys    = []string{"metric", "band", "width_in", "strategies", "delta", "skyline"}
 	metrics       = []string{"accuracy", "macro_f1", "log_loss"}
 	bands         = []string{"ci95", "sem", "std"}
 )
@@ -67,6 +73,11 @@ func (p *parser) report(n *yaml.Node, labels []string) Report {
 	if f, ok := m["delta"]; ok {
 		if b, ok := p.bool(f.v, "report.delta"); ok {
 			r.Delta = b
+		}
+	}
+	if f, ok := m["skyline"]; ok {
+		if b, ok := p.bool(f.v, "report.skyline"); ok {
+			r.Skyline = b
 		}
 	}
 	if f, ok := m["strategies"]; ok {

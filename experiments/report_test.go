@@ -16,11 +16,11 @@ func TestReportSection(t *testing.T) {
 		t.Errorf("default report %+v, want %+v", c.Report, DefaultReport)
 	}
 	two := edit(t, "strategies: [random]", "strategies: [random, {name: margin, label: m}]")
-	c, err = Parse([]byte(two+"report: {metric: macro_f1, band: sem, width_in: 3.5, strategies: [m], delta: true}\n"), "c.yaml", committeeCheck)
+	c, err = Parse([]byte(two+"report: {metric: macro_f1, band: sem, width_in: 3.5, strategies: [m], delta: true, skyline: false}\n"), "c.yaml", committeeCheck)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Report{Metric: "macro_f1", Band: "sem", WidthIn: 3.5, Strategies: []string{"m"}, Delta: true}
+	want := Report{Metric: "macro_f1", Band: "sem", WidthIn: 3.5, Strategies: []string{"m"}, Delta: true, Skyline: false}
 	if !reflect.DeepEqual(c.Report, want) {
 		t.Errorf("report %+v, want %+v", c.Report, want)
 	}
@@ -31,7 +31,7 @@ func TestReportSection(t *testing.T) {
 		{"{strategies: [margin]}", "c.yaml:9:23: report.strategies[0]: is not a strategy label of this config (labels: random or m) (got margin)"},
 		{"{strategies: [m, m]}", "c.yaml:9:26: report.strategies[1]: is listed twice (got m)"},
 		{"{strategies: []}", "c.yaml:9:22: report.strategies: must be a non-empty list of strategy labels (got [])"},
-		{"{colour: red}", "c.yaml:9:10: report.colour: unknown key (known: metric, band, width_in, strategies, delta)"},
+		{"{colour: red}", "c.yaml:9:10: report.colour: unknown key (known: metric, band, width_in, strategies, delta, skyline)"},
 		{"{delta: yes please}", "c.yaml:9:17: report.delta: must be true or false (got yes please)"},
 	} {
 		_, err := Parse([]byte(two+"report: "+tt.report+"\n"), "c.yaml", committeeCheck)

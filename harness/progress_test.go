@@ -36,7 +36,7 @@ func twoDatasets() (*experiments.Config, []job, []int32) {
 		Datasets:   []experiments.DatasetSpec{{Name: "iris"}, {Name: "digits"}},
 		Strategies: []experiments.StrategySpec{{Label: "random"}, {Label: "margin"}},
 	}
-	all := grid(2, 2, []int{0, 1})
+	all := grid(2, 2, []int{0, 1}, true)
 	todo := make([]int32, len(all))
 	for i := range todo {
 		todo[i] = int32(i)
@@ -281,7 +281,7 @@ func TestProgressBarsManyDatasets(t *testing.T) {
 	for d := range nd {
 		cfg.Datasets = append(cfg.Datasets, experiments.DatasetSpec{Name: fmt.Sprintf("set%02d", d)})
 	}
-	all := grid(nd, 1, []int{0})
+	all := grid(nd, 1, []int{0}, true)
 	todo := make([]int32, len(all))
 	for i := range todo {
 		todo[i] = int32(i)

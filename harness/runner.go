@@ -117,11 +117,15 @@ type job struct {
 // skyline and then each strategy. Sharding and assembly both rely on it. Jobs of
 // one (dataset, seed) are adjacent so their shared setup is built once and dropped
 // soon after, keeping memory bounded by the jobs in flight.
-func grid(datasets, strategies int, seeds []int) []job {
+//
+// Without skylines (report.skyline: false) the grid has no skyline jobs.
+func grid(datasets, strategies int, seeds []int, skyline bool) []job {
 	var out []job
 	for d := range datasets {
 		for _, seed := range seeds {
-			out = append(out, job{d, -1, seed})
+			if skyline {
+				out = append(out, job{d, -1, seed})
+			}
 			for s := range strategies {
 				out = append(out, job{d, s, seed})
 			}
@@ -132,13 +136,13 @@ func grid(datasets, strategies int, seeds []int) []job {
 
 // jobs lists the config's grid.
 func jobs(cfg *experiments.Config) []job {
-	return grid(len(cfg.Datasets), len(cfg.Strategies), cfg.Seeds)
+	return grid(len(cfg.Datasets), len(cfg.Strategies), cfg.Seeds, cfg.Report.Skyline)
 }
 
 // gridOf lists the jobs of a manifest's grid with their identities, in grid
 // order.
 func gridOf(m *Manifest) []gridTrial {
-	js := grid(len(m.Datasets), len(m.Strategies), m.Seeds)
+	js := grid(len(m.Datasets), len(m.Strategies), m.Seeds, m.Report.Skyline)
 	out := make([]gridTrial, len(js))
 	for i, j := range js {
 		out[i] = m.trial(i, j)
@@ -584,7 +588,9 @@ func reportMeta(man Manifest, configText []byte) analysis.Meta {
 }
 
 func readManifest(dir string) (Manifest, error) {
-	var m Manifest
+	// A manifest without a report section (albench before it had one) had the
+	// default: skylines, accuracy.
+	m := Manifest{Report: experiments.DefaultReport}
 	path := filepath.Join(dir, manifestFile)
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -601,7 +607,11 @@ func readManifest(dir string) (Manifest, error) {
 	}
 	m.Identities = ids.Identities
 	if len(m.Identities) > 0 {
-		if n := len(m.Datasets) * len(m.Seeds) * (len(m.Strategies) + 1); n != len(m.Identities) {
+		perSeed := len(m.Strategies)
+		if m.Report.Skyline {
+			perSeed++
+		}
+		if n := len(m.Datasets) * len(m.Seeds) * perSeed; n != len(m.Identities) {
 			return m, fmt.Errorf("%s cannot be read: %d identities for a grid of %d jobs", path, len(m.Identities), n)
 		}
 		m.Grid = gridOf(&m)

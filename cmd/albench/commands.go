@@ -104,12 +104,13 @@ func cmdValidate(ctx context.Context, stdout, stderr io.Writer, args []string) e
 			return err
 		}
 	}
-	n := 0
-	for range cfg.Datasets {
-		n += len(cfg.Seeds) * (len(cfg.Strategies) + 1)
+	perSeed, with := len(cfg.Strategies), "no skylines (report.skyline: false)"
+	if cfg.Report.Skyline {
+		perSeed, with = perSeed+1, "with the skylines"
 	}
-	fmt.Fprintf(stdout, "%s: ok: %d datasets × %d strategies × %d seeds (%d jobs with the skylines)\n",
-		path, len(cfg.Datasets), len(cfg.Strategies), len(cfg.Seeds), n)
+	n := len(cfg.Datasets) * len(cfg.Seeds) * perSeed
+	fmt.Fprintf(stdout, "%s: ok: %d datasets × %d strategies × %d seeds (%d jobs, %s)\n",
+		path, len(cfg.Datasets), len(cfg.Strategies), len(cfg.Seeds), n, with)
 	// Names left-aligned (padded here), numbers right-aligned.
 	nw := len("dataset")
 	for _, s := range sums {

@@ -66,7 +66,7 @@ strategies: [random]
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
-	wantOut := path + ": ok: 3 datasets × 1 strategies × 2 seeds (12 jobs with the skylines)\n" +
+	wantOut := path + ": ok: 3 datasets × 1 strategies × 2 seeds (12 jobs, with the skylines)\n" +
 		"  dataset  rows  features  classes  pool  test  initial  budget  rounds\n" +
 		"  blobs     150         5        3   105    45        5      10       2\n" +
 		"  cont       40         2       40    28    12        5      10       2\n" +

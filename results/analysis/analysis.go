@@ -138,6 +138,10 @@ type Analysis struct {
 
 	// Metric is Meta.Metric with its default filled in.
 	Metric string
+	// NoSkyline reports a run without skyline rows (report.skyline: false):
+	// labels-to-target is then a fraction of the best strategy's final
+	// accuracy on each seed rather than of the skyline's.
+	NoSkyline bool
 
 	Curves   []CurvePoint // curves.csv order
 	Summary  []SummaryRow // summary.csv order
@@ -283,6 +287,13 @@ func AnalyzeSorted(recs iter.Seq[records.Record], meta Meta) (*Analysis, error) 
 		}
 	}
 	a.Seeds = seeds
+	a.NoSkyline = true
+	for k := range a.trials {
+		if k.strategy == records.Skyline {
+			a.NoSkyline = false
+			break
+		}
+	}
 
 	for k, t := range a.trials {
 		if k.strategy == records.Skyline {

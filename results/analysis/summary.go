@@ -155,12 +155,26 @@ func (a *Analysis) summaryRow(ds, st string, sky map[int]float64) (r SummaryRow,
 	return r, true
 }
 
-// skylineAccuracy maps each seed of a dataset to its skyline accuracy.
+// skylineAccuracy maps each seed of a dataset to the accuracy labels-to-target
+// is a fraction of: its skyline's, or in a run without skylines
+// (a.NoSkyline) the best final accuracy of the strategies (not the oracles)
+// on that seed.
 func (a *Analysis) skylineAccuracy(dataset string) map[int]float64 {
 	m := make(map[int]float64)
-	for _, seed := range a.seedsOf(dataset, records.Skyline) {
-		t := a.trials[trialKey{dataset, records.Skyline, seed}]
-		m[seed] = t.acc[len(t.acc)-1]
+	if !a.NoSkyline {
+		for _, seed := range a.seedsOf(dataset, records.Skyline) {
+			t := a.trials[trialKey{dataset, records.Skyline, seed}]
+			m[seed] = t.acc[len(t.acc)-1]
+		}
+		return m
+	}
+	for _, st := range a.Strategies {
+		for _, seed := range a.seedsOf(dataset, st) {
+			t := a.trials[trialKey{dataset, st, seed}]
+			if v, ok := m[seed]; !ok || t.acc[len(t.acc)-1] > v {
+				m[seed] = t.acc[len(t.acc)-1]
+			}
+		}
 	}
 	return m
 }

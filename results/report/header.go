@@ -54,7 +54,11 @@ func (r reporter) header() {
 		}
 		add("metric", r.m.name+" ("+dir+")")
 	}
-	add("target", fmt.Sprintf("%s of the skyline accuracy", pct(a.Target)))
+	if a.NoSkyline {
+		add("target", fmt.Sprintf("%s of the best strategy's final accuracy (no skylines)", pct(a.Target)))
+	} else {
+		add("target", fmt.Sprintf("%s of the skyline accuracy", pct(a.Target)))
+	}
 	r.table([]string{"", ""}, rows, 2)
 	r.p("Data: `trials.csv` (every evaluation), `curves.csv`, `summary.csv`, `ranks.csv`, `pairwise.csv`, `friedman.csv`, `penalty.csv`, `efficiency.csv`")
 	if m.Delta {

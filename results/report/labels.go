@@ -10,9 +10,13 @@ import (
 
 func (r reporter) labelsToTarget() {
 	a := r.a
-	goal := pct(a.Target) + " of the skyline"
+	ref, refSeed := "the skyline", "that seed's skyline accuracy"
+	if a.NoSkyline {
+		ref, refSeed = "the best strategy", "the best final accuracy of any strategy on that seed (the run has no skylines: report.skyline is false)"
+	}
+	goal := pct(a.Target) + " of " + ref
 	r.p("## Labels to %s\n\n", goal)
-	r.p("Labels-to-target of a seed: the first number of labels at which its accuracy reaches %s times that seed's skyline accuracy", strconv.FormatFloat(a.Target, 'f', -1, 64))
+	r.p("Labels-to-target of a seed: the first number of labels at which its accuracy reaches %s times %s", strconv.FormatFloat(a.Target, 'f', -1, 64), refSeed)
 	if !r.m.accuracy() {
 		r.p(" (accuracy whatever the report's metric)")
 	}
