@@ -26,20 +26,49 @@ func (n *Net) Gradient(x *Matrix, y []int, grad []float64) float64 {
 //	∂L/∂W = δᵀ a,  ∂L/∂b = Σ_rows δ,  ∂L/∂a = δ W,
 //
 // and the delta of the last layer is (softmax(z) − onehot(y)) / rows.
+//
+// The rows go through forward and backward passes in panels of trainPanel rows,
+// so that the activations and deltas stay in cache whatever the batch size. A
+// sample's activations and deltas do not depend on the panel it falls in, and
+// the sums over samples (the loss, outer's running lane sums, colSums's) are
+// carried from panel to panel in row order, so the gradient has the bits of one
+// pass over all rows at once.
 func (n *Net) lossGrad(x []float64, rows int, y []int, rng *rand.Rand, grad []float64) float64 {
 	drop := rng != nil && n.HasDropout()
-	ld := pad(rows)
-	if drop {
-		n.drawMasks(rows, ld, rng)
+	n.ws.acc = grow(n.ws.acc, len(n.params)*lanes)
+	clear(n.ws.acc)
+	for l := 1; l < len(n.w); l++ {
+		n.ws.wt[l] = grow(n.ws.wt[l], len(n.w[l]))
+		transpose(n.ws.wt[l], n.w[l], n.sizes[l+1], n.sizes[l])
 	}
+	inv := 1 / float64(rows)
+	loss := 0.0
+	step := n.trainPanel()
+	in := n.spec.Inputs
+	for s := 0; s < rows; s += step {
+		e := min(s+step, rows)
+		if drop {
+			n.drawMasks(e-s, pad(e-s), rng)
+		}
+		loss = n.panelGrad(x[s*in:e*in], e-s, y[s:e], inv, drop, loss)
+	}
+	laneTotals(grad[:len(n.params)], n.ws.acc)
+	return loss / float64(rows)
+}
+
+// panelGrad runs one panel of rows through lossGrad's forward and backward
+// passes, adding its share of the gradient to ws.acc (deltas scaled by inv,
+// 1 over the rows of the whole batch), and returns loss plus its
+// cross-entropies.
+func (n *Net) panelGrad(x []float64, rows int, y []int, inv float64, drop bool, loss float64) float64 {
+	ld := pad(rows)
 	h := n.hidden(x, rows, drop)
 	c := n.Classes()
 	z := n.output(h, ld)
-	loss := softmax(z, rows, c, ld, y, nil, 0) / float64(rows)
+	loss = softmax(z, rows, c, ld, y, nil, loss)
 
 	// The padding lanes' deltas are zero, so they add nothing to the sums over
 	// samples below.
-	inv := 1 / float64(rows)
 	n.ws.d[0] = grow(n.ws.d[0], c*ld)
 	d := n.ws.d[0]
 	for k := 0; k < c; k++ {
@@ -53,6 +82,7 @@ func (n *Net) lossGrad(x []float64, rows int, y []int, rng *rand.Rand, grad []fl
 		d[yi*ld+i] = (z[yi*ld+i] - 1) * inv
 	}
 	cur := 0
+	acc := n.ws.acc
 	for l := len(n.w) - 1; l >= 0; l-- {
 		in, out := n.sizes[l], n.sizes[l+1]
 		a := n.ws.x
@@ -60,14 +90,15 @@ func (n *Net) lossGrad(x []float64, rows int, y []int, rng *rand.Rand, grad []fl
 			a = n.ws.h[l-1]
 		}
 		dl := n.ws.d[cur]
-		kern.outer(grad[n.off[l]:n.off[l]+out*in], dl, a, out, in, ld)
-		colSums(grad[n.off[l]+out*in:n.off[l]+out*in+out], dl, out, ld)
+		o := n.off[l] * lanes
+		kern.outer(acc[o:o+out*in*lanes], dl, a, out, in, ld)
+		colSums(acc[o+out*in*lanes:o+(out*in+out)*lanes], dl, out, ld)
 		if l == 0 {
 			break
 		}
 		n.ws.d[1-cur] = grow(n.ws.d[1-cur], in*ld)
 		next := n.ws.d[1-cur]
-		kern.linear(next, dl, n.transposed(l), nil, in, out, ld, false)
+		kern.linear(next, dl, n.ws.wt[l], nil, in, out, ld, false)
 		if drop {
 			m, act := n.ws.mask[l-1], n.ws.act[l-1]
 			m = m[:len(next)]
@@ -83,13 +114,39 @@ func (n *Net) lossGrad(x []float64, rows int, y []int, rng *rand.Rand, grad []fl
 	return loss
 }
 
+// trainCache is the cache, in bytes, that one panel of lossGrad's activations,
+// masks and deltas is sized to fit: about a quarter of a second-level cache,
+// leaving room for the weights, their running lane sums and the input. The
+// panel size changes speed only, never bits (tests vary it).
+var trainCache = 128 << 10
+
+// trainPanel returns the rows per panel of lossGrad: as many as fit trainCache,
+// a multiple of chunkRows when that many fit, else of lanes, at least lanes.
+func (n *Net) trainPanel() int {
+	floats := n.spec.Inputs + n.Classes() // the input and the logits
+	widest := n.Classes()
+	for _, w := range n.sizes[1 : len(n.sizes)-1] {
+		floats += w
+		if n.HasDropout() {
+			floats += 2 * w // pre-dropout activations and masks
+		}
+		widest = max(widest, w)
+	}
+	floats += 2 * widest // the two delta panels
+	r := trainCache / (8 * floats)
+	if r >= chunkRows {
+		return r / chunkRows * chunkRows
+	}
+	return max(r/lanes*lanes, lanes)
+}
+
 // transposed returns layer l's weight transposed (in×out), copied afresh into
 // scratch since the parameters may have changed since the last call.
 func (n *Net) transposed(l int) []float64 {
 	in, out := n.sizes[l], n.sizes[l+1]
-	n.ws.wt = grow(n.ws.wt, in*out)
-	transpose(n.ws.wt, n.w[l], out, in)
-	return n.ws.wt
+	n.ws.gt = grow(n.ws.gt, in*out)
+	transpose(n.ws.gt, n.w[l], out, in)
+	return n.ws.gt
 }
 
 // deriv multiplies the deltas d of a hidden layer by the activation's derivative,

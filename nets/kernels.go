@@ -44,13 +44,17 @@ type kernelSet struct {
 	// back-propagation of its deltas.
 	linear func(dst, src, w, bias []float64, nout, nin, ld int, relu bool)
 
-	// outer sets, for j < nout and p < nin, the weight gradient
+	// outer adds, for j < nout, p < nin and lane k < lanes, a panel's share
+	// of the weight gradient to its running lane sums,
 	//
-	//	gw[j·nin + p] = Σ_i d[j·ld + i] · a[p·ld + i],
+	//	acc[(j·nin + p)·lanes + k] += Σ_{i ≡ k mod lanes} d[j·ld + i] · a[p·ld + i],
 	//
-	// summed in lanes partial sums (lane k taking i ≡ k mod lanes, in order of
-	// i) combined as (s₀ + s₁) + (s₂ + s₃).
-	outer func(gw, d, a []float64, nout, nin, ld int)
+	// one multiply-add per i in order of i. Rows go through training in
+	// panels of a multiple of lanes rows, so a lane keeps its residue class
+	// across panels and sums carried over panels are, operation for
+	// operation, the sums over one panel holding every row; laneTotals then
+	// combines each weight's lanes as (s₀ + s₁) + (s₂ + s₃).
+	outer func(acc, d, a []float64, nout, nin, ld int)
 
 	// sumSq sets dst[i] = Σ_p a[p·ld + i]² for i < ld, in order of p.
 	sumSq func(dst, a []float64, n, ld int)
@@ -250,17 +254,17 @@ func transpose(dst, src []float64, rows, cols int) {
 	}
 }
 
-// outerGo is the portable weight-gradient kernel: one (j, p) at a time, with the
-// four lane accumulators of the contract.
-func outerGo(gw, d, a []float64, nout, nin, ld int) {
-	checkOuter(gw, d, a, nout, nin, ld)
+// outerGo is the portable weight-gradient kernel: one (j, p) at a time, on
+// the running lane sums of the contract.
+func outerGo(acc, d, a []float64, nout, nin, ld int) {
+	checkOuter(acc, d, a, nout, nin, ld)
 	for j := 0; j < nout; j++ {
 		dj := d[j*ld : j*ld+ld]
-		g := gw[j*nin : j*nin+nin]
-		for p := range g {
+		for p := 0; p < nin; p++ {
 			ap := a[p*ld : p*ld+ld]
 			ap = ap[:len(dj)]
-			var s0, s1, s2, s3 float64
+			s := acc[(j*nin+p)*lanes : (j*nin+p)*lanes+lanes : (j*nin+p)*lanes+lanes]
+			s0, s1, s2, s3 := s[0], s[1], s[2], s[3]
 			for i := 0; i+3 < len(dj); i += 4 {
 				x, y := dj[i:i+4], ap[i:i+4]
 				s0 += float64(x[0] * y[0])
@@ -268,14 +272,24 @@ func outerGo(gw, d, a []float64, nout, nin, ld int) {
 				s2 += float64(x[2] * y[2])
 				s3 += float64(x[3] * y[3])
 			}
-			g[p] = (s0 + s1) + (s2 + s3)
+			s[0], s[1], s[2], s[3] = s0, s1, s2, s3
 		}
 	}
 }
 
-func checkOuter(gw, d, a []float64, nout, nin, ld int) {
-	if ld%lanes != 0 || nout < 0 || nin < 0 || len(gw) < nout*nin || len(d) < nout*ld || len(a) < nin*ld {
+func checkOuter(acc, d, a []float64, nout, nin, ld int) {
+	if ld%lanes != 0 || nout < 0 || nin < 0 || len(acc) < nout*nin*lanes || len(d) < nout*ld || len(a) < nin*ld {
 		panic(fmt.Sprintf("nets: outer kernel on %d×%d with ld %d out of range", nout, nin, ld))
+	}
+}
+
+// laneTotals sets g[q] = (s[4q] + s[4q+1]) + (s[4q+2] + s[4q+3]) for q < len(g):
+// the running lane sums of outer and colSums combined.
+func laneTotals(g, s []float64) {
+	s = s[:len(g)*lanes]
+	for q := range g {
+		r := s[q*lanes : q*lanes+lanes : q*lanes+lanes]
+		g[q] = (r[0] + r[1]) + (r[2] + r[3])
 	}
 }
 
@@ -313,13 +327,15 @@ func adamGo(w, g, m, v []float64, stepSize, bc2 float64) {
 	}
 }
 
-// colSums sets s[j] = Σ_i a[j·ld + i] for j < n, in the lane partial sums of
-// outer's contract. It only adds, so every kernel set shares it.
-func colSums(s, a []float64, n, ld int) {
-	s = s[:n]
-	for j := range s {
+// colSums adds Σ_{i ≡ k mod lanes} a[j·ld + i] to the running lane sums
+// acc[j·lanes + k] for j < n, in order of i (outer's contract for a bias). It
+// only adds, so every kernel set shares it.
+func colSums(acc, a []float64, n, ld int) {
+	acc = acc[:n*lanes]
+	for j := 0; j < n; j++ {
 		r := a[j*ld : j*ld+ld]
-		var s0, s1, s2, s3 float64
+		s := acc[j*lanes : j*lanes+lanes : j*lanes+lanes]
+		s0, s1, s2, s3 := s[0], s[1], s[2], s[3]
 		for i := 0; i+3 < len(r); i += 4 {
 			x := r[i : i+4]
 			s0 += x[0]
@@ -327,7 +343,7 @@ func colSums(s, a []float64, n, ld int) {
 			s2 += x[2]
 			s3 += x[3]
 		}
-		s[j] = (s0 + s1) + (s2 + s3)
+		s[0], s[1], s[2], s[3] = s0, s1, s2, s3
 	}
 }
 

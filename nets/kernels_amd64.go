@@ -28,7 +28,7 @@ func linear4AVX512(dst, src, w, bias *float64, nin, ld int, relu bool)
 func linear1AVX512(dst, src, w, bias *float64, nin, ld int, relu bool)
 
 //go:noescape
-func outer24AVX2(gw, d, a *float64, ld, nin int)
+func outer24AVX2(acc, d, a *float64, ld, nin int)
 
 //go:noescape
 func adamAVX2(w, grad, m, v *float64, n int, c *[7]float64)
@@ -165,43 +165,44 @@ func linearAVX2(dst, src, w, bias []float64, nout, nin, ld int, relu bool) {
 }
 
 // outerAVX2 is outer (see kernelSet): blocks of two outputs by four inputs in
-// assembly, the rest with math.FMA in the same lane partial sums.
-func outerAVX2(gw, d, a []float64, nout, nin, ld int) {
-	checkOuter(gw, d, a, nout, nin, ld)
+// assembly, the rest with math.FMA on the same running lane sums.
+func outerAVX2(acc, d, a []float64, nout, nin, ld int) {
+	checkOuter(acc, d, a, nout, nin, ld)
 	if ld == 0 {
-		outerGo(gw, d, a, nout, nin, ld)
 		return
 	}
 	j := 0
 	for ; j+1 < nout; j += 2 {
 		p := 0
 		for ; p+3 < nin; p += 4 {
-			outer24AVX2(&gw[j*nin+p], &d[j*ld], &a[p*ld], ld, nin)
+			outer24AVX2(&acc[(j*nin+p)*lanes], &d[j*ld], &a[p*ld], ld, nin)
 		}
 		for ; p < nin; p++ {
-			gw[j*nin+p] = dotFMA(d[j*ld:j*ld+ld], a[p*ld:p*ld+ld])
-			gw[(j+1)*nin+p] = dotFMA(d[(j+1)*ld:(j+1)*ld+ld], a[p*ld:p*ld+ld])
+			dotFMA(acc[(j*nin+p)*lanes:], d[j*ld:j*ld+ld], a[p*ld:p*ld+ld])
+			dotFMA(acc[((j+1)*nin+p)*lanes:], d[(j+1)*ld:(j+1)*ld+ld], a[p*ld:p*ld+ld])
 		}
 	}
 	for ; j < nout; j++ {
 		for p := 0; p < nin; p++ {
-			gw[j*nin+p] = dotFMA(d[j*ld:j*ld+ld], a[p*ld:p*ld+ld])
+			dotFMA(acc[(j*nin+p)*lanes:], d[j*ld:j*ld+ld], a[p*ld:p*ld+ld])
 		}
 	}
 }
 
-// dotFMA is Σ x[i]·y[i] in outer's lane partial sums with fused multiply-adds,
-// bit-identical to a vector block of outer24AVX2.
-func dotFMA(x, y []float64) float64 {
+// dotFMA adds Σ x[i]·y[i] to the running lane sums s[0..3] (lane k taking
+// i ≡ k mod 4) with fused multiply-adds, bit-identical to a vector block of
+// outer24AVX2.
+func dotFMA(s, x, y []float64) {
+	s = s[:lanes]
 	y = y[:len(x)]
-	var s0, s1, s2, s3 float64
+	s0, s1, s2, s3 := s[0], s[1], s[2], s[3]
 	for i := 0; i+3 < len(x); i += 4 {
 		s0 = math.FMA(x[i], y[i], s0)
 		s1 = math.FMA(x[i+1], y[i+1], s1)
 		s2 = math.FMA(x[i+2], y[i+2], s2)
 		s3 = math.FMA(x[i+3], y[i+3], s3)
 	}
-	return (s0 + s1) + (s2 + s3)
+	s[0], s[1], s[2], s[3] = s0, s1, s2, s3
 }
 
 // sumSqFMA is sumSq (see kernelSet) with fused multiply-adds.

@@ -381,30 +381,33 @@ l1done:
 	VZEROUPPER
 	RET
 
-// func outer24AVX2(gw, d, a *float64, ld, nin int)
+// func outer24AVX2(acc, d, a *float64, ld, nin int)
 //
-// gw[q·nin + k] = Σ_i d[q·ld + i]·a[k·ld + i] for q < 2, k < 4, each in four
-// lane partial sums combined as (s₀ + s₁) + (s₂ + s₃).
+// For q < 2, k < 4 and lane l < 4, the running lane sum
+// acc[(q·nin + k)·4 + l] += Σ_i d[q·ld + i]·a[k·ld + i] over i ≡ l (mod 4),
+// one fused multiply-add per i in order of i, so that a sum carried over
+// panels of rows is the sum of one panel holding them all.
 TEXT ·outer24AVX2(SB), NOSPLIT, $0-40
-	MOVQ gw+0(FP), DI
+	MOVQ acc+0(FP), DI
 	MOVQ d+8(FP), SI
 	MOVQ a+16(FP), DX
 	MOVQ ld+24(FP), R9
 	MOVQ nin+32(FP), R11
 	SHLQ $3, R9
-	SHLQ $3, R11
+	SHLQ $5, R11          // bytes from acc row q to row q+1: nin·4 lanes·8
 	LEAQ (SI)(R9*1), R8   // d row 1
 	LEAQ (DX)(R9*1), R12  // a row 1
 	LEAQ (DX)(R9*2), R10  // a row 2
 	LEAQ (R10)(R9*1), R13 // a row 3
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
-	VXORPD Y3, Y3, Y3
-	VXORPD Y4, Y4, Y4
-	VXORPD Y5, Y5, Y5
-	VXORPD Y6, Y6, Y6
-	VXORPD Y7, Y7, Y7
+	LEAQ (DI)(R11*1), R14 // acc row 1
+	VMOVUPD 0(DI), Y0
+	VMOVUPD 32(DI), Y1
+	VMOVUPD 64(DI), Y2
+	VMOVUPD 96(DI), Y3
+	VMOVUPD 0(R14), Y4
+	VMOVUPD 32(R14), Y5
+	VMOVUPD 64(R14), Y6
+	VMOVUPD 96(R14), Y7
 	XORQ BX, BX
 
 o24loop:
@@ -428,19 +431,14 @@ o24loop:
 	JMP  o24loop
 
 o24done:
-	// [s₀₀+s₀₁, s₁₀+s₁₁ | s₀₂+s₀₃, s₁₂+s₁₃] for the pairs (Y0, Y1), (Y2, Y3).
-	VHADDPD    Y1, Y0, Y0
-	VHADDPD    Y3, Y2, Y2
-	VPERM2F128 $0x20, Y2, Y0, Y8
-	VPERM2F128 $0x31, Y2, Y0, Y9
-	VADDPD     Y9, Y8, Y8
-	VMOVUPD    Y8, (DI)
-	VHADDPD    Y5, Y4, Y4
-	VHADDPD    Y7, Y6, Y6
-	VPERM2F128 $0x20, Y6, Y4, Y10
-	VPERM2F128 $0x31, Y6, Y4, Y11
-	VADDPD     Y11, Y10, Y10
-	VMOVUPD    Y10, (DI)(R11*1)
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VMOVUPD Y4, 0(R14)
+	VMOVUPD Y5, 32(R14)
+	VMOVUPD Y6, 64(R14)
+	VMOVUPD Y7, 96(R14)
 	VZEROUPPER
 	RET
 

@@ -111,8 +111,58 @@ func checkOuterKernel(t *testing.T, k *kernelSet, rng *rand.Rand, nout, nin, ld 
 		}
 	}
 	got := randSlice(rng, nout*nin)
-	k.outer(got, d, a, nout, nin, ld)
+	outerTotals(k, got, d, a, nout, nin, ld)
 	closeSlices(t, "outer", got, want, 1e-12)
+}
+
+// outerTotals sets gw to the weight gradient of one panel: k.outer on lane sums
+// starting at zero, combined by laneTotals.
+func outerTotals(k *kernelSet, gw, d, a []float64, nout, nin, ld int) {
+	acc := make([]float64, nout*nin*lanes)
+	k.outer(acc, d, a, nout, nin, ld)
+	laneTotals(gw[:nout*nin], acc)
+}
+
+// TestOuterCarriesLaneSums: outer over the rows cut into panels of any
+// multiple of lanes, its lane sums carried, gives the bits of one panel of all
+// rows, in every kernel set; so does colSums.
+func TestOuterCarriesLaneSums(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, k := range available {
+		for _, ld := range []int{8, 20, 36, 68} {
+			for _, nout := range []int{1, 2, 3, 5} {
+				for _, nin := range []int{1, 4, 5, 9} {
+					d, a := randSlice(rng, nout*ld), randSlice(rng, nin*ld)
+					whole := make([]float64, nout*nin*lanes)
+					k.outer(whole, d, a, nout, nin, ld)
+					wholeB := make([]float64, nout*lanes)
+					colSums(wholeB, d, nout, ld)
+					for _, step := range []int{4, 8, 12} {
+						acc := make([]float64, nout*nin*lanes)
+						accB := make([]float64, nout*lanes)
+						for s := 0; s < ld; s += step {
+							w := min(step, ld-s)
+							pd, pa := panelOf(d, nout, ld, s, w), panelOf(a, nin, ld, s, w)
+							k.outer(acc, pd, pa, nout, nin, w)
+							colSums(accB, pd, nout, w)
+						}
+						if !slices.Equal(acc, whole) || !slices.Equal(accB, wholeB) {
+							t.Fatalf("%s: outer %d×%d over %d lanes in panels of %d: lane sums differ", k.name, nout, nin, ld, step)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// panelOf copies lanes s..s+w−1 of the rows×ld panel p into a rows×w panel.
+func panelOf(p []float64, rows, ld, s, w int) []float64 {
+	q := make([]float64, rows*w)
+	for r := 0; r < rows; r++ {
+		copy(q[r*w:r*w+w], p[r*ld+s:r*ld+s+w])
+	}
+	return q
 }
 
 // TestReluKeepsNaN: a NaN pre-activation must survive relu in every kernel set,
@@ -228,7 +278,7 @@ func TestKernelRounding(t *testing.T) {
 
 					d := randSlice(rng, nout*ld)
 					gw := make([]float64, nout*nin)
-					k.outer(gw, d, src, nout, nin, ld)
+					outerTotals(k, gw, d, src, nout, nin, ld)
 					for j := 0; j < nout; j++ {
 						for p := 0; p < nin; p++ {
 							var s [lanes]float64

@@ -68,7 +68,9 @@ type work struct {
 	z    []float64    // logits, then probabilities, Classes×ld
 	d    [2][]float64 // back-propagated deltas, ping-ponged between layers
 	v, u []float64    // per-lane scratch
-	wt   []float64    // a weight transposed, for back-propagation
+	gt   []float64    // a weight transposed, for GradNorms
+	wt   [][]float64  // wt[l]: layer l's weight transposed, for lossGrad
+	acc  []float64    // lossGrad's running lane sums, lanes per parameter
 }
 
 // New returns a network of the given shape with all weights zero; call Init.
@@ -96,6 +98,7 @@ func New(spec Spec) (*Net, error) {
 	n.ws.h = make([][]float64, hidden)
 	n.ws.act = make([][]float64, hidden)
 	n.ws.mask = make([][]float64, hidden)
+	n.ws.wt = make([][]float64, len(n.w))
 	return n, nil
 }
 
