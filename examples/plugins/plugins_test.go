@@ -4,6 +4,7 @@ package plugins
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"os"
@@ -14,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"albench/plugin"
 )
 
 // albenchBin is the albench binary the tests run: $ALBENCH when set (make
@@ -361,4 +364,69 @@ func TestTorchMLP(t *testing.T) {
 	if n == 0 || sum/float64(n) < 0.7 {
 		t.Errorf("mean accuracy at 30 labels %.3f over %d trials, want ≥ 0.7", sum/float64(max(n, 1)), n)
 	}
+}
+
+// BenchmarkPythonRoundTrip times the protocol with the Python helper on the other
+// side, a model that does no work (testdata/trivial_model.py) on a 10,000 × 50
+// pool with 3 classes: "round" is what a round of margin costs beyond the model
+// (fit on 100 rows, then predict_proba of the 9,900 unlabeled pool rows and of a
+// 4,000-row test set, as package plugin's BenchmarkRoundTrip does with a Go plugin);
+// "predict_proba" is one call on all 10,000 pool rows. The helper's share includes
+// gathering the rows (pool[rows], as a scikit-learn model needs them).
+//
+//	go test -tags pythonplugins -run '^$' -bench PythonRoundTrip ./examples/plugins/
+func BenchmarkPythonRoundTrip(b *testing.B) {
+	if err := exec.Command(python, "-c", "import numpy").Run(); err != nil {
+		b.Skipf("%s cannot import numpy", python)
+	}
+	const n, d, m, k, l = 10000, 50, 4000, 3, 100
+	pool := plugin.Matrix{Rows: n, Cols: d, Data: make([]float64, n*d)}
+	test := plugin.Matrix{Rows: m, Cols: d, Data: make([]float64, m*d)}
+	for i := range pool.Data {
+		pool.Data[i] = float64(i%97) / 97
+	}
+	copy(test.Data, pool.Data)
+	script, err := filepath.Abs(filepath.Join("testdata", "trivial_model.py"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	spec := plugin.Spec{Command: []string{python, script}, Params: map[string]any{}}
+	c, err := plugin.StartModel(ctx, spec, plugin.Trial{Dataset: "bench", Label: "bench"}, "", k, pool, test)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	labeled, labels := make([]int, l), make([]int, l)
+	for i := range labeled {
+		labeled[i], labels[i] = i, i%k
+	}
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
+	unlabeled, testRows := all[l:], all[:m]
+	b.Run("round", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			if err := c.Fit(ctx, uint64(i), labeled, labels); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := c.Proba(ctx, plugin.Points{Set: "pool", Rows: unlabeled}, 1); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := c.Proba(ctx, plugin.Points{Set: "test", Rows: testRows}, 2); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("predict_proba", func(b *testing.B) {
+		if err := c.Fit(ctx, 0, labeled, labels); err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if _, err := c.Proba(ctx, plugin.Points{Set: "pool", Rows: all}, 1); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
