@@ -300,8 +300,9 @@ def _rows(arrays, name, n):
 
 class _ConstantModel:
     """The model of a fit whose labels are all one class when the estimator's fit
-    refuses it (scikit-learn's classifiers raise ValueError): probability 1 for that class; decision value ±1 toward it for two
-    classes, else 0 for it and −1 for the others, as albench's svm learner."""
+    refuses it (scikit-learn's classifiers raise ValueError): probability 1 for
+    that class; decision value ±1 toward it for two classes, else 0 for it and −1
+    for the others, as albench's svm learner."""
 
     def __init__(self, cls, classes):
         self.cls, self.classes_ = cls, np.array([cls])
@@ -344,6 +345,9 @@ class _ModelServer(_Server):
             caps = [c for c in ("predict_proba", "decision_function", "predict") if hasattr(probe, c)]
             if hasattr(probe, "embed") or (hasattr(probe, "transform") and self._dim_known("embed", probe)):
                 caps.append("embed")
+            elif hasattr(probe, "transform"):
+                log("albench_plugin: the estimator has transform but no known dimension, so embed is not "
+                    "declared: pass embed_dim= to serve_model to offer its output as embeddings")
             if hasattr(probe, "grad_embed"):
                 caps.append("grad_embed")
         if not any(c in caps for c in ("predict_proba", "decision_function", "predict")):
@@ -436,6 +440,12 @@ class _ModelServer(_Server):
             p = np.asarray(m.predict_proba(x), dtype=np.float64)
             p = _widen_proba(p, present, k, r)
             _require_finite(typ, p)
+            if r and (p.min() < 0 or p.max() > 1):
+                raise PluginError("predict_proba returned a value outside [0, 1]")
+            sums = p.sum(axis=1)
+            bad = np.flatnonzero(np.abs(sums - 1) > 1e-5)
+            if bad.size:
+                raise PluginError("predict_proba row %d sums to %r, not 1" % (bad[0], float(sums[bad[0]])))
             return p
         if typ == "decision_function":
             d = np.asarray(m.decision_function(x), dtype=np.float64)

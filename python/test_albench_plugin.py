@@ -62,6 +62,8 @@ class Centroid:
         if self.params.get("nan"):
             return np.full((len(x), len(self.classes_)), np.nan)
         e = np.exp(-self._dist(x))
+        if self.params.get("unnormalized"):
+            return e
         return e / e.sum(axis=1, keepdims=True)
 
     def decision_function(self, x):
@@ -245,6 +247,8 @@ class ModelTest(unittest.TestCase):
         _, rs = run_model(trial(), fit([0, 2], [0, 1]), call("predict_proba", [0]), params={"nan": True})
         self.assertEqual(rs[3][0]["type"], "error")
         self.assertIn("non-finite", rs[3][0]["message"])
+        _, rs = run_model(trial(), fit([0, 2], [0, 1]), call("predict_proba", [1]), params={"unnormalized": True})
+        self.assertIn("sums to", rs[3][0]["message"])
         _, rs = run_model(trial(), fit([0, 2], [0, 1]), params={"fail_fit": True})
         self.assertEqual(rs[2][0], {"type": "error", "message": "fit: RuntimeError: fit failed on purpose"})
 
