@@ -104,6 +104,19 @@ func dataRange(p Panel) (xlo, xhi, ylo, yhi float64) {
 	return xlo, xhi, ylo, yhi
 }
 
+// wholeX reports whether every x of p is a whole number, as counts of
+// labeled examples are.
+func wholeX(p Panel) bool {
+	for _, s := range p.Series {
+		for _, x := range s.X {
+			if x != math.Trunc(x) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // panelPlot draws p: grid, bands (the baseline's first), strategy lines with
 // markers, the baseline line, then oracles and the skyline on top.
 func panelPlot(p Panel, looks map[string]look) *plot.Plot {
@@ -117,6 +130,9 @@ func panelPlot(p Panel, looks map[string]look) *plot.Plot {
 		xlo, xhi, ylo, yhi = 0, 1, 0, 1
 	}
 	xa, ya := NiceAxis(xlo, xhi, 0), NiceAxis(ylo, yhi, 0.04)
+	if wholeX(p) {
+		xa = countAxis(xlo, xhi)
+	}
 	if p.ZeroLine {
 		z, _ := plotter.NewLine(plotter.XYs{{X: xa.Min, Y: 0}, {X: xa.Max, Y: 0}})
 		z.LineStyle = draw.LineStyle{Color: color.Gray{0x60}, Width: vg.Points(0.6)}

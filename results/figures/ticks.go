@@ -33,9 +33,25 @@ var (
 // (0.85, 0.90, 0.95; 0.025, 0.050).
 func NiceAxis(lo, hi, pad float64) Axis { return niceAxis(lo, hi, pad, 4, 5, 6, tickMantissas) }
 
+// countAxis is the axis of a count such as the number of labeled examples
+// over [lo, hi], with whole steps only (1, 2, 5, 10, 20, 25, 50, ...: never
+// 7.5 labeled examples) and 4 to 7 ticks; NiceAxis for a span under 3.
+func countAxis(lo, hi float64) Axis {
+	if !(hi-lo >= 3) {
+		return NiceAxis(lo, hi, 0)
+	}
+	return niceSteps(lo, hi, 0, 4, 5, 7, tickMantissas, 1)
+}
+
 // niceAxis is NiceAxis with from minN to maxN ticks, want preferred, and
 // steps m × 10^k for m in mantissas.
 func niceAxis(lo, hi, pad float64, minN, want, maxN int, mantissas []float64) Axis {
+	return niceSteps(lo, hi, pad, minN, want, maxN, mantissas, 0)
+}
+
+// niceSteps is niceAxis with steps that are whole multiples of unit, if unit
+// is not zero.
+func niceSteps(lo, hi, pad float64, minN, want, maxN int, mantissas []float64, unit float64) Axis {
 	if !(lo <= hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
 		lo, hi = 0, 1
 	}
@@ -55,6 +71,9 @@ func niceAxis(lo, hi, pad float64, minN, want, maxN int, mantissas []float64) Ax
 	for k := k0 - 2; k <= k0+1; k++ {
 		for _, m := range mantissas {
 			s := float64(m * pow10(k))
+			if unit > 0 && (s < unit || math.Abs(s/unit-math.Round(s/unit)) > 1e-9) {
+				continue
+			}
 			n := tickCount(lo, hi, s)
 			score := float64(abs(n - want))
 			if m == 2.5 {
@@ -73,12 +92,13 @@ func niceAxis(lo, hi, pad float64, minN, want, maxN int, mantissas []float64) Ax
 		if best == 0 { // unreachable: successive steps differ by at most 2
 			best = span / 4
 		}
-		down := lo - float64(math.Floor(lo/best+1e-9)*best)
-		up := float64(math.Ceil(hi/best-1e-9)*best) - hi
-		if down <= up {
-			lo = float64(math.Floor(lo/best+1e-9) * best)
+		// The multiples just outside the range's ticks, one of which makes 4.
+		below := float64((math.Ceil(lo/best-1e-9) - 1) * best)
+		above := float64((math.Floor(hi/best+1e-9) + 1) * best)
+		if lo-below <= above-hi {
+			lo = below
 		} else {
-			hi = float64(math.Ceil(hi/best-1e-9) * best)
+			hi = above
 		}
 	}
 	a := Axis{Min: lo, Max: hi}

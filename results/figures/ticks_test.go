@@ -32,6 +32,16 @@ func TestNiceAxis(t *testing.T) {
 		// A Δ range across zero, narrow: 0.02 gives 4 (−0.04 … 0.02).
 		{"delta", niceAxis(-0.0552, 0.0368, 0, 3, 3, 4, narrowMantissas), -0.0552, 0.0368,
 			[]float64{-0.04, -0.02, 0, 0.02}, []string{"-0.04", "-0.02", "0.00", "0.02"}},
+		// Counts 6–18 (the golden config's budget): NiceAxis would take 2.5
+		// (7.5, 10, …); whole steps: 2 gives 7 ticks, 5 only 2.
+		{"counts 6–18", countAxis(6, 18), 6, 18,
+			[]float64{6, 8, 10, 12, 14, 16, 18}, []string{"6", "8", "10", "12", "14", "16", "18"}},
+		// Counts where NiceAxis already takes a whole step: the same axis.
+		{"counts 10–110", countAxis(10, 110), 10, 110,
+			[]float64{20, 40, 60, 80, 100}, []string{"20", "40", "60", "80", "100"}},
+		// Counts 6–20: 2 gives 8, 5 gives 3 (10, 15, 20): widened to 5.
+		{"counts 6–20", countAxis(6, 20), 5, 20,
+			[]float64{5, 10, 15, 20}, []string{"5", "10", "15", "20"}},
 		// No step gives 3–4 in [0.01, 0.11] (0.02: 5, 0.05: 2): the range
 		// grows to the nearer multiple of 0.05, 0 (0.01 away, not 0.04).
 		{"widened", niceAxis(0.01, 0.11, 0, 3, 3, 4, narrowMantissas), 0, 0.11,
