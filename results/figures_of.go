@@ -150,7 +150,8 @@ func (fv figureView) series(name string, role figures.Role, ns []int, sums []sta
 }
 
 // curvesPanel is dataset ds's learning curves on the metric: the baseline
-// and the strategies drawn with bands, the oracles as bandless ceilings
+// and the strategies drawn with bands (a strategy's left out where it is the
+// baseline's, see shareBaselineBand), the oracles as bandless ceilings
 // (labelled with analysis.OracleSuffix), and the skyline's mean.
 func (fv figureView) curvesPanel(ds string) figures.Panel {
 	a := fv.a
@@ -176,12 +177,43 @@ func (fv figureView) curvesPanel(ds string) figures.Panel {
 		}
 		p.Series = append(p.Series, fv.series(a.Shown(st), role, ns, sums, role != figures.Oracle))
 	}
+	shareBaselineBand(p.Series)
 	if sky := a.Curve(ds, records.Skyline); len(sky) > 0 {
 		last := sky[len(sky)-1]
 		p.Series = append(p.Series, figures.Series{Name: records.Skyline, Role: figures.Skyline,
 			X: []float64{float64(last.NLabeled)}, Mean: []float64{last.Of(a.Metric).Mean}})
 	}
 	return p
+}
+
+// shareBaselineBand leaves out a strategy's band at the points where it is
+// the baseline's, mean and edges equal: at the first round every strategy
+// has the baseline's labels, and a dozen equal translucent bands there would
+// pile up into one opaque block over the baseline's own. A strategy whose
+// band is then empty has none.
+func shareBaselineBand(ss []figures.Series) {
+	bi := slices.IndexFunc(ss, func(s figures.Series) bool { return s.Role == figures.Baseline })
+	if bi < 0 || ss[bi].Lo == nil {
+		return
+	}
+	b := ss[bi]
+	for k := range ss {
+		s := &ss[k]
+		if s.Role != figures.Strategy || s.Lo == nil {
+			continue
+		}
+		some := false
+		for i, x := range s.X {
+			j := slices.Index(b.X, x)
+			if j >= 0 && s.Mean[i] == b.Mean[j] && s.Lo[i] == b.Lo[j] && s.Hi[i] == b.Hi[j] {
+				s.Lo[i], s.Hi[i] = math.NaN(), math.NaN()
+			}
+			some = some || !math.IsNaN(s.Lo[i])
+		}
+		if !some {
+			s.Lo, s.Hi = nil, nil
+		}
+	}
 }
 
 // deltaPanel is dataset ds's paired Δ-vs-baseline curves
@@ -221,10 +253,10 @@ func (fv figureView) aulcName() string {
 // analysis.Alpha. Oracles are left out.
 func (fv figureView) deltaAULC() figures.DeltaPlot {
 	a := fv.a
-	d := figures.DeltaPlot{XLabel: "Δ" + fv.aulcName() + " vs " + a.Baseline + " (mean, 95% CI)",
+	d := figures.DeltaPlot{XLabel: "Δ" + fv.aulcName() + " vs " + a.Baseline,
 		Datasets:       a.Datasets,
 		Significant:    fmt.Sprintf("Wilcoxon, Holm p < %g", analysis.Alpha),
-		NotSignificant: "not significant"}
+		NotSignificant: "not significant (dot: mean; whisker: 95% CI)"}
 	for _, st := range a.Strategies {
 		if st == a.Baseline || !fv.drawn(st) {
 			continue
@@ -282,7 +314,7 @@ func (fv figureView) pairwise() figures.MatrixPlot {
 func (fv figureView) penalty() figures.MatrixPlot {
 	p := fv.a.Penalty
 	m := figures.MatrixPlot{Rows: p.Strategies, Cols: p.Strategies, Values: emptyMatrix(len(p.Strategies)),
-		RowLabel: "row", ColLabel: "column (its sum: how often beaten; lower is better)",
+		RowLabel: "row", ColLabel: "column (a column's sum: how often it is beaten; lower is better)",
 		Decimals: 2, Max: float64(p.Datasets),
 		Title: fmt.Sprintf("penalty: row beats column (paired t, p < %g; of %d)", analysis.Alpha, p.Datasets)}
 	for i := range p.Strategies {

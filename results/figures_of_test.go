@@ -50,17 +50,22 @@ func TestCurvesPanel(t *testing.T) {
 		if s.Role != figures.Strategy || len(s.X) != len(pts) {
 			t.Fatalf("band %q: margin %+v", tc.band, s)
 		}
-		for i := range pts {
+		// At the first round margin has random's labels: its band is random's
+		// and left to random (shareBaselineBand).
+		if r := a.Curve("moons", "random")[0]; r.Accuracy != pts[0].Accuracy || !math.IsNaN(s.Lo[0]) || !math.IsNaN(s.Hi[0]) {
+			t.Errorf("band %q: first point %+v (random %+v) drawn with a band [%v, %v]", tc.band, pts[0].Accuracy, r.Accuracy, s.Lo[0], s.Hi[0])
+		}
+		for i := 1; i < len(pts); i++ {
 			if s.X[i] != float64(pts[i].NLabeled) || s.Mean[i] != pts[i].Accuracy.Mean || s.Lo[i] != tc.lo(i) || s.Hi[i] != tc.hi(i) {
 				t.Errorf("band %q, point %d: (%v, %v, [%v, %v]), want (%d, %v, [%v, %v])", tc.band, i,
 					s.X[i], s.Mean[i], s.Lo[i], s.Hi[i], pts[i].NLabeled, pts[i].Accuracy.Mean, tc.lo(i), tc.hi(i))
 			}
 		}
 		// With eight seeds the 95% t-interval is wider than ±1 SEM.
-		if tc.band == "" && !(s.Hi[0]-s.Lo[0] > 2*pts[0].Accuracy.SEM) {
-			t.Errorf("95%% CI %v not wider than ±SEM %v", s.Hi[0]-s.Lo[0], pts[0].Accuracy.SEM)
+		if tc.band == "" && !(s.Hi[1]-s.Lo[1] > 2*pts[1].Accuracy.SEM) {
+			t.Errorf("95%% CI %v not wider than ±SEM %v", s.Hi[1]-s.Lo[1], pts[1].Accuracy.SEM)
 		}
-		if r := seriesOf(t, p, "random"); r.Role != figures.Baseline || r.Lo == nil {
+		if r := seriesOf(t, p, "random"); r.Role != figures.Baseline || r.Lo == nil || math.IsNaN(r.Lo[0]) {
 			t.Errorf("band %q: random %+v, want the baseline with a band", tc.band, r)
 		}
 		sky := seriesOf(t, p, records.Skyline)
@@ -88,8 +93,8 @@ func TestCurvesPanel(t *testing.T) {
 // skyline are of that metric and the axes say so.
 func TestCurvesMetric(t *testing.T) {
 	for _, tc := range []struct{ metric, label, aulc string }{
-		{"macro_f1", "macro-F1", "ΔAULC of macro-F1 vs random (mean, 95% CI)"},
-		{"log_loss", "log-loss", "ΔAULC of log-loss vs random (mean, 95% CI)"},
+		{"macro_f1", "macro-F1", "ΔAULC of macro-F1 vs random"},
+		{"log_loss", "log-loss", "ΔAULC of log-loss vs random"},
 	} {
 		meta := fixture.Meta
 		meta.Metric = tc.metric
@@ -127,6 +132,31 @@ func TestCurvesMetric(t *testing.T) {
 		if slices.ContainsFunc(d.Series, func(s figures.Series) bool { return s.Name == "random" }) {
 			t.Errorf("%s: Δ panel draws the baseline", tc.metric)
 		}
+	}
+}
+
+// TestShareBaselineBand: a strategy's band is left out exactly where mean
+// and edges equal the baseline's at the same x; all left out, it has none;
+// oracles and the skyline are untouched.
+func TestShareBaselineBand(t *testing.T) {
+	nan := math.NaN()
+	ss := []figures.Series{
+		{Name: "a", X: []float64{1, 2, 3}, Mean: []float64{5, 6, 7}, Lo: []float64{4, 5, 6}, Hi: []float64{6, 7, 8}},
+		{Name: "random", Role: figures.Baseline, X: []float64{1, 2, 3}, Mean: []float64{5, 6, 6}, Lo: []float64{4, 5, 5}, Hi: []float64{6, 7.5, 7}},
+		{Name: "b", X: []float64{1, 3}, Mean: []float64{5, 6}, Lo: []float64{4, 5}, Hi: []float64{6, 7}},
+	}
+	shareBaselineBand(ss)
+	eq := func(x, y []float64) bool {
+		return slices.EqualFunc(x, y, func(u, v float64) bool { return u == v || math.IsNaN(u) && math.IsNaN(v) })
+	}
+	if !eq(ss[0].Lo, []float64{nan, 5, 6}) || !eq(ss[0].Hi, []float64{nan, 7, 8}) {
+		t.Errorf("a: band %v..%v, want the first point left out only (the second's Hi differs)", ss[0].Lo, ss[0].Hi)
+	}
+	if ss[2].Lo != nil || ss[2].Hi != nil {
+		t.Errorf("b equals the baseline everywhere but keeps a band %v..%v", ss[2].Lo, ss[2].Hi)
+	}
+	if !eq(ss[1].Lo, []float64{4, 5, 5}) {
+		t.Errorf("the baseline's band changed: %v", ss[1].Lo)
 	}
 }
 
