@@ -253,9 +253,11 @@ func (fv figureView) aulcName() string {
 // analysis.Alpha. Oracles are left out.
 func (fv figureView) deltaAULC() figures.DeltaPlot {
 	a := fv.a
-	d := figures.DeltaPlot{XLabel: "Δ" + fv.aulcName() + " vs " + a.Baseline,
+	// The x label repeats under every panel, so it is short; the baseline is
+	// named in the legend.
+	d := figures.DeltaPlot{XLabel: "Δ" + fv.aulcName(),
 		Datasets:       a.Datasets,
-		Significant:    fmt.Sprintf("Wilcoxon, Holm p < %g", analysis.Alpha),
+		Significant:    fmt.Sprintf("vs %s: Wilcoxon, Holm p < %g", a.Baseline, analysis.Alpha),
 		NotSignificant: "not significant (dot: mean; whisker: 95% CI)"}
 	for _, st := range a.Strategies {
 		if st == a.Baseline || !fv.drawn(st) {
@@ -293,7 +295,7 @@ func emptyMatrix(k int) [][]float64 {
 func (fv figureView) pairwise() figures.MatrixPlot {
 	a := fv.a
 	m := figures.MatrixPlot{Rows: a.Strategies, Cols: a.Strategies, Values: emptyMatrix(len(a.Strategies)),
-		RowLabel: "row", ColLabel: "column"}
+		RowLabel: "row wins", ColLabel: "against column"}
 	most := 0
 	for _, r := range a.Pairwise {
 		i, j := slices.Index(a.Strategies, r.A), slices.Index(a.Strategies, r.B)
@@ -303,7 +305,7 @@ func (fv figureView) pairwise() figures.MatrixPlot {
 		}
 	}
 	m.Max = float64(most)
-	m.Title = fmt.Sprintf("datasets where row beats column (Wilcoxon p < %g, of %d)", analysis.Alpha, most)
+	m.Title = fmt.Sprintf("datasets won (of %d; Wilcoxon p < %g)", most, analysis.Alpha)
 	return m
 }
 
@@ -314,9 +316,10 @@ func (fv figureView) pairwise() figures.MatrixPlot {
 func (fv figureView) penalty() figures.MatrixPlot {
 	p := fv.a.Penalty
 	m := figures.MatrixPlot{Rows: p.Strategies, Cols: p.Strategies, Values: emptyMatrix(len(p.Strategies)),
-		RowLabel: "row", ColLabel: "column (a column's sum: how often it is beaten; lower is better)",
+		RowLabel: "row beats",
+		ColLabel: "against column (a low column sum is better)",
 		Decimals: 2, Max: float64(p.Datasets),
-		Title: fmt.Sprintf("penalty: row beats column (paired t, p < %g; of %d)", analysis.Alpha, p.Datasets)}
+		Title: fmt.Sprintf("penalty (of %d datasets; paired t, p < %g)", p.Datasets, analysis.Alpha)}
 	for i := range p.Strategies {
 		for j := range p.Strategies {
 			if i != j {

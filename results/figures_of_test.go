@@ -93,8 +93,8 @@ func TestCurvesPanel(t *testing.T) {
 // skyline are of that metric and the axes say so.
 func TestCurvesMetric(t *testing.T) {
 	for _, tc := range []struct{ metric, label, aulc string }{
-		{"macro_f1", "macro-F1", "ΔAULC of macro-F1 vs random"},
-		{"log_loss", "log-loss", "ΔAULC of log-loss vs random"},
+		{"macro_f1", "macro-F1", "ΔAULC of macro-F1"},
+		{"log_loss", "log-loss", "ΔAULC of log-loss"},
 	} {
 		meta := fixture.Meta
 		meta.Metric = tc.metric

@@ -36,7 +36,8 @@ const (
 // (ColorBrewer's sequential "Blues", Harrower & Brewer 2003), each with its
 // number (white on dark cells); row names on the left, column names at the
 // bottom turned 45°. Cells are at most 24 pt square, so the figure is at
-// most o.WidthIn wide and narrower for few columns.
+// most o.WidthIn wide and narrower for few columns, but never narrower than
+// its title and column label, which are centred over the cells.
 func Matrix(m MatrixPlot, o Options) Figure {
 	w := o.width()
 	nameSty := textStyle(tickSize, draw.XRight, draw.YCenter)
@@ -59,7 +60,22 @@ func Matrix(m MatrixPlot, o Options) Figure {
 	if m.Title != "" {
 		titleH = vg.Points(titleSize + 6)
 	}
-	width := left + vg.Length(vg.Length(nc)*cell) + vg.Points(matrixMargin)
+	// The title and the column label are centred over the cells: widen the
+	// margins where they are wider than the cells.
+	cellsW := vg.Length(vg.Length(nc) * cell)
+	right := vg.Points(matrixMargin)
+	for _, t := range []struct {
+		text string
+		size float64
+	}{{m.Title, titleSize}, {m.ColLabel, labelSize}} {
+		if t.text == "" {
+			continue
+		}
+		half := textStyle(t.size, draw.XCenter, draw.YCenter).Width(t.text)/2 + vg.Points(matrixMargin)
+		left = max(left, half-cellsW/2)
+		right = max(right, half-cellsW/2)
+	}
+	width := left + cellsW + right
 	height := titleH + vg.Length(vg.Length(nr)*cell) + colH + labelSty.Height("A") + vg.Points(2*matrixMargin+4)
 	top := m.Max
 	if top <= 0 {
