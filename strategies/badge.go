@@ -26,10 +26,22 @@ import (
 // so the batch is both uncertain (long gradients) and diverse (far apart): a row that
 // duplicates a pick has D = 0 and is never drawn. When every remaining row duplicates a
 // pick (Σ D² = 0) the remaining row first in Query.TieRank is taken.
+//
+// After each pick, D(x)² is measured with the scalar formula only for the rows
+// whose nearest pick is not more than twice as far from the new pick as from
+// them: the triangle inequality, with the rounding bound, proves the others keep
+// theirs (sqDists.lowerNearest, see distance.go), so every D(x)², every sum and
+// every draw is the scalar formula's, and the rows far from the new pick are not
+// read at all.
 type badge struct {
 	g      nets.Matrix
 	d2     []float64 // D(x)² of each unlabeled row; 0 once picked
+	norms  []float64 // ‖g_x‖²
+	near   []int     // a pick at distance √d2 from each row, −1 if none is known
+	cd     []float64 // per picked row: its squared distance to the latest pick
+	idx    []int     // the picks, as indices of rows of g
 	picked []bool
+	d      sqDists
 	probScratch
 }
 
@@ -52,18 +64,24 @@ func (s *badge) Select(ctx context.Context, q Query) ([]int, error) {
 	s.d2 = grow(s.d2, u)
 	s.picked = grow(s.picked, u)
 	clear(s.picked)
+	s.norms = sqNorms(s.norms, &s.g)
 	first, best := 0, -1.0
-	for i := range u {
-		g := s.g.Row(i)
-		if n := dot(g, g); n > best || (n == best && tieLess(q.TieRank, q.Unlabeled[i], q.Unlabeled[first])) {
+	for i, n := range s.norms {
+		if n > best || (n == best && tieLess(q.TieRank, q.Unlabeled[i], q.Unlabeled[first])) {
 			first, best = i, n
 		}
 		s.d2[i] = math.Inf(1)
 	}
 	out := make([]int, 0, k)
 	pick := first
+	s.idx = s.idx[:0]
+	s.near, s.cd = grow(s.near, u), grow(s.cd, u)
+	for i := range s.near {
+		s.near[i] = -1
+	}
 	for {
 		out = append(out, q.Unlabeled[pick])
+		s.idx = append(s.idx, pick)
 		s.picked[pick] = true
 		if len(out) == k {
 			return out, nil
@@ -72,13 +90,16 @@ func (s *badge) Select(ctx context.Context, q Query) ([]int, error) {
 			return nil, err
 		}
 		c := s.g.Row(pick)
+		for _, r := range s.idx {
+			s.cd[r] = sqDist(c, s.g.Row(r))
+		}
+		s.d2[pick] = -1 // not measured again
+		s.d.lowerNearest(&s.g, s.d2, s.near, pick, s.norms[pick], s.cd)
 		var total float64
 		for i := range u {
 			if s.picked[i] {
-				s.d2[i] = 0
 				continue
 			}
-			s.d2[i] = math.Min(s.d2[i], sqDist(s.g.Row(i), c))
 			if math.IsNaN(s.d2[i]) {
 				s.d2[i] = 0 // a NaN embedding ranks last, like a duplicate, and keeps total a number
 			}

@@ -27,20 +27,36 @@ import (
 // random start, as in the paper's code, drawn from the seed's tie order.
 //
 // Memory is O(pool × dim): one vector of min distances is updated after each
-// pick, never a pool × pool distance matrix. Embeddings change with the model, so
-// every round measures from scratch, O((|L| + batch) · |U| · dim). Standardised
-// features do not change within a trial, so the distance of every pool row to the
-// labeled centres is kept between rounds and only the rows labeled since the last
-// round are added as centres: O((new labels) · pool · dim + batch · |U| · dim) a
-// round, with the same result as measuring from scratch (min is exact).
+// pick, never a pool × pool distance matrix, and the pool is read through row
+// indices (no gathered copy). Embeddings change with the model, so every round
+// measures from scratch, O((|L| + batch) · pool · dim). Standardised features do
+// not change within a trial, so the distance of every pool row to the labeled
+// centres is kept between rounds and only the rows labeled since the last round
+// are added as centres: O((new labels) · pool · dim + batch · pool · dim) a round,
+// with the same result as measuring from scratch (min is exact).
+//
+// The distances to the labeled centres are computed by the expansion
+// ‖a‖² + ‖b‖² − 2a·b on blocked products, and only the centres that could lower a
+// row's minimum within the expansion's error bound are measured with the scalar
+// formula (sqDists.lowerMin, see distance.go). After each pick, a row whose
+// nearest centre c is more than twice as far from the pick as from the row (by
+// the triangle inequality, with the rounding bound) keeps its minimum unread;
+// the others are measured with the scalar formula (sqDists.lowerNearest). Every
+// minimum, hence every pick, is the scalar formula's.
 type coreset struct {
 	emb     nets.Matrix
-	minDist []float64 // squared distance of each unlabeled row to its nearest centre (NaN sticks); −1 once picked
+	minDist []float64 // per pool row: squared distance of an unlabeled row to its nearest centre (NaN sticks); −1 for labeled or picked rows
+	near    []int     // per pool row: a centre at minDist from it, −1 if none is known
+	cd      []float64 // per centre row: its squared distance to the latest pick
+	norms   []float64 // ‖φ(r)‖² of every pool row, for the embeddings of this round
+	d       sqDists
 
-	z        zpool
-	basePool *nets.Matrix // the pool base was computed for
-	centres  []int        // labeled rows already folded into base, in Query.Labeled order
-	base     []float64    // squared distance of each pool row to its nearest centre in centres
+	z         zpool
+	basePool  *nets.Matrix // the pool base was computed for
+	baseNorms []float64    // ‖φ(r)‖² of the standardised pool rows
+	centres   []int        // labeled rows already folded into base, in Query.Labeled order
+	base      []float64    // squared distance of each pool row to its nearest centre in centres
+	baseNear  []int        // that centre, −1 if none is known
 }
 
 func (*coreset) Name() string { return "coreset" }
@@ -51,25 +67,32 @@ func (s *coreset) Select(ctx context.Context, q Query) ([]int, error) {
 		return []int{}, nil
 	}
 	var phi *nets.Matrix
-	s.minDist = grow(s.minDist, len(q.Unlabeled))
+	var norms []float64
+	n := q.Pool.Rows
+	s.minDist, s.near, s.cd = grow(s.minDist, n), grow(s.near, n), grow(s.cd, n)
+	for r := range s.minDist {
+		s.minDist[r], s.near[r] = -1, -1
+	}
 	if em, ok := q.Model.(learners.Embedder); ok {
 		em.Embed(q.Pool, &s.emb)
 		checkShape("embeddings", &s.emb, q.Pool.Rows, em.EmbedDim())
 		phi = &s.emb
-		for i := range s.minDist {
-			s.minDist[i] = math.Inf(1)
+		s.norms = sqNorms(s.norms, phi)
+		norms = s.norms
+		for _, r := range q.Unlabeled {
+			s.minDist[r] = math.Inf(1)
 		}
-		for _, c := range q.Labeled {
-			s.addCentre(phi, q.Unlabeled, c)
-		}
+		s.d.lowerMin(phi, norms, s.minDist, s.near, q.Labeled)
 	} else {
 		phi = s.z.get(q.Pool)
 		if s.basePool != q.Pool {
 			s.basePool, s.base = q.Pool, s.base[:0]
+			s.baseNorms = sqNorms(s.baseNorms, phi)
 		}
+		norms = s.baseNorms
 		s.labeledDistances(phi, q.Labeled)
-		for i, r := range q.Unlabeled {
-			s.minDist[i] = s.base[r]
+		for _, r := range q.Unlabeled {
+			s.minDist[r], s.near[r] = s.base[r], s.baseNear[r]
 		}
 	}
 	out := make([]int, 0, k)
@@ -79,19 +102,29 @@ func (s *coreset) Select(ctx context.Context, q Query) ([]int, error) {
 		}
 		// A NaN distance (from a NaN or infinite embedding) ranks below every
 		// number, as in topK, so such a row is picked last rather than never.
-		best := -1
-		for i, d := range s.minDist {
+		best, bd := -1, 0.0
+		for _, r := range q.Unlabeled {
+			d := s.minDist[r]
 			if d < 0 {
 				continue // picked
 			}
-			if best < 0 || d > s.minDist[best] || (math.IsNaN(s.minDist[best]) && !math.IsNaN(d)) ||
-				(d == s.minDist[best] && tieLess(q.TieRank, q.Unlabeled[i], q.Unlabeled[best])) {
-				best = i
+			if best < 0 || d > bd || (math.IsNaN(bd) && !math.IsNaN(d)) ||
+				(d == bd && tieLess(q.TieRank, r, best)) {
+				best, bd = r, d
 			}
 		}
-		out = append(out, q.Unlabeled[best])
-		s.addCentre(phi, q.Unlabeled, q.Unlabeled[best])
+		out = append(out, best)
 		s.minDist[best] = -1
+		if len(out) < k {
+			p := phi.Row(best)
+			for _, c := range q.Labeled {
+				s.cd[c] = sqDist(p, phi.Row(c))
+			}
+			for _, c := range out {
+				s.cd[c] = sqDist(p, phi.Row(c))
+			}
+			s.d.lowerNearest(phi, s.minDist, s.near, best, norms[best], s.cd)
+		}
 	}
 	return out, nil
 }
@@ -102,29 +135,12 @@ func (s *coreset) Select(ctx context.Context, q Query) ([]int, error) {
 func (s *coreset) labeledDistances(phi *nets.Matrix, labeled []int) {
 	n := phi.Rows
 	if len(s.base) != n || len(labeled) < len(s.centres) || !slices.Equal(labeled[:len(s.centres)], s.centres) {
-		s.base = grow(s.base, n)
+		s.base, s.baseNear = grow(s.base, n), grow(s.baseNear, n)
 		for i := range s.base {
-			s.base[i] = math.Inf(1)
+			s.base[i], s.baseNear[i] = math.Inf(1), -1
 		}
 		s.centres = s.centres[:0]
 	}
-	for _, c := range labeled[len(s.centres):] {
-		e := phi.Row(c)
-		for r := range n {
-			s.base[r] = math.Min(s.base[r], sqDist(phi.Row(r), e))
-		}
-		s.centres = append(s.centres, c)
-	}
-}
-
-// addCentre lowers each unlabeled row's distance to its nearest centre by pool row c.
-// Squared distances rank the same as distances and need no square root.
-func (s *coreset) addCentre(phi *nets.Matrix, unlabeled []int, c int) {
-	e := phi.Row(c)
-	for i, r := range unlabeled {
-		if s.minDist[i] < 0 {
-			continue
-		}
-		s.minDist[i] = math.Min(s.minDist[i], sqDist(phi.Row(r), e))
-	}
+	s.d.lowerMin(phi, s.baseNorms, s.base, s.baseNear, labeled[len(s.centres):])
+	s.centres = append(s.centres, labeled[len(s.centres):]...)
 }

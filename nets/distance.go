@@ -1,0 +1,85 @@
+package nets
+
+import "fmt"
+
+// CrossDots computes the dot products between rows of a matrix and a few
+// "centre" rows as a blocked matrix product on the kernel set in use: the rows
+// are copied feature-major into a panel (the only copy, of the panel's rows), and
+// the linear kernel multiplies the centres by it, so every centre's products run
+// along the panel's lanes with the centre's weights in registers. Distance
+// computations use it for the expansion ‖a − b‖² = ‖a‖² + ‖b‖² − 2a·b.
+//
+// Each product x·c of length n is summed in order of the features, every
+// product rounded or fused by the kernel set, so (with u = 2⁻⁵³, and barring
+// underflow) its error is at most
+//
+//	|fl(x·c) − x·c| ≤ γ_n Σ_p |x_p c_p|,   γ_n = n·u / (1 − n·u)
+//
+// (Higham 2002, Accuracy and Stability of Numerical Algorithms, §3.1) for every
+// kernel set; the values themselves differ between sets in the last bits. A
+// zero value of CrossDots is ready to use; it keeps its buffers between calls.
+type CrossDots struct {
+	panel []float64 // cols × ld, feature-major
+	out   []float64 // centres × ld
+}
+
+// Rows returns out and ld with out[j·ld + i] = x.Row(rows[i]) · c.Row(j) for
+// i < len(rows) and j < c.Rows (ld ≥ len(rows); the lanes past len(rows) are
+// zero). out is owned by p until its next call. Callers pass a few hundred rows
+// at a time so that the panel stays in cache.
+func (p *CrossDots) Rows(x *Matrix, rows []int, c *Matrix) (out []float64, ld int) {
+	if x.Cols != c.Cols {
+		panic(fmt.Sprintf("nets: CrossDots of %d columns with centres of %d", x.Cols, c.Cols))
+	}
+	n, cols := len(rows), x.Cols
+	ld = pad(n)
+	p.panel = grow(p.panel, cols*ld)
+	i := 0
+	for ; i+3 < n; i += 4 {
+		r0 := x.Row(rows[i])
+		r1, r2, r3 := x.Row(rows[i+1]), x.Row(rows[i+2]), x.Row(rows[i+3])
+		r1, r2, r3 = r1[:len(r0)], r2[:len(r0)], r3[:len(r0)]
+		for f, v := range r0 {
+			d := p.panel[f*ld+i : f*ld+i+4 : f*ld+i+4]
+			d[0], d[1], d[2], d[3] = v, r1[f], r2[f], r3[f]
+		}
+	}
+	for ; i < ld; i++ {
+		if i < n {
+			for f, v := range x.Row(rows[i]) {
+				p.panel[f*ld+i] = v
+			}
+		} else {
+			for f := range cols {
+				p.panel[f*ld+i] = 0
+			}
+		}
+	}
+	return p.multiply(c, cols, ld), ld
+}
+
+// Range is Rows for the rows lo ≤ r < hi of x, transposed by the kernel set's
+// own transposeIn.
+func (p *CrossDots) Range(x *Matrix, lo, hi int, c *Matrix) (out []float64, ld int) {
+	if x.Cols != c.Cols || lo < 0 || hi < lo || hi > x.Rows {
+		panic(fmt.Sprintf("nets: CrossDots of rows [%d, %d) of %d×%d with centres of %d columns", lo, hi, x.Rows, x.Cols, c.Cols))
+	}
+	n, cols := hi-lo, x.Cols
+	ld = pad(n)
+	p.panel = grow(p.panel, cols*ld)
+	kern.transposeIn(p.panel, x.Data[lo*cols:hi*cols], n, cols, ld)
+	return p.multiply(c, cols, ld), ld
+}
+
+func (p *CrossDots) multiply(c *Matrix, cols, ld int) []float64 {
+	p.out = grow(p.out, c.Rows*ld)
+	if ld == 0 || c.Rows == 0 {
+		return p.out
+	}
+	if cols == 0 {
+		clear(p.out)
+		return p.out
+	}
+	kern.linear(p.out, p.panel, c.Data, nil, c.Rows, cols, ld, false)
+	return p.out
+}

@@ -1,0 +1,245 @@
+package strategies
+
+import (
+	"math"
+
+	"albench/nets"
+)
+
+// Fast squared distances with exact decisions.
+//
+// The distance strategies decide by comparisons of squared distances computed by
+// sqDist, the scalar sum Σ_p (a_p − b_p)² in order of p: a running minimum
+// (coreset, badge, k-means seeding and assignment), a top-k boundary (typiclust's
+// nearest neighbours), a threshold (probcover's δ-balls). The fast path computes
+// the expansion
+//
+//	d̃ = (‖a‖² + ‖b‖²) − 2·a·b
+//
+// with the dot products as a blocked matrix product (nets.CrossDots, the AVX2
+// kernels where the CPU has them) and the squared norms ‖·‖² once per
+// representation. With n the dimension, u = 2⁻⁵³, γ_k = k·u/(1 − k·u), A = ‖a‖²,
+// B = ‖b‖² and d = ‖a − b‖² exactly (Higham 2002, §3.1):
+//
+//	|fl(A) − A| ≤ γ_n·A,   |fl(a·b) − a·b| ≤ γ_n·Σ|a_p b_p| ≤ γ_n·(A + B)/2,
+//	|d̃ − d| ≤ (2γ_n + 3u)(A + B)(1 + O(u))          (the two roundings of the sum)
+//	|sqDist(a, b) − d| ≤ γ_{n+2}·d ≤ 2γ_{n+2}·(A + B)  (difference, square, n − 1 adds)
+//
+// so |d̃ − sqDist(a, b)| < 5γ_{n+2}·(A + B) ≤ 5γ_{n+2}·(fl(A) + fl(B))/(1 − γ_n).
+// The bound used is 16γ_{n+2}·(fl(A) + fl(B)), with an absolute term for
+// underflow (each product that underflows errs by at most 2⁻¹⁰⁷⁵; 2⁻¹⁰⁰⁰ covers
+// any count of them):
+//
+//	|d̃ − sqDist(a, b)| ≤ E = 16γ_{n+2}·(fl(A) + fl(B)) + 2⁻¹⁰⁰⁰,
+//
+// whatever the kernel set (fused or not, any summation order of the dot). The
+// spare 11γ_{n+2}·(A + B) ≥ 33u·(A + B) absorbs the roundings of the tests built
+// on it: E itself, d̃ ± E, a threshold moved to the other side (as in
+// w = ‖b‖² − 2a·b against d2 − ‖a‖² ± E), each a few operations on values of at
+// most a few (A + B) (a threshold far above that decides by a wide margin). A
+// decision that d̃ ± E cannot settle is taken on sqDist itself, so every
+// decision, and every distance value kept, is the scalar formula's: the picks
+// are bit-identical to measuring every pair with sqDist. Non-finite norms or
+// products make d̃ ± E NaN or infinite, and the tests are written so that such
+// a pair is always measured exactly.
+
+// panelRows is the number of rows whose products are computed at once: the panel
+// (panelRows × dim) and its products stay in cache.
+const panelRows = 252
+
+// centreBlock bounds the centres multiplied against one panel.
+const centreBlock = 64
+
+// expansionSlack returns 16γ_{n+2} for dimension n: E = slack·(fl(A) + fl(B)) + tinySlack.
+func expansionSlack(n int) float64 {
+	u := math.Ldexp(1, -53)
+	k := float64(n + 2)
+	return 16 * float64(k*u) / (1 - float64(k*u))
+}
+
+// tinySlack is the absolute term of the bound, for products that underflow.
+var tinySlack = math.Ldexp(1, -1000)
+
+// sqNorms sets out[r] = ‖x.Row(r)‖² for every row (the sequential dot of dot).
+func sqNorms(out []float64, x *nets.Matrix) []float64 {
+	out = grow(out, x.Rows)
+	for r := range x.Rows {
+		v := x.Row(r)
+		out[r] = dot(v, v)
+	}
+	return out
+}
+
+// sqDists holds the buffers of the fast distance path.
+type sqDists struct {
+	dots  nets.CrossDots
+	cen   nets.Matrix // the centres of a block, gathered (a few rows)
+	cnorm []float64
+	minw  []float64 // per row of a panel: min_c (‖c‖² − 2·r·c)
+	thr   []float64 // per row of a panel: the largest w_c that may be the minimum
+	rows  []int
+}
+
+// lowerMin sets m[r] = min(m[r], min_j sqDist(x.Row(r), x.Row(centres[j]))) for
+// every row r of x with m[r] ≥ 0 (a negative or NaN m[r] is left alone: a marker,
+// or a NaN that math.Min would keep), and near[r] to a centre at that distance.
+// norms holds ‖x.Row(r)‖² of every row. The result is math.Min's over the exact
+// values (NaN sticking), whatever the order of the centres.
+//
+// Per row r and centre c it forms w_c = ‖c‖² − 2·r·c, so that d̃_c = ‖r‖² + w_c,
+// and measures with sqDist only the centres with d̃_c − E ≤ min(m[r], min_c d̃_c + E),
+// that is w_c ≤ min(min_c w_c + 2E, m[r] − ‖r‖² + E), E taken at the block's
+// largest ‖c‖²; the others are farther than the minimum. (Adding ‖r‖² last
+// changes the rounding of d̃: its two roundings then err by at most 5u(A + B),
+// inside the margin of E.) A row whose norm, E or any w_c is not a finite number
+// is measured against every centre.
+func (s *sqDists) lowerMin(x *nets.Matrix, norms, m []float64, near []int, centres []int) {
+	slack := expansionSlack(x.Cols)
+	inf := math.Inf(1)
+	for cb := 0; cb < len(centres); cb += centreBlock {
+		block := centres[cb:min(cb+centreBlock, len(centres))]
+		s.cen.Gather(x, block)
+		s.cnorm = grow(s.cnorm, len(block))
+		cmax := 0.0
+		for j, c := range block {
+			nc := norms[c]
+			s.cnorm[j] = nc
+			if !(nc <= cmax) {
+				cmax = nc // NaN sticks, and makes every E NaN
+			}
+		}
+		for lo := 0; lo < x.Rows; lo += panelRows {
+			hi := min(lo+panelRows, x.Rows)
+			h := hi - lo
+			out, ld := s.dots.Range(x, lo, hi, &s.cen)
+			s.minw, s.thr = grow(s.minw, h), grow(s.thr, h)
+			for i := range s.minw {
+				s.minw[i] = inf
+			}
+			for j, nc := range s.cnorm {
+				prod := out[j*ld : j*ld+h]
+				minw := s.minw[:len(prod)]
+				for i, pv := range prod {
+					minw[i] = min(minw[i], nc-float64(2*pv)) // NaN sticks
+				}
+			}
+			for i := range s.thr {
+				mr := m[lo+i]
+				if !(mr >= 0) {
+					s.thr[i] = math.NaN() // no centre is measured
+					continue
+				}
+				na := norms[lo+i]
+				e := float64(slack*(na+cmax)) + tinySlack
+				mw := s.minw[i]
+				if !(e <= math.MaxFloat64) || !(mw >= -math.MaxFloat64) {
+					s.thr[i] = inf // every centre is measured
+					continue
+				}
+				s.thr[i] = min(mw+float64(2*e), (mr-na)+e)
+			}
+			for j, nc := range s.cnorm {
+				prod := out[j*ld : j*ld+h]
+				c := block[j]
+				for i, pv := range prod {
+					t := s.thr[i]
+					if !(nc-float64(2*pv) <= t) && t != inf {
+						continue
+					}
+					r := lo + i
+					switch d := sqDist(x.Row(r), x.Row(c)); {
+					case d < m[r]:
+						m[r], near[r] = d, c
+					case d != d:
+						m[r] = d
+					}
+				}
+			}
+		}
+	}
+}
+
+// sqDist4 returns sqDist(a0, b), …, sqDist(a3, b): the four sums run side by
+// side, each in sqDist's own order, so every value has sqDist's bits; the four
+// independent chains of additions run in the time of about one.
+func sqDist4(a0, a1, a2, a3, b []float64) (d0, d1, d2, d3 float64) {
+	a0, a1, a2, a3 = a0[:len(b)], a1[:len(b)], a2[:len(b)], a3[:len(b)]
+	for i, v := range b {
+		e0, e1, e2, e3 := a0[i]-v, a1[i]-v, a2[i]-v, a3[i]-v
+		d0 += float64(e0 * e0)
+		d1 += float64(e1 * e1)
+		d2 += float64(e2 * e2)
+		d3 += float64(e3 * e3)
+	}
+	return
+}
+
+// pruneFactor is the triangle-inequality test's factor 4(1 + 16γ_{n+2}) for
+// dimension n (see lowerNearest).
+func pruneFactor(n int) float64 {
+	u := math.Ldexp(1, -53)
+	k := float64(n + 2)
+	g := float64(k*u) / (1 - float64(k*u))
+	return 4 * (1 + float64(16*g))
+}
+
+// lowerNearest sets m[r] = min(m[r], sqDist(x.Row(r), x.Row(p))) (math.Min's
+// result, NaN sticking) for the rows r with m[r] ≥ 0, and keeps near[r], a centre
+// whose sqDist to r is m[r] (−1 when none is known), up to date. cd[c] must hold
+// sqDist(x.Row(p), x.Row(c)) for every centre c named in near.
+//
+// A row is skipped without being read when the triangle inequality proves that
+// p cannot lower it: with t = ‖r − c‖ and D = ‖p − c‖ (real numbers, c = near[r])
+// and sqDist within a factor 1 ± g of the exact square (g = γ_{n+2}, plus an
+// absolute 2⁻¹⁰⁷⁵ per underflowing term, which 2⁻¹⁰⁰⁰ covers),
+//
+//	cd[c] > 4(1 + 16g)·(m[r] + 2⁻¹⁰⁰⁰)  ⇒  D ≥ (2 + g)·t  ⇒  ‖r − p‖ ≥ D − t ≥ (1 + g)·t
+//	                                    ⇒  sqDist(r, p) ≥ (1 − g)(1 + g)²·t² ≥ m[r],
+//
+// and so is a row at m[r] = 0 (no sqDist is below 0). Both shortcuts need p's
+// row to be finite (a NaN centre turns every minimum into NaN), so a centre
+// with a non-finite squared norm pn is measured against every row. The rows
+// measured are measured four at a time by sqDist4, with sqDist's bits.
+func (s *sqDists) lowerNearest(x *nets.Matrix, m []float64, near []int, p int, pn float64, cd []float64) {
+	prune := !math.IsNaN(pn) && !math.IsInf(pn, 0)
+	factor := pruneFactor(x.Cols)
+	s.rows = s.rows[:0]
+	for r, mr := range m {
+		if !(mr >= 0) {
+			continue
+		}
+		if prune {
+			if mr == 0 {
+				continue
+			}
+			if c := near[r]; c >= 0 {
+				if dc := cd[c]; dc <= math.MaxFloat64 && dc > float64(factor*(mr+tinySlack)) {
+					continue
+				}
+			}
+		}
+		s.rows = append(s.rows, r)
+	}
+	b := x.Row(p)
+	set := func(r int, d float64) {
+		switch {
+		case d < m[r]:
+			m[r], near[r] = d, p
+		case d != d:
+			m[r] = d
+		}
+	}
+	rows := s.rows
+	i := 0
+	for ; i+3 < len(rows); i += 4 {
+		r0, r1, r2, r3 := rows[i], rows[i+1], rows[i+2], rows[i+3]
+		d0, d1, d2, d3 := sqDist4(x.Row(r0), x.Row(r1), x.Row(r2), x.Row(r3), b)
+		set(r0, d0)
+		set(r1, d1)
+		set(r2, d2)
+		set(r3, d3)
+	}
+	for ; i < len(rows); i++ {
+		set(rows[i], sqDist(x.Row(rows[i]), b))
+	}
+}
