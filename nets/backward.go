@@ -20,8 +20,8 @@ func (n *Net) Gradient(x *Matrix, y []int, grad []float64) float64 {
 
 // lossGrad sets grad to the gradient of the mean cross-entropy of the rows of x
 // (rows×Inputs) against y, by back-propagation, and returns the loss. With rng not
-// nil and dropout in the spec the pass is in training mode, with masks drawn from
-// rng. For a layer z = a Wᵀ + b with output delta δ = ∂L/∂z,
+// nil and dropout in the spec the pass is in training mode, with masks drawn
+// from one draw of rng, the seed of drawMasks. For a layer z = a Wᵀ + b with output delta δ = ∂L/∂z,
 //
 //	∂L/∂W = δᵀ a,  ∂L/∂b = Σ_rows δ,  ∂L/∂a = δ W,
 //
@@ -45,10 +45,14 @@ func (n *Net) lossGrad(x []float64, rows int, y []int, rng *rand.Rand, grad []fl
 	loss := 0.0
 	step := n.trainPanel()
 	in := n.spec.Inputs
+	var seed uint64
+	if drop {
+		seed = rng.Uint64()
+	}
 	for s := 0; s < rows; s += step {
 		e := min(s+step, rows)
 		if drop {
-			n.drawMasks(e-s, pad(e-s), rng)
+			n.drawMasks(e-s, pad(e-s), seed, s)
 		}
 		loss = n.panelGrad(x[s*in:e*in], e-s, y[s:e], inv, drop, loss)
 	}

@@ -13,78 +13,6 @@ import (
 // the pool size. A multiple of lanes.
 const chunkRows = 64
 
-// splitMix64 advances a SplitMix64 state and returns its next output (Steele,
-// Lea & Flood 2014).
-func splitMix64(state *uint64) uint64 {
-	*state += 0x9e3779b97f4a7c15
-	z := *state
-	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
-	z = (z ^ z>>27) * 0x94d049bb133111eb
-	return z ^ z>>31
-}
-
-// drawMasks draws inverted-dropout masks for rows samples into panels of ld
-// lanes: row by row, and within a row hidden layer by hidden layer and unit by
-// unit, a unit is dropped (mask 0) with probability p and kept (mask 1/(1−p))
-// otherwise. Each row takes one draw of rng to seed a SplitMix64 sequence; each
-// 64-bit output of that decides two units, low half first: a unit is dropped when
-// its 32-bit half u satisfies u < ⌊p·2³²⌋, a probability within 2⁻³² of p.
-// Random bits are the cost of dropout training, so none are wasted.
-// Drawing row by row makes the masks of a sample independent of how rows are
-// grouped into chunks. Padding lanes get 0.
-func (n *Net) drawMasks(rows, ld int, rng *rand.Rand) {
-	p := n.spec.Dropout
-	scale := 1 / (1 - p)
-	thr := uint32(math.MaxUint32)
-	if t := p * (1 << 32); t < math.MaxUint32 {
-		thr = uint32(t)
-	}
-	for l := range n.ws.mask {
-		n.ws.mask[l] = grow(n.ws.mask[l], n.sizes[l+1]*ld)
-		clear(n.ws.mask[l])
-	}
-	// keepOrDrop[(u − thr) >> 63 over 64 bits] is the mask: index 1 when u < thr.
-	// A table instead of a branch: at small p the branch is mispredicted often.
-	keepOrDrop := [2]float64{scale, 0}
-	units := 0
-	for l := range n.ws.mask {
-		units += n.sizes[l+1]
-	}
-	// Masks are drawn row by row but stored four lanes at a time: a panel's lanes
-	// are ld apart per unit, and one strided store per unit and row thrashes the
-	// cache.
-	n.ws.mtmp = grow(n.ws.mtmp, 4*units)
-	tmp := n.ws.mtmp
-	for i0 := 0; i0 < rows; i0 += 4 {
-		clear(tmp)
-		for r := 0; r < 4 && i0+r < rows; r++ {
-			// One draw of rng per row seeds a SplitMix64 sequence for its units:
-			// the row's masks still depend on rng alone, in row order, and the
-			// inlined generator costs a fraction of rng's per bit.
-			state := rng.Uint64()
-			var bits uint64
-			left := 0 // 32-bit halves of bits not used yet
-			for u := 0; u < units; u++ {
-				if left == 0 {
-					bits, left = splitMix64(&state), 2
-				}
-				v := bits & math.MaxUint32
-				bits >>= 32
-				left--
-				tmp[4*u+r] = keepOrDrop[(v-uint64(thr))>>63&1]
-			}
-		}
-		u := 0
-		for l, m := range n.ws.mask {
-			for j := 0; j < n.sizes[l+1]; j++ {
-				d, t := m[j*ld+i0:j*ld+i0+4], tmp[4*u:4*u+4]
-				d[0], d[1], d[2], d[3] = t[0], t[1], t[2], t[3] // no memmove call for 32 bytes
-				u++
-			}
-		}
-	}
-}
-
 // hidden runs the rows×Inputs row-major x through the hidden layers, leaving the
 // input in ws.x and each layer's output in ws.h, feature-major with ws.ld =
 // pad(rows) lanes (and, with dropout, the pre-dropout output in ws.act, using the
@@ -94,28 +22,42 @@ func (n *Net) hidden(x []float64, rows int, dropout bool) []float64 {
 	n.ws.ld = ld
 	n.ws.x = grow(n.ws.x, n.spec.Inputs*ld)
 	kern.transposeIn(n.ws.x, x, rows, n.spec.Inputs, ld)
-	a := n.ws.x
-	for l := range n.ws.h {
-		in, out := n.sizes[l], n.sizes[l+1]
-		n.ws.h[l] = grow(n.ws.h[l], out*ld)
-		dst := n.ws.h[l]
-		if dropout {
-			n.ws.act[l] = grow(n.ws.act[l], out*ld)
-			dst = n.ws.act[l]
-		}
-		// relu is fused into the kernel; tanh has no vector form.
-		kern.linear(dst, a, n.w[l], n.b[l], out, in, ld, !n.tanh)
-		if n.tanh {
-			for i, v := range dst {
-				dst[i] = fmath.Tanh(v)
-			}
-		}
+	return n.layers(0, n.ws.x, ld, dropout)
+}
+
+// layers runs the panel a, the input of hidden layer from, through the hidden
+// layers from on, as hidden does, and returns the last hidden panel (a itself
+// when there are none).
+func (n *Net) layers(from int, a []float64, ld int, dropout bool) []float64 {
+	for l := from; l < len(n.ws.h); l++ {
+		dst := n.preact(l, a, ld, dropout)
 		if dropout {
 			kern.mul(n.ws.h[l][:len(dst)], dst, n.ws.mask[l])
 		}
 		a = n.ws.h[l]
 	}
 	return a
+}
+
+// preact sets hidden layer l's activations (before dropout) for the panel a of
+// its inputs: into ws.act[l] with dropout, else ws.h[l], which it returns.
+// ws.h[l] is sized either way.
+func (n *Net) preact(l int, a []float64, ld int, dropout bool) []float64 {
+	in, out := n.sizes[l], n.sizes[l+1]
+	n.ws.h[l] = grow(n.ws.h[l], out*ld)
+	dst := n.ws.h[l]
+	if dropout {
+		n.ws.act[l] = grow(n.ws.act[l], out*ld)
+		dst = n.ws.act[l]
+	}
+	// relu is fused into the kernel; tanh has no vector form.
+	kern.linear(dst, a, n.w[l], n.b[l], out, in, ld, !n.tanh)
+	if n.tanh {
+		for i, v := range dst {
+			dst[i] = fmath.Tanh(v)
+		}
+	}
+	return dst
 }
 
 // output sets ws.z (Classes×ld) to the last layer's logits for the panel a and
@@ -269,8 +211,8 @@ func (n *Net) Probs(x, out *Matrix) {
 // MCProbs sets out (resized to x.Rows×Classes) to the softmax probabilities of one
 // stochastic forward pass in training mode: every hidden activation is dropped
 // with probability Dropout and the rest scaled by 1/(1−Dropout), with fresh masks
-// drawn from rng (Gal and Ghahramani 2016, Dropout as a Bayesian Approximation).
-// Without dropout it equals Probs and draws nothing.
+// drawn from one draw of rng (Gal and Ghahramani 2016, Dropout as a Bayesian
+// Approximation). Without dropout it equals Probs and draws nothing.
 func (n *Net) MCProbs(x, out *Matrix, rng *rand.Rand) {
 	if !n.HasDropout() {
 		rng = nil
@@ -282,14 +224,63 @@ func (n *Net) probs(x, out *Matrix, rng *rand.Rand) {
 	n.checkInput(x)
 	c := n.Classes()
 	out.Resize(x.Rows, c)
+	var seed uint64
+	if rng != nil {
+		seed = rng.Uint64()
+	}
 	for s := 0; s < x.Rows; s += chunkRows {
 		e := min(s+chunkRows, x.Rows)
 		if rng != nil {
-			n.drawMasks(e-s, pad(e-s), rng)
+			n.drawMasks(e-s, pad(e-s), seed, s)
 		}
 		h := n.hidden(x.Data[s*x.Cols:e*x.Cols], e-s, rng != nil)
 		z := n.output(h, n.ws.ld)
 		softmax(z, e-s, c, n.ws.ld, nil, out.Data[s*c:e*c], 0)
+	}
+}
+
+// MCPasses runs passes stochastic forward passes over the rows of x: the
+// probabilities of pass t are those of the t-th of passes calls of
+// MCProbs(x, out, rng) in a row, bit for bit, but the first layer's
+// activations before dropout, which every pass shares, are computed once.
+// Chunk by chunk of rows in order, and within a chunk pass by pass, it calls
+// each(t, first, p) with p the probabilities (rows×Classes, row-major) of the
+// chunk's rows first, first+1, …, valid until each returns. Without dropout
+// every pass is Probs and nothing is drawn.
+func (n *Net) MCPasses(x *Matrix, passes int, rng *rand.Rand, each func(pass, first int, p []float64)) {
+	n.checkInput(x)
+	c := n.Classes()
+	drop := n.HasDropout()
+	n.ws.seeds = n.ws.seeds[:0]
+	for range passes {
+		if drop {
+			n.ws.seeds = append(n.ws.seeds, rng.Uint64()) // MCProbs's one draw per pass
+		}
+	}
+	n.ws.out = grow(n.ws.out, chunkRows*c)
+	for s := 0; s < x.Rows; s += chunkRows {
+		e := min(s+chunkRows, x.Rows)
+		rows, ld := e-s, pad(e-s)
+		out := n.ws.out[:rows*c]
+		if !drop {
+			h := n.hidden(x.Data[s*x.Cols:e*x.Cols], rows, false)
+			softmax(n.output(h, ld), rows, c, ld, nil, out, 0)
+			for t := range passes {
+				each(t, s, out)
+			}
+			continue
+		}
+		n.ws.ld = ld
+		n.ws.x = grow(n.ws.x, n.spec.Inputs*ld)
+		kern.transposeIn(n.ws.x, x.Data[s*x.Cols:e*x.Cols], rows, n.spec.Inputs, ld)
+		act0 := n.preact(0, n.ws.x, ld, true) // ws.act[0], kept through the passes
+		for t, seed := range n.ws.seeds {
+			n.drawMasks(rows, ld, seed, s)
+			kern.mul(n.ws.h[0][:len(act0)], act0, n.ws.mask[0])
+			h := n.layers(1, n.ws.h[0], ld, true)
+			softmax(n.output(h, ld), rows, c, ld, nil, out, 0)
+			each(t, s, out)
+		}
 	}
 }
 

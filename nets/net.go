@@ -53,24 +53,28 @@ type Net struct {
 	w, b   [][]float64
 	off    []int // off[l]: index in params of layer l's weight
 
+	drop dropRule // the threshold test of spec.Dropout
+
 	ws work
 }
 
 // work is the scratch a forward or backward pass uses, grown on demand. Panels
 // are feature-major with ld lanes (see kernels.go).
 type work struct {
-	ld   int          // lanes of the current panels: the chunk's rows padded
-	x    []float64    // the input chunk, Inputs×ld
-	h    [][]float64  // h[l]: hidden layer l after activation and dropout
-	act  [][]float64  // act[l]: hidden layer l before dropout (dropout only)
-	mask [][]float64  // mask[l]: 0 or 1/(1−p) per unit and lane (dropout only)
-	mtmp []float64    // the masks of 4 rows, unit-major, before they go to mask
-	z    []float64    // logits, then probabilities, Classes×ld
-	d    [2][]float64 // back-propagated deltas, ping-ponged between layers
-	v, u []float64    // per-lane scratch
-	gt   []float64    // a weight transposed, for GradNorms
-	wt   [][]float64  // wt[l]: layer l's weight transposed, for lossGrad
-	acc  []float64    // lossGrad's running lane sums, lanes per parameter
+	ld      int          // lanes of the current panels: the chunk's rows padded
+	x       []float64    // the input chunk, Inputs×ld
+	h       [][]float64  // h[l]: hidden layer l after activation and dropout
+	act     [][]float64  // act[l]: hidden layer l before dropout (dropout only)
+	mask    [][]float64  // mask[l]: 0 or 1/(1−p) per unit and lane (dropout only)
+	maskAll []float64    // every mask[l] is a view of it
+	seeds   []uint64     // MCPasses's seed per pass
+	out     []float64    // MCPasses's probabilities of a chunk, row-major
+	z       []float64    // logits, then probabilities, Classes×ld
+	d       [2][]float64 // back-propagated deltas, ping-ponged between layers
+	v, u    []float64    // per-lane scratch
+	gt      []float64    // a weight transposed, for GradNorms
+	wt      [][]float64  // wt[l]: layer l's weight transposed, for lossGrad
+	acc     []float64    // lossGrad's running lane sums, lanes per parameter
 }
 
 // New returns a network of the given shape with all weights zero; call Init.
@@ -78,7 +82,7 @@ func New(spec Spec) (*Net, error) {
 	if err := validate(&spec); err != nil {
 		return nil, err
 	}
-	n := &Net{spec: spec, tanh: spec.Activation == "tanh"}
+	n := &Net{spec: spec, tanh: spec.Activation == "tanh", drop: newDropRule(spec.Dropout)}
 	n.sizes = append(append([]int{spec.Inputs}, spec.Hidden...), spec.Outputs)
 	total := 0
 	for l := 0; l+1 < len(n.sizes); l++ {

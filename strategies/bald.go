@@ -2,9 +2,11 @@ package strategies
 
 import (
 	"albench/learners"
+	"albench/nets"
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
 )
 
 // bald is Bayesian active learning by disagreement (Houlsby, Huszár, Ghahramani &
@@ -19,6 +21,8 @@ import (
 // which is high where the passes disagree and near zero where every pass is equally
 // unsure: it separates model uncertainty from noise in the labels. The estimate is
 // clamped at 0, its true lower bound, against rounding. The masks are drawn from q.Rand.
+// A model that can run the T passes at once (mcPasser, as nets.Net does, computing
+// the first layer once for all of them) gives the same bits as T calls of MCProbs.
 type bald struct {
 	samples int
 
@@ -46,18 +50,22 @@ func (s *bald) Select(ctx context.Context, q Query) ([]int, error) {
 	s.hsum = grow(s.hsum, u)
 	clear(s.mean)
 	clear(s.hsum)
-	for range s.samples {
+	if mp, ok := q.Model.(mcPasser); ok {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		mc.MCProbs(&s.x, &s.p, q.Rand)
-		checkShape("MC-dropout probabilities", &s.p, u, c)
-		for i := range u {
-			p := s.p.Row(i)
-			for y, v := range p {
-				s.mean[i*c+y] += v
+		mp.MCPasses(&s.x, s.samples, q.Rand, func(_, first int, p []float64) {
+			for r := 0; r*c < len(p); r++ {
+				i, pr := first+r, p[r*c:(r+1)*c]
+				for y, v := range pr {
+					s.mean[i*c+y] += v
+				}
+				s.hsum[i] += entropy(pr)
 			}
-			s.hsum[i] += entropy(p)
+		})
+	} else {
+		if err := s.passes(ctx, mc, q.Rand, u, c); err != nil {
+			return nil, err
 		}
 	}
 	inv := 1 / float64(s.samples)
@@ -70,4 +78,30 @@ func (s *bald) Select(ctx context.Context, q Query) ([]int, error) {
 		s.scores[i] = math.Max(0, entropy(m)-float64(s.hsum[i]*inv))
 	}
 	return s.rank.topK(q.TieRank, q.Unlabeled, s.scores, k), nil
+}
+
+// mcPasser is a model that runs several MC-dropout passes in one call, each
+// pass's probabilities equal to those of as many MCProbs calls in a row on the
+// same stream (nets.Net.MCPasses).
+type mcPasser interface {
+	MCPasses(x *nets.Matrix, passes int, rng *rand.Rand, each func(pass, first int, p []float64))
+}
+
+// passes accumulates s.mean and s.hsum over s.samples calls of MCProbs.
+func (s *bald) passes(ctx context.Context, mc learners.MCSampler, rng *rand.Rand, u, c int) error {
+	for range s.samples {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		mc.MCProbs(&s.x, &s.p, rng)
+		checkShape("MC-dropout probabilities", &s.p, u, c)
+		for i := range u {
+			p := s.p.Row(i)
+			for y, v := range p {
+				s.mean[i*c+y] += v
+			}
+			s.hsum[i] += entropy(p)
+		}
+	}
+	return nil
 }

@@ -11,7 +11,10 @@ import (
 // in any change that can alter one bit of a result (TestDigest's golden hash
 // and the golden trials of cmd/albench/testdata change with it), so that
 // trials computed before the change are not taken for trials computed after.
-const NumericVersion = 1
+//
+// 2: dropout masks by the exact 16-bit chunk rule (nets/masks.go), one draw of
+// the stream per pass or batch, instead of 32-bit thresholds seeded per row.
+const NumericVersion = 2
 
 // Fingerprint returns what, besides the inputs, determines the bits of a
 // result computed with the named kernel set (nets.Kernel()):
