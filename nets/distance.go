@@ -33,7 +33,7 @@ func (p *CrossDots) Rows(x *Matrix, rows []int, c *Matrix) (out []float64, ld in
 	}
 	n, cols := len(rows), x.Cols
 	ld = pad(n)
-	p.panel = grow(p.panel, cols*ld)
+	p.panel = growPanel(p.panel, cols, ld)
 	i := 0
 	for ; i+3 < n; i += 4 {
 		r0 := x.Row(rows[i])
@@ -66,13 +66,13 @@ func (p *CrossDots) Range(x *Matrix, lo, hi int, c *Matrix) (out []float64, ld i
 	}
 	n, cols := hi-lo, x.Cols
 	ld = pad(n)
-	p.panel = grow(p.panel, cols*ld)
+	p.panel = growPanel(p.panel, cols, ld)
 	kern.transposeIn(p.panel, x.Data[lo*cols:hi*cols], n, cols, ld)
 	return p.multiply(c, cols, ld), ld
 }
 
 func (p *CrossDots) multiply(c *Matrix, cols, ld int) []float64 {
-	p.out = grow(p.out, c.Rows*ld)
+	p.out = growPanel(p.out, c.Rows, ld)
 	if ld == 0 || c.Rows == 0 {
 		return p.out
 	}
@@ -82,4 +82,15 @@ func (p *CrossDots) multiply(c *Matrix, cols, ld int) []float64 {
 	}
 	kern.linear(p.out, p.panel, c.Data, nil, c.Rows, cols, ld, false)
 	return p.out
+}
+
+// growPanel returns s with length rows·ld, its storage made for at least 256
+// lanes when it must grow, so that panels of up to 256 rows of varying sizes
+// allocate once.
+func growPanel(s []float64, rows, ld int) []float64 {
+	n := rows * ld
+	if cap(s) < n {
+		return make([]float64, n, rows*max(ld, 256))
+	}
+	return s[:n]
 }

@@ -60,6 +60,12 @@ func expansionSlack(n int) float64 {
 // tinySlack is the absolute term of the bound, for products that underflow.
 var tinySlack = math.Ldexp(1, -1000)
 
+// normCap bounds ‖a‖² + ‖b‖² for the fast path: below it no sum of the scalar
+// formula or of the expansion overflows (‖a − b‖² ≤ 2(‖a‖² + ‖b‖²) < 2¹⁰²¹), and
+// E is finite; a row with a larger (or non-finite) sum is measured against every
+// centre.
+const normCap = 0x1p1020
+
 // sqNorms sets out[r] = ‖x.Row(r)‖² for every row (the sequential dot of dot).
 func sqNorms(out []float64, x *nets.Matrix) []float64 {
 	out = grow(out, x.Rows)
@@ -78,13 +84,20 @@ type sqDists struct {
 	minw  []float64 // per row of a panel: min_c (‖c‖² − 2·r·c)
 	thr   []float64 // per row of a panel: the largest w_c that may be the minimum
 	rows  []int
+	best  []int     // per row of a panel: the nearest centre so far (nearestCentre)
+	bd    []float64 // and its distance
+	inT   []float64 // per row of a panel: w below it is inside the ball (within)
+	outT  []float64 // w at or above it is outside
 }
 
 // lowerMin sets m[r] = min(m[r], min_j sqDist(x.Row(r), x.Row(centres[j]))) for
-// every row r of x with m[r] ≥ 0 (a negative or NaN m[r] is left alone: a marker,
-// or a NaN that math.Min would keep), and near[r] to a centre at that distance.
-// norms holds ‖x.Row(r)‖² of every row. The result is math.Min's over the exact
-// values (NaN sticking), whatever the order of the centres.
+// the rows r listed in rows (every row of x when rows is nil) with m[r] ≥ 0 (a
+// negative m[r] is a marker, left alone), and near[r] (when near is not nil) to
+// a centre at that distance. With sticky, the minimum is math.Min's (a NaN
+// distance makes m[r] NaN, and a NaN m[r] is left alone); without, NaN
+// distances are ignored (m[r] = d only when d < m[r]). norms holds
+// ‖x.Row(r)‖² of every row. The result does not depend on the order of the
+// centres.
 //
 // Per row r and centre c it forms w_c = ‖c‖² − 2·r·c, so that d̃_c = ‖r‖² + w_c,
 // and measures with sqDist only the centres with d̃_c − E ≤ min(m[r], min_c d̃_c + E),
@@ -93,13 +106,16 @@ type sqDists struct {
 // changes the rounding of d̃: its two roundings then err by at most 5u(A + B),
 // inside the margin of E.) A row whose norm, E or any w_c is not a finite number
 // is measured against every centre.
-func (s *sqDists) lowerMin(x *nets.Matrix, norms, m []float64, near []int, centres []int) {
+func (s *sqDists) lowerMin(x *nets.Matrix, norms, m []float64, near []int, rows, centres []int, sticky bool) {
 	slack := expansionSlack(x.Cols)
 	inf := math.Inf(1)
+	n := x.Rows
+	if rows != nil {
+		n = len(rows)
+	}
 	for cb := 0; cb < len(centres); cb += centreBlock {
 		block := centres[cb:min(cb+centreBlock, len(centres))]
-		s.cen.Gather(x, block)
-		s.cnorm = grow(s.cnorm, len(block))
+		s.gatherCentres(x, block)
 		cmax := 0.0
 		for j, c := range block {
 			nc := norms[c]
@@ -108,31 +124,22 @@ func (s *sqDists) lowerMin(x *nets.Matrix, norms, m []float64, near []int, centr
 				cmax = nc // NaN sticks, and makes every E NaN
 			}
 		}
-		for lo := 0; lo < x.Rows; lo += panelRows {
-			hi := min(lo+panelRows, x.Rows)
+		for lo := 0; lo < n; lo += panelRows {
+			hi := min(lo+panelRows, n)
 			h := hi - lo
-			out, ld := s.dots.Range(x, lo, hi, &s.cen)
-			s.minw, s.thr = grow(s.minw, h), grow(s.thr, h)
-			for i := range s.minw {
-				s.minw[i] = inf
-			}
-			for j, nc := range s.cnorm {
-				prod := out[j*ld : j*ld+h]
-				minw := s.minw[:len(prod)]
-				for i, pv := range prod {
-					minw[i] = min(minw[i], nc-float64(2*pv)) // NaN sticks
-				}
-			}
+			out, ld := s.panel(x, rows, lo, hi)
+			s.minWeights(out, ld, h)
 			for i := range s.thr {
-				mr := m[lo+i]
+				r := rowOf(rows, lo+i)
+				mr := m[r]
 				if !(mr >= 0) {
 					s.thr[i] = math.NaN() // no centre is measured
 					continue
 				}
-				na := norms[lo+i]
+				na := norms[r]
 				e := float64(slack*(na+cmax)) + tinySlack
 				mw := s.minw[i]
-				if !(e <= math.MaxFloat64) || !(mw >= -math.MaxFloat64) {
+				if !(na+cmax <= normCap) || !(mw >= -math.MaxFloat64) {
 					s.thr[i] = inf // every centre is measured
 					continue
 				}
@@ -146,15 +153,52 @@ func (s *sqDists) lowerMin(x *nets.Matrix, norms, m []float64, near []int, centr
 					if !(nc-float64(2*pv) <= t) && t != inf {
 						continue
 					}
-					r := lo + i
-					switch d := sqDist(x.Row(r), x.Row(c)); {
+					r := rowOf(rows, lo+i)
+					d := sqDist(x.Row(r), x.Row(c))
+					switch {
 					case d < m[r]:
-						m[r], near[r] = d, c
-					case d != d:
+						m[r] = d
+						if near != nil {
+							near[r] = c
+						}
+					case sticky && d != d:
 						m[r] = d
 					}
 				}
 			}
+		}
+	}
+}
+
+// rowOf is the row of x at position i of a panel's row list (rows nil: row i).
+func rowOf(rows []int, i int) int {
+	if rows == nil {
+		return i
+	}
+	return rows[i]
+}
+
+// panel returns the products of the rows at positions lo..hi−1 of rows (rows
+// nil: the rows lo..hi−1 of x) with the centres in s.cen.
+func (s *sqDists) panel(x *nets.Matrix, rows []int, lo, hi int) ([]float64, int) {
+	if rows == nil {
+		return s.dots.Range(x, lo, hi, &s.cen)
+	}
+	return s.dots.Rows(x, rows[lo:hi], &s.cen)
+}
+
+// minWeights sets s.minw[i] = min_j (s.cnorm[j] − 2·out[j·ld + i]) for the h
+// rows of a panel (NaN sticking) and sizes s.thr to h.
+func (s *sqDists) minWeights(out []float64, ld, h int) {
+	s.minw, s.thr = growRows(s.minw, h), growRows(s.thr, h)
+	for i := range s.minw {
+		s.minw[i] = math.Inf(1)
+	}
+	for j, nc := range s.cnorm {
+		prod := out[j*ld : j*ld+h]
+		minw := s.minw[:len(prod)]
+		for i, pv := range prod {
+			minw[i] = min(minw[i], nc-float64(2*pv)) // NaN sticks
 		}
 	}
 }
@@ -203,6 +247,9 @@ func pruneFactor(n int) float64 {
 func (s *sqDists) lowerNearest(x *nets.Matrix, m []float64, near []int, p int, pn float64, cd []float64) {
 	prune := !math.IsNaN(pn) && !math.IsInf(pn, 0)
 	factor := pruneFactor(x.Cols)
+	if cap(s.rows) < len(m) {
+		s.rows = make([]int, 0, len(m))
+	}
 	s.rows = s.rows[:0]
 	for r, mr := range m {
 		if !(mr >= 0) {
@@ -242,4 +289,27 @@ func (s *sqDists) lowerNearest(x *nets.Matrix, m []float64, near []int, p int, p
 	for ; i < len(rows); i++ {
 		set(rows[i], sqDist(x.Row(rows[i]), b))
 	}
+}
+
+// growRows is grow for the per-row buffers of a panel: made for panelRows rows
+// when they must grow, so that panels of varying sizes allocate once.
+func growRows(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n, max(n, panelRows))
+	}
+	return s[:n]
+}
+
+// gatherCentres copies the rows block (at most centreBlock) of x into s.cen and
+// sizes s.cnorm, with storage for a whole block so that blocks of varying sizes
+// allocate once.
+func (s *sqDists) gatherCentres(x *nets.Matrix, block []int) {
+	if cap(s.cen.Data) < centreBlock*x.Cols {
+		s.cen.Data = make([]float64, 0, centreBlock*x.Cols)
+	}
+	s.cen.Gather(x, block)
+	if cap(s.cnorm) < centreBlock {
+		s.cnorm = make([]float64, 0, centreBlock)
+	}
+	s.cnorm = s.cnorm[:len(block)]
 }

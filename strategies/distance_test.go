@@ -114,6 +114,7 @@ func TestDistancePicksEqualScalar(t *testing.T) {
 							sameRounds(t, fmt.Sprintf("typiclust(%d, %d) %s", p.k, p.nn, what), q,
 								&typiclust{maxClusters: p.k, neighbors: p.nn}, &refTypiclust{maxClusters: p.k, neighbors: p.nn})
 						}
+						sameRounds(t, "dwus "+what, q, &dwus{components: 4, measure: entropy}, &refDwus{components: 4, measure: entropy})
 						for _, p := range []struct{ delta, purity float64 }{{0, 0.95}, {0, 0.5}, {1.5, 0.95}} {
 							sameRounds(t, fmt.Sprintf("probcover(%g, %g) %s", p.delta, p.purity, what), q,
 								&probcover{delta: p.delta, purity: p.purity}, &refProbcover{delta: p.delta, purity: p.purity})

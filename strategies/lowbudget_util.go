@@ -75,7 +75,9 @@ func lbStandardize(m *nets.Matrix) {
 
 // lbKMeans is Lloyd's k-means with k-means++ seeding (Arthur & Vassilvitskii 2007)
 // drawn from a given stream, keeping its buffers between calls. Assignment ties go to
-// the lower centre; an empty cluster keeps its previous centre. Lloyd's iterations
+// the lower centre; an empty cluster keeps its previous centre. The assignments are
+// blocked products with the scalar formula deciding near-ties (sqDists.nearestCentre,
+// see distance.go): every draw and assignment is the scalar formula's. Lloyd's iterations
 // stop when no row changes cluster, when the centres move by a total squared shift
 // of at most 10⁻⁴ × the mean per-feature variance of the rows (scikit-learn's
 // default tolerance), or after lbKMeansIters iterations.
@@ -85,6 +87,12 @@ type lbKMeans struct {
 	d2      []float64   // squared distance of each row to its nearest centre (seeding)
 	counts  []int
 	prev    []float64 // centres before an update
+
+	norms []float64 // ‖x‖² of each row
+	near  []int     // the seed at distance √d2 from each row, −1 if none is known
+	cd    []float64 // per seed row: its squared distance to the latest seed
+	picks []int     // the seeds' rows
+	d     sqDists
 }
 
 // lbKMeansIters bounds Lloyd's iterations; they stop earlier once no row moves.
@@ -99,10 +107,15 @@ func (s *lbKMeans) fit(x *nets.Matrix, k int, rng *rand.Rand) {
 	s.d2 = grow(s.d2, n)
 	s.counts = grow(s.counts, k)
 	// k-means++: the first centre uniformly, each next with probability ∝ D(x)².
-	copy(s.centers.Row(0), x.Row(rng.IntN(n)))
+	// D(x)² is lowered pick by pick with the scalar formula's values, rows that
+	// the triangle inequality rules out unread (sqDists.lowerNearest).
+	s.norms = sqNorms(s.norms, x)
+	s.near, s.cd = grow(s.near, n), grow(s.cd, n)
 	for i := range n {
-		s.d2[i] = sqDist(x.Row(i), s.centers.Row(0))
+		s.d2[i], s.near[i] = math.Inf(1), -1
 	}
+	s.picks = s.picks[:0]
+	s.addSeed(x, rng.IntN(n))
 	for c := 1; c < k; c++ {
 		var total float64
 		for _, v := range s.d2 {
@@ -124,30 +137,14 @@ func (s *lbKMeans) fit(x *nets.Matrix, k int, rng *rand.Rand) {
 			// any row will do, drawn uniformly.
 			pick = rng.IntN(n)
 		}
-		copy(s.centers.Row(c), x.Row(pick))
-		for i := range n {
-			s.d2[i] = math.Min(s.d2[i], sqDist(x.Row(i), s.centers.Row(c)))
-		}
+		s.addSeed(x, pick)
 	}
 	for i := range s.assign {
 		s.assign[i] = -1
 	}
 	tol := 1e-4 * lbMeanVariance(x)
 	for range lbKMeansIters {
-		moved := false
-		for i := range n {
-			best, bd := 0, math.Inf(1)
-			for c := range k {
-				if dd := sqDist(x.Row(i), s.centers.Row(c)); dd < bd {
-					best, bd = c, dd
-				}
-			}
-			if s.assign[i] != best {
-				s.assign[i] = best
-				moved = true
-			}
-		}
-		if !moved {
+		if !s.d.nearestCentre(x, s.norms, &s.centers, s.assign) {
 			return
 		}
 		s.prev = append(s.prev[:0], s.centers.Data...)
@@ -175,6 +172,21 @@ func (s *lbKMeans) fit(x *nets.Matrix, k int, rng *rand.Rand) {
 		if sqDist(s.centers.Data, s.prev) <= tol {
 			return
 		}
+	}
+}
+
+// addSeed makes row pick of x the next centre of the seeding and lowers D(x)²
+// by it.
+func (s *lbKMeans) addSeed(x *nets.Matrix, pick int) {
+	c := len(s.picks)
+	copy(s.centers.Row(c), x.Row(pick))
+	p := x.Row(pick)
+	for _, q := range s.picks {
+		s.cd[q] = sqDist(p, x.Row(q))
+	}
+	s.picks = append(s.picks, pick)
+	if c+1 < s.centers.Rows {
+		s.d.lowerNearest(x, s.d2, s.near, pick, s.norms[pick], s.cd)
 	}
 }
 

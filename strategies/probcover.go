@@ -40,16 +40,24 @@ import (
 // The graph is never stored: degrees are counted in one pass over all pairs and
 // lowered as points get covered, each newly covered point visiting the pool once.
 // Cost O(N²·d) per round for the degrees and O(N²·d + I·N·C·d) for the δ rule;
-// memory O(N·d).
+// memory O(N·d). The pairs are measured as blocked products by the expansion
+// ‖a‖² + ‖b‖² − 2a·b, and a pair whose side of δ (or whose place in a minimum)
+// the expansion's error bound leaves open is measured with the scalar formula
+// (sqDists, see distance.go), so every decision is the scalar formula's.
 type probcover struct {
 	delta  float64
 	purity float64
 
 	space   lbSpace
 	km      lbKMeans
-	margin  []float64 // m(x), in cluster order
-	order   []int     // rows in cluster order
-	sorted  nets.Matrix
+	margin  []float64 // m(x) of each row
+	members []int     // rows of one cluster
+	others  []int     // rows of the other clusters
+	all     []int     // 0, 1, …, N − 1
+	fresh   []int     // rows a pick has just covered
+	norms   []float64 // ‖x‖² of each row
+	d       sqDists
+	mode    int // what visit does
 	covered []bool
 	taken   []bool
 	degree  []int
@@ -64,6 +72,14 @@ func (s *probcover) Select(ctx context.Context, q Query) ([]int, error) {
 	}
 	x := s.space.of(q)
 	n := x.Rows
+	s.norms = sqNorms(s.norms, x)
+	if cap(s.fresh) < n { // sized once: the lists below grow to at most n
+		s.fresh, s.members, s.others = make([]int, 0, n), make([]int, 0, n), make([]int, 0, n)
+	}
+	s.all = grow(s.all, n)
+	for i := range s.all {
+		s.all[i] = i
+	}
 	delta := s.delta
 	if delta == 0 {
 		delta = s.purityDelta(x, max(classes(q), 1), q)
@@ -81,25 +97,20 @@ func (s *probcover) Select(ctx context.Context, q Query) ([]int, error) {
 	clear(s.degree)
 	for _, r := range q.Labeled {
 		s.taken[r] = true
-		s.cover(x, r, d2, false)
 	}
+	s.mode = coverLabeled
+	s.d.within(x, s.norms, 0, n, q.Labeled, d2, s)
 	// degree[x] = number of uncovered points in x's ball (x itself included); the
 	// relation is symmetric, so each pair is measured once.
 	for i := range n {
-		xi := x.Row(i)
 		if !s.covered[i] {
 			s.degree[i]++
 		}
-		for j := i + 1; j < n; j++ {
-			if sqDist(x.Row(j), xi) < d2 {
-				if !s.covered[i] {
-					s.degree[j]++
-				}
-				if !s.covered[j] {
-					s.degree[i]++
-				}
-			}
-		}
+	}
+	for lo := 0; lo < n; lo += centreBlock {
+		hi := min(lo+centreBlock, n)
+		s.mode = countDegrees
+		s.d.within(x, s.norms, lo+1, n, s.all[lo:hi], d2, s)
 	}
 	out := make([]int, 0, b)
 	for len(out) < b {
@@ -118,29 +129,51 @@ func (s *probcover) Select(ctx context.Context, q Query) ([]int, error) {
 		}
 		out = append(out, best)
 		s.taken[best] = true
-		s.cover(x, best, d2, true)
+		s.cover(x, best, d2)
 	}
 	return out, nil
 }
 
-// cover marks the ball of row c covered; with update, each newly covered point's
-// edges are removed from the degrees of the points whose balls hold it.
-func (s *probcover) cover(x *nets.Matrix, c int, d2 float64, update bool) {
-	xc := x.Row(c)
-	for i := range x.Rows {
-		if s.covered[i] || !(sqDist(x.Row(i), xc) < d2) {
-			continue
+// cover marks the ball of row c covered and removes each newly covered point's
+// edges from the degrees of the points whose balls hold it.
+func (s *probcover) cover(x *nets.Matrix, c int, d2 float64) {
+	s.fresh = s.fresh[:0]
+	s.mode = coverPick
+	s.d.within(x, s.norms, 0, x.Rows, s.all[c:c+1], d2, s)
+	s.mode = dropEdges
+	s.d.within(x, s.norms, 0, x.Rows, s.fresh, d2, s)
+}
+
+// What visit does with a pair (r, c) within δ of each other.
+const (
+	coverLabeled = iota // r is covered by a labeled point
+	countDegrees        // an edge of the graph, counted once (r > c)
+	coverPick           // r is covered by the pick, maybe newly
+	dropEdges           // c is newly covered: r's ball loses it
+)
+
+// visit is the pairVisitor of within, by s.mode.
+func (s *probcover) visit(r, c int) {
+	switch s.mode {
+	case coverLabeled:
+		s.covered[r] = true
+	case countDegrees:
+		if r <= c {
+			return
 		}
-		s.covered[i] = true
-		if !update {
-			continue
+		if !s.covered[c] {
+			s.degree[r]++
 		}
-		xi := x.Row(i)
-		for j := range x.Rows {
-			if sqDist(x.Row(j), xi) < d2 {
-				s.degree[j]--
-			}
+		if !s.covered[r] {
+			s.degree[c]++
 		}
+	case coverPick:
+		if !s.covered[r] {
+			s.covered[r] = true
+			s.fresh = append(s.fresh, r)
+		}
+	case dropEdges:
+		s.degree[r]--
 	}
 }
 
@@ -150,37 +183,21 @@ func (s *probcover) purityDelta(x *nets.Matrix, k int, q Query) float64 {
 	n := x.Rows
 	k = min(k, n)
 	s.km.fit(x, k, q.Rand)
-	// Rows in cluster order, so each row scans the other clusters' contiguous blocks
-	// (and each pair of a block is measured once, both ways).
-	s.order = grow(s.order, n)
-	for i := range s.order {
-		s.order[i] = i
-	}
-	slices.SortFunc(s.order, func(a, b int) int { return s.km.assign[a] - s.km.assign[b] })
-	s.sorted.Gather(x, s.order)
+	// m(x): each cluster's rows against the rows of the other clusters.
 	s.margin = grow(s.margin, n)
 	for i := range s.margin {
 		s.margin[i] = math.Inf(1)
 	}
-	for start := 0; start < n; {
-		end := start
-		for end < n && s.km.assign[s.order[end]] == s.km.assign[s.order[start]] {
-			end++
-		}
-		for i := start; i < end; i++ {
-			xi, m := s.sorted.Row(i), s.margin[i]
-			for j := end; j < n; j++ {
-				d := sqDist(s.sorted.Row(j), xi)
-				if d < m {
-					m = d
-				}
-				if d < s.margin[j] {
-					s.margin[j] = d
-				}
+	for c := range k {
+		s.members, s.others = s.members[:0], s.others[:0]
+		for r, a := range s.km.assign {
+			if a == c {
+				s.members = append(s.members, r)
+			} else {
+				s.others = append(s.others, r)
 			}
-			s.margin[i] = m
 		}
-		start = end
+		s.d.lowerMin(x, s.norms, s.margin, nil, s.members, s.others, false)
 	}
 	slices.Sort(s.margin)
 	i := min(int(math.Floor((1-s.purity)*float64(n))), n-1)
