@@ -76,6 +76,11 @@ type kernelSet struct {
 	// x, dst[p·ld + i] = x[i·cols + p], with the padding lanes rows ≤ i < ld
 	// zero. Data movement only, so every implementation gives the same bits.
 	transposeIn func(dst, x []float64, rows, cols, ld int)
+
+	// quadChunks sets the dropout masks that the first chunks of four rows'
+	// streams give (see quadChunksGo). Integer operations only, so every
+	// implementation gives the same bits.
+	quadChunks func(a []float64, units, ld int, keys [4]uint64, p1, keep uint64) (last [4]uint64, ties bool)
 }
 
 // portable is the plain-Go kernel set, available everywhere.
@@ -88,6 +93,7 @@ var portable = kernelSet{
 	reluMask:    reluMaskGo,
 	mul:         mulGo,
 	transposeIn: transposeInGo,
+	quadChunks:  quadChunksGo,
 }
 
 // reluMaskGo is reluMask. relu outputs are +0 or positive (max(−0, 0) is +0), so

@@ -42,6 +42,9 @@ func mulAVX2(dst, a, b *float64, n int)
 //go:noescape
 func transposeIn4AVX2(dst, x *float64, blocks, cols, ld int)
 
+//go:noescape
+func quadChunksAVX2(a *float64, units, ld int, keys *[4]uint64, c *[8]uint64, last *[4]uint64) bool
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv0() (eax uint32)
@@ -116,6 +119,22 @@ var avx2 = kernelSet{
 		mulGo(dst[n:], a[n:], b[n:])
 	},
 	transposeIn: transposeInAVX2,
+	quadChunks:  quadChunksVec,
+}
+
+// quadChunksVec is quadChunks (see kernelSet): the four rows' streams in the
+// lanes of a vector, in assembly; rows with a tie, rare, are redone by
+// quadChunksGo, which marks the ties. Integer operations only, so the masks
+// are quadChunksGo's bit for bit.
+func quadChunksVec(a []float64, units, ld int, keys [4]uint64, p1, keep uint64) ([4]uint64, bool) {
+	a = a[:(units-1)*ld+4]
+	const m1, m2 = 0xbf58476d1ce4e5b9, 0x94d049bb133111eb
+	c := [8]uint64{0x9e3779b97f4a7c15, m1 & 0xffffffff, m1 >> 32, m2 & 0xffffffff, m2 >> 32, p1, keep, 0xffff}
+	var last [4]uint64
+	if quadChunksAVX2(&a[0], units, ld, &keys, &c, &last) {
+		return quadChunksGo(a, units, ld, keys, p1, keep)
+	}
+	return last, false
 }
 
 // transposeInAVX2 is transposeIn (see kernelSet): blocks of four rows in

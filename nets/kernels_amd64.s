@@ -1070,3 +1070,110 @@ x1b4w:
 x1done:
 	VZEROUPPER
 	RET
+
+// func quadChunksAVX2(a *float64, units, ld int, keys *[4]uint64, c *[8]uint64, last *[4]uint64) bool
+//
+// quadChunksGo's masks for four rows, one row's SplitMix64 stream per lane:
+// for u < units, the four lanes a[u·ld .. u·ld+3] get keep's bits where the
+// unit's first chunk exceeds P_1 and 0 otherwise (a tie gets 0 here; the
+// result reports whether any happened, and the caller redoes the rows with
+// quadChunksGo). c holds γ, M₁ mod 2³², M₁ >> 32, M₂ mod 2³², M₂ >> 32, P_1,
+// keep's bits and 0xffff; 64-bit products are assembled from three 32-bit
+// ones, (a·b) mod 2⁶⁴ = lo·lo + ((hi_a·lo_b + lo_a·hi_b) << 32). last gets
+// each lane's last output. Integer operations only: the bits are
+// quadChunksGo's.
+TEXT ·quadChunksAVX2(SB), NOSPLIT, $0-49
+	MOVQ a+0(FP), DI
+	MOVQ units+8(FP), CX
+	MOVQ ld+16(FP), R9
+	SHLQ $3, R9
+	MOVQ keys+24(FP), SI
+	MOVQ c+32(FP), DX
+	MOVQ last+40(FP), R8
+	VMOVDQU (SI), Y0
+	VPBROADCASTQ 0(DX), Y1
+	VPBROADCASTQ 8(DX), Y2
+	VPBROADCASTQ 16(DX), Y3
+	VPBROADCASTQ 24(DX), Y4
+	VPBROADCASTQ 32(DX), Y5
+	VPBROADCASTQ 40(DX), Y6
+	VPBROADCASTQ 48(DX), Y7
+	VPBROADCASTQ 56(DX), Y8
+	VPXOR Y9, Y9, Y9
+	VPXOR Y15, Y15, Y15
+
+qcloop:
+	TESTQ CX, CX
+	JLE   qcdone
+	// z = state += γ; z = (z ^ z>>30)·M₁; z = (z ^ z>>27)·M₂; w = z ^ z>>31
+	VPADDQ   Y1, Y0, Y0
+	VPSRLQ   $30, Y0, Y10
+	VPXOR    Y0, Y10, Y10
+	VPMULUDQ Y2, Y10, Y11
+	VPSRLQ   $32, Y10, Y12
+	VPMULUDQ Y2, Y12, Y12
+	VPMULUDQ Y3, Y10, Y13
+	VPADDQ   Y13, Y12, Y12
+	VPSLLQ   $32, Y12, Y12
+	VPADDQ   Y12, Y11, Y10
+	VPSRLQ   $27, Y10, Y11
+	VPXOR    Y11, Y10, Y10
+	VPMULUDQ Y4, Y10, Y11
+	VPSRLQ   $32, Y10, Y12
+	VPMULUDQ Y4, Y12, Y12
+	VPMULUDQ Y5, Y10, Y13
+	VPADDQ   Y13, Y12, Y12
+	VPSLLQ   $32, Y12, Y12
+	VPADDQ   Y12, Y11, Y10
+	VPSRLQ   $31, Y10, Y11
+	VPXOR    Y11, Y10, Y15
+
+	// chunk 0
+	VPAND    Y8, Y15, Y12
+	VPCMPGTQ Y6, Y12, Y13
+	VPCMPEQQ Y6, Y12, Y14
+	VPOR     Y14, Y9, Y9
+	VPAND    Y7, Y13, Y13
+	VMOVDQU  Y13, (DI)
+	ADDQ     R9, DI
+	DECQ     CX
+	JZ       qcdone
+	// chunk 1
+	VPSRLQ   $16, Y15, Y12
+	VPAND    Y8, Y12, Y12
+	VPCMPGTQ Y6, Y12, Y13
+	VPCMPEQQ Y6, Y12, Y14
+	VPOR     Y14, Y9, Y9
+	VPAND    Y7, Y13, Y13
+	VMOVDQU  Y13, (DI)
+	ADDQ     R9, DI
+	DECQ     CX
+	JZ       qcdone
+	// chunk 2
+	VPSRLQ   $32, Y15, Y12
+	VPAND    Y8, Y12, Y12
+	VPCMPGTQ Y6, Y12, Y13
+	VPCMPEQQ Y6, Y12, Y14
+	VPOR     Y14, Y9, Y9
+	VPAND    Y7, Y13, Y13
+	VMOVDQU  Y13, (DI)
+	ADDQ     R9, DI
+	DECQ     CX
+	JZ       qcdone
+	// chunk 3
+	VPSRLQ   $48, Y15, Y12
+	VPCMPGTQ Y6, Y12, Y13
+	VPCMPEQQ Y6, Y12, Y14
+	VPOR     Y14, Y9, Y9
+	VPAND    Y7, Y13, Y13
+	VMOVDQU  Y13, (DI)
+	ADDQ     R9, DI
+	DECQ     CX
+	JMP      qcloop
+
+qcdone:
+	VMOVDQU Y15, (R8)
+	VPTEST  Y9, Y9
+	SETNE   ret+48(FP)
+	VZEROUPPER
+	RET

@@ -144,7 +144,7 @@ func (n *Net) drawMasks(rows, ld int, seed uint64, first int) {
 		for q := range keys {
 			keys[q] = rowKey(seed, first+i+q)
 		}
-		last, ties := quadChunks(all[i:], units, ld, &keys, r.chunks[0], math.Float64bits(r.keep))
+		last, ties := kern.quadChunks(all[i:], units, ld, keys, r.chunks[0], math.Float64bits(r.keep))
 		if ties {
 			for q := range keys {
 				n.resolveTies(all[i+q:], units, ld, keys[q], last[q])
@@ -176,12 +176,12 @@ func firstMask(c, p1, keep uint64) uint64 {
 	return m
 }
 
-// quadChunks sets the masks of four consecutive rows from their first chunks:
+// quadChunksGo sets the masks of four consecutive rows from their first chunks:
 // a[u·ld + q] for u < units and q < 4, row q's stream starting at keys[q]. It
 // returns each row's last 64-bit output and whether any unit tied with p1.
 // The four streams are independent, so their multiplications overlap, and
 // each unit's four lanes are stored together.
-func quadChunks(a []float64, units, ld int, keys *[4]uint64, p1, keep uint64) (last [4]uint64, ties bool) {
+func quadChunksGo(a []float64, units, ld int, keys [4]uint64, p1, keep uint64) (last [4]uint64, ties bool) {
 	s0, s1, s2, s3 := keys[0], keys[1], keys[2], keys[3]
 	var w0, w1, w2, w3 uint64
 	a = a[:(units-1)*ld+4]

@@ -211,3 +211,37 @@ func TestMasksFollowTheRule(t *testing.T) {
 		t.Fatal("different seeds gave the same masks")
 	}
 }
+
+// TestMaskKernelsAgree: every kernel set draws the same masks, bit for bit,
+// with ties (P_1 = 3, so about one unit in 2¹⁶ ties) and unit counts of every
+// residue mod 4, and each follows the rule (TestMasksFollowTheRule's check
+// under the default set).
+func TestMaskKernelsAgree(t *testing.T) {
+	defer func(k *kernelSet) { kern = k }(kern)
+	for _, hidden := range [][]int{{4}, {5}, {6, 1}, {5, 7, 3}, {32, 16}} {
+		spec := Spec{Kind: "mlp", Inputs: 3, Hidden: hidden, Outputs: 2, Dropout: 0x1p-16 * 3}
+		n, err := New(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const rows, ld = 20003, 20004
+		var want [][]float64
+		for _, k := range available {
+			kern = k
+			n.drawMasks(rows, ld, 99, 5)
+			if want == nil {
+				for _, m := range n.ws.mask {
+					want = append(want, slices.Clone(m))
+				}
+				continue
+			}
+			for l, m := range n.ws.mask {
+				for i := range m {
+					if math.Float64bits(m[i]) != math.Float64bits(want[l][i]) {
+						t.Fatalf("hidden %v: %s mask[%d][%d] = %v, %s %v", hidden, k.name, l, i, m[i], available[0].name, want[l][i])
+					}
+				}
+			}
+		}
+	}
+}
