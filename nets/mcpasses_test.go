@@ -8,12 +8,12 @@ import (
 	"albench/nets"
 )
 
-// TestMCPassesMatchMCProbs: MCPasses, which computes the first layer once for
+// TestBaldMCPassesMatchMCProbs: MCPasses, which computes the first layer once for
 // every pass, gives bit for bit the probabilities of as many MCProbs calls in
 // a row on the same stream, and leaves the stream where they leave it; with
 // and without dropout, relu and tanh, one and three hidden layers, row counts
 // that are not a multiple of a chunk, in every kernel set.
-func TestMCPassesMatchMCProbs(t *testing.T) { forEachKernel(t, testMCPassesMatchMCProbs) }
+func TestBaldMCPassesMatchMCProbs(t *testing.T) { forEachKernel(t, testMCPassesMatchMCProbs) }
 
 func testMCPassesMatchMCProbs(t *testing.T) {
 	specs := []nets.Spec{

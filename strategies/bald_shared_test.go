@@ -16,11 +16,11 @@ type mcOnly struct{ *nets.Net }
 
 func (m mcOnly) MCPasses() {} // not the mcPasser method: shadows nets.Net's
 
-// TestBALDSharedPassesAreExact: bald on a nets.Net, whose passes share the
+// TestBaldSharedPassesAreExact: bald on a nets.Net, whose passes share the
 // first layer (MCPasses), scores every row with the bits of the unshared
 // computation (one MCProbs call per pass) and picks the same rows, for pools
 // of several sizes, under every kernel set.
-func TestBALDSharedPassesAreExact(t *testing.T) {
+func TestBaldSharedPassesAreExact(t *testing.T) {
 	defer nets.SetKernel(nets.Kernel())
 	for _, k := range nets.Kernels() {
 		if err := nets.SetKernel(k); err != nil {
