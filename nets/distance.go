@@ -23,11 +23,12 @@ type CrossDots struct {
 	out   []float64 // centres × ld
 }
 
-// Rows returns out and ld with out[j·ld + i] = x.Row(rows[i]) · c.Row(j) for
-// i < len(rows) and j < c.Rows (ld ≥ len(rows); the lanes past len(rows) are
-// zero). out is owned by p until its next call. Callers pass a few hundred rows
-// at a time so that the panel stays in cache.
-func (p *CrossDots) Rows(x *Matrix, rows []int, c *Matrix) (out []float64, ld int) {
+// Rows returns out and ld with out[j·ld + i] = bias[j] + x.Row(rows[i]) · c.Row(j)
+// for i < len(rows) and j < c.Rows, the sum starting from bias[j] (0 when bias
+// is nil; the bound above then holds for n + 1 terms with bias[j] as one of
+// them), ld ≥ len(rows). out is owned by p until its next call. Callers pass a
+// few hundred rows at a time so that the panel stays in cache.
+func (p *CrossDots) Rows(x *Matrix, rows []int, c *Matrix, bias []float64) (out []float64, ld int) {
 	if x.Cols != c.Cols {
 		panic(fmt.Sprintf("nets: CrossDots of %d columns with centres of %d", x.Cols, c.Cols))
 	}
@@ -55,12 +56,12 @@ func (p *CrossDots) Rows(x *Matrix, rows []int, c *Matrix) (out []float64, ld in
 			}
 		}
 	}
-	return p.multiply(c, cols, ld), ld
+	return p.multiply(c, bias, cols, ld), ld
 }
 
 // Range is Rows for the rows lo ≤ r < hi of x, transposed by the kernel set's
 // own transposeIn.
-func (p *CrossDots) Range(x *Matrix, lo, hi int, c *Matrix) (out []float64, ld int) {
+func (p *CrossDots) Range(x *Matrix, lo, hi int, c *Matrix, bias []float64) (out []float64, ld int) {
 	if x.Cols != c.Cols || lo < 0 || hi < lo || hi > x.Rows {
 		panic(fmt.Sprintf("nets: CrossDots of rows [%d, %d) of %d×%d with centres of %d columns", lo, hi, x.Rows, x.Cols, c.Cols))
 	}
@@ -68,19 +69,18 @@ func (p *CrossDots) Range(x *Matrix, lo, hi int, c *Matrix) (out []float64, ld i
 	ld = pad(n)
 	p.panel = growPanel(p.panel, cols, ld)
 	kern.transposeIn(p.panel, x.Data[lo*cols:hi*cols], n, cols, ld)
-	return p.multiply(c, cols, ld), ld
+	return p.multiply(c, bias, cols, ld), ld
 }
 
-func (p *CrossDots) multiply(c *Matrix, cols, ld int) []float64 {
+func (p *CrossDots) multiply(c *Matrix, bias []float64, cols, ld int) []float64 {
+	if bias != nil && len(bias) < c.Rows {
+		panic(fmt.Sprintf("nets: CrossDots with %d biases for %d centres", len(bias), c.Rows))
+	}
 	p.out = growPanel(p.out, c.Rows, ld)
 	if ld == 0 || c.Rows == 0 {
 		return p.out
 	}
-	if cols == 0 {
-		clear(p.out)
-		return p.out
-	}
-	kern.linear(p.out, p.panel, c.Data, nil, c.Rows, cols, ld, false)
+	kern.linear(p.out, p.panel, c.Data, bias, c.Rows, cols, ld, false)
 	return p.out
 }
 

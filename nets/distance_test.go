@@ -6,9 +6,10 @@ import (
 	"testing"
 )
 
-// CrossDots gives every product within the documented bound of the exactly
-// rounded dot product, on every kernel set, for Rows and Range, with row counts
-// around the lane width and centre counts around the kernels' block of four.
+// CrossDots gives every product (plus its centre's bias) within the documented
+// bound of a reference sum, on every kernel set, for Rows and Range, with row
+// counts around the lane width and centre counts around the kernels' block of
+// four.
 func TestCrossDotsWithinBound(t *testing.T) {
 	defer func(k *kernelSet) { kern = k }(kern)
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -27,6 +28,10 @@ func TestCrossDotsWithinBound(t *testing.T) {
 				for i := range c.Data {
 					c.Data[i] = rng.NormFloat64()
 				}
+				bias := make([]float64, k)
+				for j := range bias {
+					bias[j] = rng.NormFloat64()
+				}
 				for _, n := range []int{0, 1, 3, 4, 5, 257} {
 					lo := rng.IntN(x.Rows - n + 1)
 					rows := make([]int, n)
@@ -40,21 +45,21 @@ func TestCrossDotsWithinBound(t *testing.T) {
 						for j := range k {
 							for i := range n {
 								a, b := x.Row(row(i)), c.Row(j)
-								var want, mag float64
+								want, mag := bias[j], math.Abs(bias[j])
 								for f := range a {
 									want = math.FMA(a[f], b[f], want) // reference; compared with a bound that covers its own error too
 									mag += math.Abs(a[f] * b[f])
 								}
-								g := gamma(2 * cols)
+								g := gamma(2 * (cols + 1))
 								if got := out[j*ld+i]; math.Abs(got-want) > g*mag*1.01 {
 									t.Errorf("%s %s cols %d: product %d·%d = %v, want %v ± %v", name, how, cols, i, j, got, want, g*mag)
 								}
 							}
 						}
 					}
-					out, ld := p.Rows(x, rows, c)
+					out, ld := p.Rows(x, rows, c, bias)
 					check("Rows", out, ld, func(i int) int { return rows[i] })
-					out, ld = p.Range(x, lo, lo+n, c)
+					out, ld = p.Range(x, lo, lo+n, c, bias)
 					check("Range", out, ld, func(i int) int { return lo + i })
 				}
 			}
@@ -72,12 +77,21 @@ func TestCrossDotsHand(t *testing.T) {
 	x := &Matrix{Rows: 2, Cols: 2, Data: []float64{1, 2, 3, 4}}
 	c := &Matrix{Rows: 2, Cols: 2, Data: []float64{1, 0, -1, 1}}
 	var p CrossDots
-	out, ld := p.Rows(x, []int{1, 0}, c)
+	out, ld := p.Rows(x, []int{1, 0}, c, nil)
 	want := [][]float64{{3, 1}, {1, 1}} // [centre][row]: (3,4)·(1,0)=3, (1,2)·(1,0)=1, (3,4)·(−1,1)=1, (1,2)·(−1,1)=1
 	for j := range 2 {
 		for i := range 2 {
 			if out[j*ld+i] != want[j][i] {
 				t.Errorf("out[%d][%d] = %v, want %v", j, i, out[j*ld+i], want[j][i])
+			}
+		}
+	}
+	out, ld = p.Range(x, 0, 2, c, []float64{10, 20})
+	want = [][]float64{{11, 13}, {21, 21}} // the same products of rows 0 and 1, plus the centre's bias
+	for j := range 2 {
+		for i := range 2 {
+			if out[j*ld+i] != want[j][i] {
+				t.Errorf("with bias: out[%d][%d] = %v, want %v", j, i, out[j*ld+i], want[j][i])
 			}
 		}
 	}

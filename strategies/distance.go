@@ -81,11 +81,10 @@ type sqDists struct {
 	dots  nets.CrossDots
 	cen   nets.Matrix // the centres of a block, gathered (a few rows)
 	cnorm []float64
-	minw  []float64 // per row of a panel: min_c (‖c‖² − 2·r·c)
-	thr   []float64 // per row of a panel: the largest w_c that may be the minimum
+	m1    []float64 // per row of a panel: the smallest w_c = ‖c‖² − 2·r·c
+	m2    []float64 // the second smallest
+	arg   []int     // the centre of m1
 	rows  []int
-	best  []int     // per row of a panel: the nearest centre so far (nearestCentre)
-	bd    []float64 // and its distance
 	inT   []float64 // per row of a panel: w below it is inside the ball (within)
 	outT  []float64 // w at or above it is outside
 }
@@ -99,70 +98,63 @@ type sqDists struct {
 // ‖x.Row(r)‖² of every row. The result does not depend on the order of the
 // centres.
 //
-// Per row r and centre c it forms w_c = ‖c‖² − 2·r·c, so that d̃_c = ‖r‖² + w_c,
-// and measures with sqDist only the centres with d̃_c − E ≤ min(m[r], min_c d̃_c + E),
-// that is w_c ≤ min(min_c w_c + 2E, m[r] − ‖r‖² + E), E taken at the block's
-// largest ‖c‖²; the others are farther than the minimum. (Adding ‖r‖² last
-// changes the rounding of d̃: its two roundings then err by at most 5u(A + B),
-// inside the margin of E.) A row whose norm, E or any w_c is not a finite number
-// is measured against every centre.
+// Per row r and centre c the kernel forms w_c = ‖c‖² + r·(−2c) (the bias ‖c‖²
+// and the centre scaled by −2, exactly), so that d̃_c = ‖r‖² + w_c, and only the
+// centres with d̃_c − E ≤ min(m[r], min_c d̃_c + E), that is
+// w_c ≤ min(min_c w_c + 2E, m[r] − ‖r‖² + E) with E at the block's largest ‖c‖²,
+// are measured with sqDist; the others are farther than the minimum. (This
+// order of the operations errs by at most 6γ_{n+2}(A + B), inside the margin of
+// E.) Usually one centre qualifies, found with the two smallest w. A row whose
+// ‖r‖² + max ‖c‖² is not below normCap is measured against every centre.
 func (s *sqDists) lowerMin(x *nets.Matrix, norms, m []float64, near []int, rows, centres []int, sticky bool) {
 	slack := expansionSlack(x.Cols)
-	inf := math.Inf(1)
 	n := x.Rows
 	if rows != nil {
 		n = len(rows)
 	}
+	update := func(r, c int) {
+		d := sqDist(x.Row(r), x.Row(c))
+		switch {
+		case d < m[r]:
+			m[r] = d
+			if near != nil {
+				near[r] = c
+			}
+		case sticky && d != d:
+			m[r] = d
+		}
+	}
 	for cb := 0; cb < len(centres); cb += centreBlock {
 		block := centres[cb:min(cb+centreBlock, len(centres))]
-		s.gatherCentres(x, block)
-		cmax := 0.0
-		for j, c := range block {
-			nc := norms[c]
-			s.cnorm[j] = nc
-			if !(nc <= cmax) {
-				cmax = nc // NaN sticks, and makes every E NaN
-			}
-		}
+		cmax := s.gatherCentres(x, block, norms)
 		for lo := 0; lo < n; lo += panelRows {
 			hi := min(lo+panelRows, n)
-			h := hi - lo
 			out, ld := s.panel(x, rows, lo, hi)
-			s.minWeights(out, ld, h)
-			for i := range s.thr {
+			s.minTwo(out, ld, hi-lo)
+			for i := range hi - lo {
 				r := rowOf(rows, lo+i)
 				mr := m[r]
 				if !(mr >= 0) {
-					s.thr[i] = math.NaN() // no centre is measured
 					continue
 				}
 				na := norms[r]
-				e := float64(slack*(na+cmax)) + tinySlack
-				mw := s.minw[i]
-				if !(na+cmax <= normCap) || !(mw >= -math.MaxFloat64) {
-					s.thr[i] = inf // every centre is measured
+				if !(na+cmax <= normCap) {
+					for _, c := range block {
+						update(r, c)
+					}
 					continue
 				}
-				s.thr[i] = min(mw+float64(2*e), (mr-na)+e)
-			}
-			for j, nc := range s.cnorm {
-				prod := out[j*ld : j*ld+h]
-				c := block[j]
-				for i, pv := range prod {
-					t := s.thr[i]
-					if !(nc-float64(2*pv) <= t) && t != inf {
-						continue
-					}
-					r := rowOf(rows, lo+i)
-					d := sqDist(x.Row(r), x.Row(c))
-					switch {
-					case d < m[r]:
-						m[r] = d
-						if near != nil {
-							near[r] = c
+				e := float64(slack*(na+cmax)) + tinySlack
+				thr := min(s.m1[i]+float64(2*e), (mr-na)+e)
+				switch {
+				case s.m1[i] > thr:
+				case s.m2[i] > thr:
+					update(r, block[s.arg[i]])
+				default:
+					for j, c := range block {
+						if out[j*ld+i] <= thr {
+							update(r, c)
 						}
-					case sticky && d != d:
-						m[r] = d
 					}
 				}
 			}
@@ -178,27 +170,40 @@ func rowOf(rows []int, i int) int {
 	return rows[i]
 }
 
-// panel returns the products of the rows at positions lo..hi−1 of rows (rows
-// nil: the rows lo..hi−1 of x) with the centres in s.cen.
+// panel returns w for the rows at positions lo..hi−1 of rows (rows nil: the
+// rows lo..hi−1 of x) and the centres gathered in s.cen.
 func (s *sqDists) panel(x *nets.Matrix, rows []int, lo, hi int) ([]float64, int) {
 	if rows == nil {
-		return s.dots.Range(x, lo, hi, &s.cen)
+		return s.dots.Range(x, lo, hi, &s.cen, s.cnorm)
 	}
-	return s.dots.Rows(x, rows[lo:hi], &s.cen)
+	return s.dots.Rows(x, rows[lo:hi], &s.cen, s.cnorm)
 }
 
-// minWeights sets s.minw[i] = min_j (s.cnorm[j] − 2·out[j·ld + i]) for the h
-// rows of a panel (NaN sticking) and sizes s.thr to h.
-func (s *sqDists) minWeights(out []float64, ld, h int) {
-	s.minw, s.thr = growRows(s.minw, h), growRows(s.thr, h)
-	for i := range s.minw {
-		s.minw[i] = math.Inf(1)
+// minTwo sets, for the h rows of a panel of w (one row of out per centre),
+// s.m1[i] ≤ s.m2[i] to the two smallest w (+Inf when there are fewer) and
+// s.arg[i] to the first centre at s.m1[i]. Rows whose norms are below normCap
+// have no NaN w.
+func (s *sqDists) minTwo(out []float64, ld, h int) {
+	s.m1, s.m2 = growRows(s.m1, h), growRows(s.m2, h)
+	if cap(s.arg) < h {
+		s.arg = make([]int, h, max(h, panelRows))
 	}
-	for j, nc := range s.cnorm {
-		prod := out[j*ld : j*ld+h]
-		minw := s.minw[:len(prod)]
-		for i, pv := range prod {
-			minw[i] = min(minw[i], nc-float64(2*pv)) // NaN sticks
+	s.arg = s.arg[:h]
+	inf := math.Inf(1)
+	for i := range h {
+		s.m1[i], s.m2[i], s.arg[i] = inf, inf, 0
+	}
+	for j := range s.cen.Rows {
+		w := out[j*ld : j*ld+h]
+		m1, m2, arg := s.m1[:len(w)], s.m2[:len(w)], s.arg[:len(w)]
+		for i, v := range w {
+			if v < m2[i] {
+				if v < m1[i] {
+					m1[i], m2[i], arg[i] = v, m1[i], j
+				} else {
+					m2[i] = v
+				}
+			}
 		}
 	}
 }
@@ -300,16 +305,29 @@ func growRows(s []float64, n int) []float64 {
 	return s[:n]
 }
 
-// gatherCentres copies the rows block (at most centreBlock) of x into s.cen and
-// sizes s.cnorm, with storage for a whole block so that blocks of varying sizes
-// allocate once.
-func (s *sqDists) gatherCentres(x *nets.Matrix, block []int) {
+// gatherCentres sets s.cen to −2 × the rows block (at most centreBlock) of x
+// (exact: a power of two) and s.cnorm to their squared norms, the kernel's
+// biases, and returns the largest of these (NaN if one is NaN). The storage is
+// made for a whole block so that blocks of varying sizes allocate once.
+func (s *sqDists) gatherCentres(x *nets.Matrix, block []int, norms []float64) float64 {
 	if cap(s.cen.Data) < centreBlock*x.Cols {
 		s.cen.Data = make([]float64, 0, centreBlock*x.Cols)
 	}
 	s.cen.Gather(x, block)
+	for i, v := range s.cen.Data {
+		s.cen.Data[i] = -2 * v
+	}
 	if cap(s.cnorm) < centreBlock {
 		s.cnorm = make([]float64, 0, centreBlock)
 	}
 	s.cnorm = s.cnorm[:len(block)]
+	cmax := 0.0
+	for j, c := range block {
+		nc := norms[c]
+		s.cnorm[j] = nc
+		if !(nc <= cmax) {
+			cmax = nc // NaN sticks
+		}
+	}
+	return cmax
 }

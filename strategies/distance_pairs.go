@@ -12,8 +12,11 @@ import (
 // Lloyd's assignment loop over the centres in order gives. norms holds
 // ‖x.Row(r)‖². It reports whether any assignment changed.
 //
-// Per row, the centres with w_c = ‖c‖² − 2·r·c ≤ min_c w_c + 2E (see distance.go)
-// hold every minimiser; only they are measured with sqDist, in order of c.
+// Per row, the centres with w_c = ‖c‖² − 2·r·c ≤ min_c w_c + 2E (see distance.go
+// and lowerMin) hold every minimiser: when only one does, it is the nearest
+// (every other is farther by the bound); otherwise they are measured with
+// sqDist, in order of c. A row whose ‖r‖² + max ‖c‖² is not below normCap is
+// measured against every centre.
 func (s *sqDists) nearestCentre(x *nets.Matrix, norms []float64, cs *nets.Matrix, assign []int) bool {
 	k := cs.Rows
 	slack := expansionSlack(x.Cols)
@@ -25,39 +28,39 @@ func (s *sqDists) nearestCentre(x *nets.Matrix, norms []float64, cs *nets.Matrix
 			cmax = nc
 		}
 	}
+	s.cen.Resize(k, cs.Cols)
+	for i, v := range cs.Data {
+		s.cen.Data[i] = -2 * v
+	}
 	rows := max(4, min(panelRows, 16384/k)) // k·rows products stay in cache
-	s.best, s.bd = grow(s.best, rows), grow(s.bd, rows)
 	moved := false
 	for lo := 0; lo < x.Rows; lo += rows {
 		hi := min(lo+rows, x.Rows)
-		h := hi - lo
-		out, ld := s.dots.Range(x, lo, hi, cs)
-		s.minWeights(out, ld, h)
-		for i := range s.thr {
-			t := norms[lo+i] + cmax
-			e := float64(slack*t) + tinySlack
-			if mw := s.minw[i]; t <= normCap && mw >= -math.MaxFloat64 {
-				s.thr[i] = mw + float64(2*e)
-			} else {
-				s.thr[i] = inf // every centre is measured
+		out, ld := s.dots.Range(x, lo, hi, &s.cen, s.cnorm)
+		s.minTwo(out, ld, hi-lo)
+		for i := range hi - lo {
+			r := lo + i
+			na := norms[r]
+			best := s.arg[i]
+			fast := na+cmax <= normCap
+			thr := inf
+			if fast {
+				thr = s.m1[i] + float64(2*(float64(slack*(na+cmax))+tinySlack))
 			}
-			s.best[i], s.bd[i] = 0, inf
-		}
-		for j, nc := range s.cnorm {
-			prod := out[j*ld : j*ld+h]
-			for i, pv := range prod {
-				t := s.thr[i]
-				if !(nc-float64(2*pv) <= t) && t != inf {
-					continue
-				}
-				if d := sqDist(x.Row(lo+i), cs.Row(j)); d < s.bd[i] {
-					s.best[i], s.bd[i] = j, d
+			if !fast || !(s.m2[i] > thr) {
+				best = 0
+				bd := inf
+				for j := range k {
+					if fast && !(out[j*ld+i] <= thr) {
+						continue
+					}
+					if d := sqDist(x.Row(r), cs.Row(j)); d < bd {
+						best, bd = j, d
+					}
 				}
 			}
-		}
-		for i, b := range s.best[:h] {
-			if assign[lo+i] != b {
-				assign[lo+i] = b
+			if assign[r] != best {
+				assign[r] = best
 				moved = true
 			}
 		}
@@ -79,19 +82,11 @@ func (s *sqDists) within(x *nets.Matrix, norms []float64, lo, hi int, centres []
 	slack := expansionSlack(x.Cols)
 	for cb := 0; cb < len(centres); cb += centreBlock {
 		block := centres[cb:min(cb+centreBlock, len(centres))]
-		s.gatherCentres(x, block)
-		cmax := 0.0
-		for j, c := range block {
-			nc := norms[c]
-			s.cnorm[j] = nc
-			if !(nc <= cmax) {
-				cmax = nc
-			}
-		}
+		cmax := s.gatherCentres(x, block, norms)
 		for plo := lo; plo < hi; plo += panelRows {
 			phi := min(plo+panelRows, hi)
 			h := phi - plo
-			out, ld := s.dots.Range(x, plo, phi, &s.cen)
+			out, ld := s.dots.Range(x, plo, phi, &s.cen, s.cnorm)
 			s.inT, s.outT = growRows(s.inT, h), growRows(s.outT, h)
 			for i := range h {
 				na := norms[plo+i]
@@ -104,11 +99,9 @@ func (s *sqDists) within(x *nets.Matrix, norms []float64, lo, hi int, centres []
 				t := d2 - na
 				s.inT[i], s.outT[i] = t-e, t+e
 			}
-			for j, nc := range s.cnorm {
-				prod := out[j*ld : j*ld+h]
-				c := block[j]
-				for i, pv := range prod {
-					w := nc - float64(2*pv)
+			for j, c := range block {
+				ws := out[j*ld : j*ld+h]
+				for i, w := range ws {
 					if w < s.inT[i] {
 						v.visit(plo+i, c)
 						continue
