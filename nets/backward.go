@@ -104,12 +104,8 @@ func (n *Net) panelGrad(x []float64, rows int, y []int, inv float64, drop bool, 
 		next := n.ws.d[1-cur]
 		kern.linear(next, dl, n.ws.wt[l], nil, in, out, ld, false)
 		if drop {
-			m, act := n.ws.mask[l-1], n.ws.act[l-1]
-			m = m[:len(next)]
-			for i := range next {
-				next[i] *= m[i]
-			}
-			n.deriv(next, act)
+			kern.mul(next, next, n.ws.mask[l-1])
+			n.deriv(next, n.ws.act[l-1])
 		} else {
 			n.deriv(next, n.ws.h[l-1])
 		}
