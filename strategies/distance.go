@@ -331,3 +331,23 @@ func (s *sqDists) gatherCentres(x *nets.Matrix, block []int, norms []float64) fl
 	}
 	return cmax
 }
+
+// gatherScaled sets s.cen to −2 × the rows of x listed in rows (any number) and
+// s.cnorm to their squared norms, for panelOf.
+func (s *sqDists) gatherScaled(x *nets.Matrix, rows []int, norms []float64) {
+	s.cen.Gather(x, rows)
+	for i, v := range s.cen.Data {
+		s.cen.Data[i] = -2 * v
+	}
+	s.cnorm = grow(s.cnorm, len(rows))
+	for j, r := range rows {
+		s.cnorm[j] = norms[r]
+	}
+}
+
+// panelOf returns w = ‖c‖² + r·(−2c) for the rows at positions lo..lo+count−1
+// of rows against the centres of gatherScaled: out[j·ld + i] for centre j and
+// row position lo + i.
+func (s *sqDists) panelOf(x *nets.Matrix, rows []int, lo, count int) ([]float64, int) {
+	return s.dots.Rows(x, rows[lo:lo+count], &s.cen, s.cnorm)
+}

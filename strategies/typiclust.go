@@ -33,7 +33,11 @@ import (
 //
 // k-means is seeded by k-means++ from q.Rand and rerun every round, since K grows
 // with |L|. Cost O(I·N·K·d) for k-means (I ≤ 100 Lloyd iterations) plus
-// O(B·(N/K)²·d) for the typicality of the B chosen clusters; memory O(N·d).
+// O(B·(N/K)²·d) for the typicality of the B chosen clusters; memory O(N·d). Both
+// run on blocked products by the expansion ‖a‖² + ‖b‖² − 2a·b, the scalar
+// formula measuring only the pairs whose place (nearest centre, among the k
+// nearest neighbours) the expansion's error bound leaves open (sqDists, see
+// distance.go): every typicality is the scalar formula's.
 type typiclust struct {
 	maxClusters int
 	neighbors   int
@@ -46,6 +50,9 @@ type typiclust struct {
 	taken   []bool
 	members []int
 	dists   []float64
+	norms   []float64 // ‖x‖² of each row
+	kth     []float64 // the kn smallest w of a row, ascending (the last is the kn-th)
+	d       sqDists
 }
 
 func (*typiclust) Name() string { return "typiclust" }
@@ -57,6 +64,7 @@ func (s *typiclust) Select(ctx context.Context, q Query) ([]int, error) {
 	}
 	x := s.space.of(q)
 	n := x.Rows
+	s.norms = sqNorms(s.norms, x)
 	k := min(len(q.Labeled)+b, s.maxClusters, n)
 	s.km.fit(x, k, q.Rand)
 	if err := ctx.Err(); err != nil {
@@ -113,8 +121,21 @@ func (s *typiclust) mostTypical(x *nets.Matrix, c int, tie []int32) int {
 		}
 	}
 	kn := min(s.neighbors, len(s.members)-1)
+	slack := expansionSlack(x.Cols)
+	cmax := 0.0 // NaN sticks
+	for _, o := range s.members {
+		if nc := s.norms[o]; !(nc <= cmax) {
+			cmax = nc
+		}
+	}
+	fast := kn > 0 && 2*cmax <= normCap
+	if fast {
+		s.d.gatherScaled(x, s.members, s.norms)
+	}
 	best, bestT := -1, math.Inf(-1)
-	for _, r := range s.members {
+	var out []float64
+	var ld, lo, cnt int
+	for mi, r := range s.members {
 		if s.taken[r] {
 			continue
 		}
@@ -122,9 +143,20 @@ func (s *typiclust) mostTypical(x *nets.Matrix, c int, tie []int32) int {
 		if kn > 0 {
 			// The kn smallest distances, kept sorted by insertion (kn is small), then
 			// summed in ascending order so the sum does not depend on member order.
+			// On the fast path only the members whose w = ‖o‖² − 2·r·o is within
+			// 2E of the kn-th smallest w are measured: the others are farther than
+			// kn members, so they are not among the kn smallest.
+			thr := math.Inf(1)
+			if fast {
+				if out == nil || mi >= lo+cnt {
+					lo, cnt = mi, min(s.typicalRows(len(s.members)), len(s.members)-mi)
+					out, ld = s.d.panelOf(x, s.members, lo, cnt)
+				}
+				thr = s.kthW(out, ld, mi-lo, mi, kn) + float64(2*(float64(slack*(s.norms[r]+cmax))+tinySlack))
+			}
 			s.dists = s.dists[:0]
-			for _, o := range s.members {
-				if o == r {
+			for oi, o := range s.members {
+				if o == r || (fast && !(out[oi*ld+mi-lo] <= thr)) {
 					continue
 				}
 				d := math.Sqrt(sqDist(x.Row(r), x.Row(o)))
@@ -148,4 +180,28 @@ func (s *typiclust) mostTypical(x *nets.Matrix, c int, tie []int32) int {
 		}
 	}
 	return best
+}
+
+// typicalRows is the number of members whose products with all m members are
+// computed at once (m·rows products stay in cache).
+func (*typiclust) typicalRows(m int) int { return max(4, min(panelRows, 16384/max(m, 1))) }
+
+// kthW returns the kn-th smallest w = out[o·ld + i] over the members o ≠ self.
+func (s *typiclust) kthW(out []float64, ld, i, self, kn int) float64 {
+	s.kth = s.kth[:0]
+	for o := range s.members {
+		if o == self {
+			continue
+		}
+		w := out[o*ld+i]
+		if len(s.kth) == kn {
+			if !(w < s.kth[kn-1]) {
+				continue
+			}
+			s.kth = s.kth[:kn-1]
+		}
+		j, _ := slices.BinarySearch(s.kth, w)
+		s.kth = slices.Insert(s.kth, j, w)
+	}
+	return s.kth[kn-1]
 }
