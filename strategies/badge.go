@@ -37,8 +37,8 @@ type badge struct {
 	g      nets.Matrix
 	d2     []float64 // D(x)² of each unlabeled row; 0 once picked
 	norms  []float64 // ‖g_x‖²
-	near   []int     // a pick at distance √d2 from each row, −1 if none is known
-	cd     []float64 // per picked row: its squared distance to the latest pick
+	near   []int32   // the position among the picks of one at distance √d2 from each row, −1 if none is known
+	cd     []float64 // per pick: its squared distance to the latest pick
 	idx    []int     // the picks, as indices of rows of g
 	picked []bool
 	d      sqDists
@@ -75,7 +75,7 @@ func (s *badge) Select(ctx context.Context, q Query) ([]int, error) {
 	out := make([]int, 0, k)
 	pick := first
 	s.idx = s.idx[:0]
-	s.near, s.cd = grow(s.near, u), grow(s.cd, u)
+	s.near, s.cd = grow(s.near, u), grow(s.cd, k)
 	for i := range s.near {
 		s.near[i] = -1
 	}
@@ -90,11 +90,11 @@ func (s *badge) Select(ctx context.Context, q Query) ([]int, error) {
 			return nil, err
 		}
 		c := s.g.Row(pick)
-		for _, r := range s.idx {
-			s.cd[r] = sqDist(c, s.g.Row(r))
+		for j, r := range s.idx {
+			s.cd[j] = sqDist(c, s.g.Row(r))
 		}
 		s.d2[pick] = -1 // not measured again
-		s.d.lowerNearest(&s.g, s.d2, s.near, pick, s.norms[pick], s.cd)
+		s.d.lowerNearest(&s.g, s.d2, s.near, pick, int32(len(s.idx)-1), s.norms[pick], s.cd)
 		var total float64
 		for i := range u {
 			if s.picked[i] {

@@ -46,8 +46,8 @@ import (
 type coreset struct {
 	emb     nets.Matrix
 	minDist []float64 // per pool row: squared distance of an unlabeled row to its nearest centre (NaN sticks); −1 for labeled or picked rows
-	near    []int     // per pool row: a centre at minDist from it, −1 if none is known
-	cd      []float64 // per centre row: its squared distance to the latest pick
+	near    []int32   // per pool row: the position of a centre at minDist from it (labeled, then picked), −1 if none is known
+	cd      []float64 // per centre position: its squared distance to the latest pick
 	norms   []float64 // ‖φ(r)‖² of every pool row, for the embeddings of this round
 	d       sqDists
 
@@ -56,7 +56,7 @@ type coreset struct {
 	baseNorms []float64    // ‖φ(r)‖² of the standardised pool rows
 	centres   []int        // labeled rows already folded into base, in Query.Labeled order
 	base      []float64    // squared distance of each pool row to its nearest centre in centres
-	baseNear  []int        // that centre, −1 if none is known
+	baseNear  []int32      // that centre's position in centres, −1 if none is known
 }
 
 func (*coreset) Name() string { return "coreset" }
@@ -69,7 +69,7 @@ func (s *coreset) Select(ctx context.Context, q Query) ([]int, error) {
 	var phi *nets.Matrix
 	var norms []float64
 	n := q.Pool.Rows
-	s.minDist, s.near, s.cd = grow(s.minDist, n), grow(s.near, n), grow(s.cd, n)
+	s.minDist, s.near, s.cd = grow(s.minDist, n), grow(s.near, n), grow(s.cd, len(q.Labeled)+k)
 	for r := range s.minDist {
 		s.minDist[r], s.near[r] = -1, -1
 	}
@@ -82,7 +82,7 @@ func (s *coreset) Select(ctx context.Context, q Query) ([]int, error) {
 		for _, r := range q.Unlabeled {
 			s.minDist[r] = math.Inf(1)
 		}
-		s.d.lowerMin(phi, norms, s.minDist, s.near, q.Labeled)
+		s.d.lowerMin(phi, norms, s.minDist, s.near, 0, nil, q.Labeled, true)
 	} else {
 		phi = s.z.get(q.Pool)
 		if s.basePool != q.Pool {
@@ -117,13 +117,13 @@ func (s *coreset) Select(ctx context.Context, q Query) ([]int, error) {
 		s.minDist[best] = -1
 		if len(out) < k {
 			p := phi.Row(best)
-			for _, c := range q.Labeled {
-				s.cd[c] = sqDist(p, phi.Row(c))
+			for j, c := range q.Labeled {
+				s.cd[j] = sqDist(p, phi.Row(c))
 			}
-			for _, c := range out {
-				s.cd[c] = sqDist(p, phi.Row(c))
+			for j, c := range out {
+				s.cd[len(q.Labeled)+j] = sqDist(p, phi.Row(c))
 			}
-			s.d.lowerNearest(phi, s.minDist, s.near, best, norms[best], s.cd)
+			s.d.lowerNearest(phi, s.minDist, s.near, best, int32(len(q.Labeled)+len(out)-1), norms[best], s.cd)
 		}
 	}
 	return out, nil
@@ -141,6 +141,6 @@ func (s *coreset) labeledDistances(phi *nets.Matrix, labeled []int) {
 		}
 		s.centres = s.centres[:0]
 	}
-	s.d.lowerMin(phi, s.baseNorms, s.base, s.baseNear, labeled[len(s.centres):])
+	s.d.lowerMin(phi, s.baseNorms, s.base, s.baseNear, len(s.centres), nil, labeled[len(s.centres):], true)
 	s.centres = append(s.centres, labeled[len(s.centres):]...)
 }

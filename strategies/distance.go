@@ -92,7 +92,7 @@ type sqDists struct {
 // lowerMin sets m[r] = min(m[r], min_j sqDist(x.Row(r), x.Row(centres[j]))) for
 // the rows r listed in rows (every row of x when rows is nil) with m[r] ≥ 0 (a
 // negative m[r] is a marker, left alone), and near[r] (when near is not nil) to
-// a centre at that distance. With sticky, the minimum is math.Min's (a NaN
+// first + the position in centres of a centre at that distance. With sticky, the minimum is math.Min's (a NaN
 // distance makes m[r] NaN, and a NaN m[r] is left alone); without, NaN
 // distances are ignored (m[r] = d only when d < m[r]). norms holds
 // ‖x.Row(r)‖² of every row. The result does not depend on the order of the
@@ -106,19 +106,19 @@ type sqDists struct {
 // order of the operations errs by at most 6γ_{n+2}(A + B), inside the margin of
 // E.) Usually one centre qualifies, found with the two smallest w. A row whose
 // ‖r‖² + max ‖c‖² is not below normCap is measured against every centre.
-func (s *sqDists) lowerMin(x *nets.Matrix, norms, m []float64, near []int, rows, centres []int, sticky bool) {
+func (s *sqDists) lowerMin(x *nets.Matrix, norms, m []float64, near []int32, first int, rows, centres []int, sticky bool) {
 	slack := expansionSlack(x.Cols)
 	n := x.Rows
 	if rows != nil {
 		n = len(rows)
 	}
-	update := func(r, c int) {
-		d := sqDist(x.Row(r), x.Row(c))
+	update := func(r, j int) { // j: position in centres
+		d := sqDist(x.Row(r), x.Row(centres[j]))
 		switch {
 		case d < m[r]:
 			m[r] = d
 			if near != nil {
-				near[r] = c
+				near[r] = int32(first + j)
 			}
 		case sticky && d != d:
 			m[r] = d
@@ -139,8 +139,8 @@ func (s *sqDists) lowerMin(x *nets.Matrix, norms, m []float64, near []int, rows,
 				}
 				na := norms[r]
 				if !(na+cmax <= normCap) {
-					for _, c := range block {
-						update(r, c)
+					for j := range block {
+						update(r, cb+j)
 					}
 					continue
 				}
@@ -149,11 +149,11 @@ func (s *sqDists) lowerMin(x *nets.Matrix, norms, m []float64, near []int, rows,
 				switch {
 				case s.m1[i] > thr:
 				case s.m2[i] > thr:
-					update(r, block[s.arg[i]])
+					update(r, cb+s.arg[i])
 				default:
-					for j, c := range block {
+					for j := range block {
 						if out[j*ld+i] <= thr {
-							update(r, c)
+							update(r, cb+j)
 						}
 					}
 				}
@@ -233,9 +233,10 @@ func pruneFactor(n int) float64 {
 }
 
 // lowerNearest sets m[r] = min(m[r], sqDist(x.Row(r), x.Row(p))) (math.Min's
-// result, NaN sticking) for the rows r with m[r] ≥ 0, and keeps near[r], a centre
-// whose sqDist to r is m[r] (−1 when none is known), up to date. cd[c] must hold
-// sqDist(x.Row(p), x.Row(c)) for every centre c named in near.
+// result, NaN sticking) for the rows r with m[r] ≥ 0, and keeps near[r], the
+// position (in the caller's list of centres) of a centre whose sqDist to r is
+// m[r] (−1 when none is known), up to date; pos is p's position. cd[j] must hold
+// sqDist(x.Row(p), centre j) for every position j named in near.
 //
 // A row is skipped without being read when the triangle inequality proves that
 // p cannot lower it: with t = ‖r − c‖ and D = ‖p − c‖ (real numbers, c = near[r])
@@ -249,7 +250,7 @@ func pruneFactor(n int) float64 {
 // row to be finite (a NaN centre turns every minimum into NaN), so a centre
 // with a non-finite squared norm pn is measured against every row. The rows
 // measured are measured four at a time by sqDist4, with sqDist's bits.
-func (s *sqDists) lowerNearest(x *nets.Matrix, m []float64, near []int, p int, pn float64, cd []float64) {
+func (s *sqDists) lowerNearest(x *nets.Matrix, m []float64, near []int32, p int, pos int32, pn float64, cd []float64) {
 	prune := !math.IsNaN(pn) && !math.IsInf(pn, 0)
 	factor := pruneFactor(x.Cols)
 	if cap(s.rows) < len(m) {
@@ -276,7 +277,7 @@ func (s *sqDists) lowerNearest(x *nets.Matrix, m []float64, near []int, p int, p
 	set := func(r int, d float64) {
 		switch {
 		case d < m[r]:
-			m[r], near[r] = d, p
+			m[r], near[r] = d, pos
 		case d != d:
 			m[r] = d
 		}

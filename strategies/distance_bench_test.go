@@ -69,7 +69,8 @@ func (p fixedProbs) Probs(x, out *nets.Matrix) { p.m.Probs(x, out) }
 // coreset/emb/labeled=1000), batch 10), on a
 // model that answers from fixed tables. coreset/emb measures on embeddings,
 // coreset/feat on the standardised features (steady: its per-trial cache built);
-// density is a fresh value (its per-pool similarity included). The 70,000-row
+// density and the /fresh variants are a fresh value each time (their per-pool
+// work and every buffer included, so -benchmem shows a round's memory). The 70,000-row
 // pools are skipped under -short. cpu-ns/op is the process CPU time per op.
 func BenchmarkSelectDistance(b *testing.B) {
 	for _, v := range []struct {
@@ -79,8 +80,10 @@ func BenchmarkSelectDistance(b *testing.B) {
 	}{
 		{"coreset/emb", "coreset", false, false, 50},
 		{"coreset/emb/labeled=1000", "coreset", false, false, 1000},
+		{"coreset/emb/fresh", "coreset", false, true, 50},
 		{"coreset/feat", "coreset", true, false, 50},
 		{"badge", "badge", false, false, 50},
+		{"badge/fresh", "badge", false, true, 50},
 		{"density", "density", false, true, 50},
 		{"typiclust", "typiclust", false, false, 50},
 		{"probcover", "probcover", false, false, 50},

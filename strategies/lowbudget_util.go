@@ -89,8 +89,8 @@ type lbKMeans struct {
 	prev    []float64 // centres before an update
 
 	norms []float64 // ‖x‖² of each row
-	near  []int     // the seed at distance √d2 from each row, −1 if none is known
-	cd    []float64 // per seed row: its squared distance to the latest seed
+	near  []int32   // the number of a seed at distance √d2 from each row, −1 if none is known
+	cd    []float64 // per seed: its squared distance to the latest seed
 	picks []int     // the seeds' rows
 	d     sqDists
 }
@@ -110,7 +110,7 @@ func (s *lbKMeans) fit(x *nets.Matrix, k int, rng *rand.Rand) {
 	// D(x)² is lowered pick by pick with the scalar formula's values, rows that
 	// the triangle inequality rules out unread (sqDists.lowerNearest).
 	s.norms = sqNorms(s.norms, x)
-	s.near, s.cd = grow(s.near, n), grow(s.cd, n)
+	s.near, s.cd = grow(s.near, n), grow(s.cd, k)
 	for i := range n {
 		s.d2[i], s.near[i] = math.Inf(1), -1
 	}
@@ -181,12 +181,12 @@ func (s *lbKMeans) addSeed(x *nets.Matrix, pick int) {
 	c := len(s.picks)
 	copy(s.centers.Row(c), x.Row(pick))
 	p := x.Row(pick)
-	for _, q := range s.picks {
-		s.cd[q] = sqDist(p, x.Row(q))
+	for j, q := range s.picks {
+		s.cd[j] = sqDist(p, x.Row(q))
 	}
 	s.picks = append(s.picks, pick)
 	if c+1 < s.centers.Rows {
-		s.d.lowerNearest(x, s.d2, s.near, pick, s.norms[pick], s.cd)
+		s.d.lowerNearest(x, s.d2, s.near, pick, int32(c), s.norms[pick], s.cd)
 	}
 }
 

@@ -197,7 +197,7 @@ func (s *probcover) purityDelta(x *nets.Matrix, k int, q Query) float64 {
 				s.others = append(s.others, r)
 			}
 		}
-		s.d.lowerMin(x, s.norms, s.margin, nil, s.members, s.others, false)
+		s.d.lowerMin(x, s.norms, s.margin, nil, 0, s.members, s.others, false)
 	}
 	slices.Sort(s.margin)
 	i := min(int(math.Floor((1-s.purity)*float64(n))), n-1)
