@@ -239,17 +239,28 @@ func (n *Net) probs(x, out *Matrix, rng *rand.Rand) {
 	}
 }
 
-// MCPasses runs passes stochastic forward passes over the rows of x: the
+// MCPasses runs passes stochastic forward passes over rows of x: the rows
+// listed in rows, in that order, or every row of x when rows is nil. The
 // probabilities of pass t are those of the t-th of passes calls of
-// MCProbs(x, out, rng) in a row, bit for bit, but the first layer's
-// activations before dropout, which every pass shares, are computed once.
+// MCProbs(g, out, rng) in a row, bit for bit, g the gathered rows, but the
+// first layer's activations before dropout, which every pass shares, are
+// computed once, and the rows are read where they are (no gathered copy).
 // Chunk by chunk of rows in order, and within a chunk pass by pass, it calls
 // each(t, first, p) with p the probabilities (rows×Classes, row-major) of the
-// chunk's rows first, first+1, …, valid until each returns. Without dropout
-// every pass is Probs and nothing is drawn.
-func (n *Net) MCPasses(x *Matrix, passes int, rng *rand.Rand, each func(pass, first int, p []float64)) {
+// chunk's rows first, first+1, … (positions in rows), valid until each
+// returns. Without dropout every pass is Probs and nothing is drawn.
+func (n *Net) MCPasses(x *Matrix, rows []int, passes int, rng *rand.Rand, each func(pass, first int, p []float64)) {
 	n.checkInput(x)
-	c := n.Classes()
+	total := x.Rows
+	if rows != nil {
+		total = len(rows)
+		for _, i := range rows {
+			if i < 0 || i >= x.Rows {
+				panic(fmt.Sprintf("nets: row %d of a %d-row matrix", i, x.Rows))
+			}
+		}
+	}
+	c, in := n.Classes(), n.spec.Inputs
 	drop := n.HasDropout()
 	n.ws.seeds = n.ws.seeds[:0]
 	for range passes {
@@ -258,27 +269,37 @@ func (n *Net) MCPasses(x *Matrix, passes int, rng *rand.Rand, each func(pass, fi
 		}
 	}
 	n.ws.out = grow(n.ws.out, chunkRows*c)
-	for s := 0; s < x.Rows; s += chunkRows {
-		e := min(s+chunkRows, x.Rows)
-		rows, ld := e-s, pad(e-s)
-		out := n.ws.out[:rows*c]
+	if rows != nil {
+		n.ws.rows = grow(n.ws.rows, chunkRows*in)
+	}
+	for s := 0; s < total; s += chunkRows {
+		e := min(s+chunkRows, total)
+		r, ld := e-s, pad(e-s)
+		out := n.ws.out[:r*c]
+		xs := x.Data[s*in : e*in : e*in]
+		if rows != nil {
+			xs = n.ws.rows[:r*in]
+			for k, i := range rows[s:e] {
+				copy(xs[k*in:(k+1)*in], x.Data[i*in:(i+1)*in])
+			}
+		}
 		if !drop {
-			h := n.hidden(x.Data[s*x.Cols:e*x.Cols], rows, false)
-			softmax(n.output(h, ld), rows, c, ld, nil, out, 0)
+			h := n.hidden(xs, r, false)
+			softmax(n.output(h, ld), r, c, ld, nil, out, 0)
 			for t := range passes {
 				each(t, s, out)
 			}
 			continue
 		}
 		n.ws.ld = ld
-		n.ws.x = grow(n.ws.x, n.spec.Inputs*ld)
-		kern.transposeIn(n.ws.x, x.Data[s*x.Cols:e*x.Cols], rows, n.spec.Inputs, ld)
+		n.ws.x = grow(n.ws.x, in*ld)
+		kern.transposeIn(n.ws.x, xs, r, in, ld)
 		act0 := n.preact(0, n.ws.x, ld, true) // ws.act[0], kept through the passes
 		for t, seed := range n.ws.seeds {
-			n.drawMasks(rows, ld, seed, s)
+			n.drawMasks(r, ld, seed, s)
 			kern.mul(n.ws.h[0][:len(act0)], act0, n.ws.mask[0])
 			h := n.layers(1, n.ws.h[0], ld, true)
-			softmax(n.output(h, ld), rows, c, ld, nil, out, 0)
+			softmax(n.output(h, ld), r, c, ld, nil, out, 0)
 			each(t, s, out)
 		}
 	}

@@ -43,7 +43,7 @@ func testMCPassesMatchMCProbs(t *testing.T) {
 				got[pass] = make([]float64, rows*c)
 			}
 			next := 0 // the row the next chunk must start at, pass 0
-			n.MCPasses(x, T, shared, func(pass, first int, p []float64) {
+			n.MCPasses(x, nil, T, shared, func(pass, first int, p []float64) {
 				if pass == 0 {
 					if first != next {
 						t.Fatalf("chunk at row %d, want %d", first, next)
@@ -65,6 +65,31 @@ func testMCPassesMatchMCProbs(t *testing.T) {
 			if seq.Uint64() != shared.Uint64() {
 				t.Fatalf("spec %d: MCPasses left the stream elsewhere than MCProbs", si)
 			}
+
+			// Listed rows (a permutation of a bigger matrix's, with repeats)
+			// give the passes of their gathered copy.
+			big := randMatrix(rand.New(rand.NewPCG(uint64(rows), 6)), 2*rows+3, spec.Inputs)
+			idx := make([]int, rows)
+			for i := range idx {
+				idx[i] = (7*i + 3) % big.Rows
+			}
+			idx[rows-1] = idx[0]
+			var g nets.Matrix
+			g.Gather(big, idx)
+			seq = rand.New(rand.NewPCG(8, uint64(si)))
+			for pass := range T {
+				n.MCProbs(&g, &p, seq)
+				want[pass] = append(want[pass][:0], p.Data...)
+			}
+			shared = rand.New(rand.NewPCG(8, uint64(si)))
+			n.MCPasses(big, idx, T, shared, func(pass, first int, p []float64) { copy(got[pass][first*c:], p) })
+			for pass := range got {
+				for i := range got[pass] {
+					if math.Float64bits(got[pass][i]) != math.Float64bits(want[pass][i]) {
+						t.Fatalf("spec %d, %d listed rows, pass %d: p[%d] = %v, MCProbs of the gathered rows %v", si, rows, pass, i, got[pass][i], want[pass][i])
+					}
+				}
+			}
 		}
 	}
 }
@@ -76,7 +101,8 @@ func TestMCPassesNoAllocations(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	sum := 0.0
 	each := func(pass, first int, p []float64) { sum += p[0] }
-	if a := testing.AllocsPerRun(5, func() { n.MCPasses(x, 20, rng, each) }); a != 0 {
+	rows := []int{5, 3, 299, 0, 7}
+	if a := testing.AllocsPerRun(5, func() { n.MCPasses(x, nil, 20, rng, each); n.MCPasses(x, rows, 20, rng, each) }); a != 0 {
 		t.Errorf("MCPasses: %v allocations per call", a)
 	}
 }

@@ -22,7 +22,8 @@ import (
 // unsure: it separates model uncertainty from noise in the labels. The estimate is
 // clamped at 0, its true lower bound, against rounding. The masks are drawn from q.Rand.
 // A model that can run the T passes at once (mcPasser, as nets.Net does, computing
-// the first layer once for all of them) gives the same bits as T calls of MCProbs.
+// the first layer once for all of them and reading the unlabeled rows in the pool)
+// gives the same bits as T calls of MCProbs on the gathered rows.
 type bald struct {
 	samples int
 
@@ -45,7 +46,6 @@ func (s *bald) Select(ctx context.Context, q Query) ([]int, error) {
 		return nil, errors.New("strategies: bald: the model has no dropout to sample (needs model.dropout > 0)")
 	}
 	u, c := len(q.Unlabeled), classes(q)
-	s.x.Gather(q.Pool, q.Unlabeled)
 	s.mean = grow(s.mean, u*c)
 	s.hsum = grow(s.hsum, u)
 	clear(s.mean)
@@ -54,7 +54,8 @@ func (s *bald) Select(ctx context.Context, q Query) ([]int, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		mp.MCPasses(&s.x, s.samples, q.Rand, func(_, first int, p []float64) {
+		// The unlabeled rows are read in the pool: no gathered copy.
+		mp.MCPasses(q.Pool, q.Unlabeled, s.samples, q.Rand, func(_, first int, p []float64) {
 			for r := 0; r*c < len(p); r++ {
 				i, pr := first+r, p[r*c:(r+1)*c]
 				for y, v := range pr {
@@ -64,6 +65,7 @@ func (s *bald) Select(ctx context.Context, q Query) ([]int, error) {
 			}
 		})
 	} else {
+		s.x.Gather(q.Pool, q.Unlabeled)
 		if err := s.passes(ctx, mc, q.Rand, u, c); err != nil {
 			return nil, err
 		}
@@ -80,11 +82,11 @@ func (s *bald) Select(ctx context.Context, q Query) ([]int, error) {
 	return s.rank.topK(q.TieRank, q.Unlabeled, s.scores, k), nil
 }
 
-// mcPasser is a model that runs several MC-dropout passes in one call, each
-// pass's probabilities equal to those of as many MCProbs calls in a row on the
-// same stream (nets.Net.MCPasses).
+// mcPasser is a model that runs several MC-dropout passes over listed rows of a
+// matrix in one call, each pass's probabilities equal to those of as many MCProbs
+// calls in a row on the same stream over the gathered rows (nets.Net.MCPasses).
 type mcPasser interface {
-	MCPasses(x *nets.Matrix, passes int, rng *rand.Rand, each func(pass, first int, p []float64))
+	MCPasses(x *nets.Matrix, rows []int, passes int, rng *rand.Rand, each func(pass, first int, p []float64))
 }
 
 // passes accumulates s.mean and s.hsum over s.samples calls of MCProbs.
