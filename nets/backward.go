@@ -15,11 +15,13 @@ func (n *Net) Gradient(x *Matrix, y []int, grad []float64) float64 {
 	if len(grad) != len(n.params) {
 		panic(fmt.Sprintf("nets: gradient buffer has %d elements, the net has %d parameters", len(grad), len(n.params)))
 	}
-	return n.lossGrad(x.Data, x.Rows, y, nil, grad)
+	return n.lossGrad(x.Data, nil, x.Rows, y, nil, grad)
 }
 
 // lossGrad sets grad to the gradient of the mean cross-entropy of the rows of x
-// (rows×Inputs) against y, by back-propagation, and returns the loss. With rng not
+// (rows×Inputs, row-major) against y, by back-propagation, and returns the loss.
+// When idx is not nil, x is a bigger row-major matrix and the rows are its rows
+// idx[0], idx[1], … (rows = len(idx)), read where they are a panel at a time. With rng not
 // nil and dropout in the spec the pass is in training mode, with masks drawn
 // from one draw of rng, the seed of drawMasks. For a layer z = a Wᵀ + b with output delta δ = ∂L/∂z,
 //
@@ -33,7 +35,7 @@ func (n *Net) Gradient(x *Matrix, y []int, grad []float64) float64 {
 // the sums over samples (the loss, outer's running lane sums, colSums's) are
 // carried from panel to panel in row order, so the gradient has the bits of one
 // pass over all rows at once.
-func (n *Net) lossGrad(x []float64, rows int, y []int, rng *rand.Rand, grad []float64) float64 {
+func (n *Net) lossGrad(x []float64, idx []int, rows int, y []int, rng *rand.Rand, grad []float64) float64 {
 	drop := rng != nil && n.HasDropout()
 	n.ws.acc = grow(n.ws.acc, len(n.params)*lanes)
 	clear(n.ws.acc)
@@ -49,12 +51,22 @@ func (n *Net) lossGrad(x []float64, rows int, y []int, rng *rand.Rand, grad []fl
 	if drop {
 		seed = rng.Uint64()
 	}
+	if idx != nil {
+		n.ws.rows = grow(n.ws.rows, min(step, rows)*in)
+	}
 	for s := 0; s < rows; s += step {
 		e := min(s+step, rows)
 		if drop {
 			n.drawMasks(e-s, pad(e-s), seed, s)
 		}
-		loss = n.panelGrad(x[s*in:e*in], e-s, y[s:e], inv, drop, loss)
+		xs := x[s*in : e*in : e*in]
+		if idx != nil {
+			xs = n.ws.rows[:(e-s)*in]
+			for k, i := range idx[s:e] {
+				copy(xs[k*in:(k+1)*in], x[i*in:(i+1)*in])
+			}
+		}
+		loss = n.panelGrad(xs, e-s, y[s:e], inv, drop, loss)
 	}
 	laneTotals(grad[:len(n.params)], n.ws.acc)
 	return loss / float64(rows)

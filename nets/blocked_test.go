@@ -1,6 +1,7 @@
 package nets
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -83,6 +84,65 @@ func testBlockedTrainingIsExact(t *testing.T) {
 				if math.Float64bits(got[i]) != math.Float64bits(whole[i]) {
 					t.Fatalf("case %d, cache %d: parameter %d = %v, one panel %v", ci, cache, i, got[i], whole[i])
 				}
+			}
+		}
+	}
+}
+
+// TestFitRowsIsFitOnGathered: training on listed rows of a bigger matrix
+// (a permutation with repeats) gives the bits of training on their gathered
+// copy, full batch and mini-batches, with and without dropout.
+func TestFitRowsIsFitOnGathered(t *testing.T) { forEachMode(t, testFitRowsIsFitOnGathered) }
+
+func testFitRowsIsFitOnGathered(t *testing.T) {
+	for ci, tc := range []struct {
+		spec Spec
+		ts   TrainSpec
+	}{
+		{Spec{Kind: "mlp", Inputs: 5, Hidden: []int{8, 6}, Outputs: 3, Dropout: 0.2}, TrainSpec{Optimizer: "adam", LR: 1e-2, Epochs: 3}},
+		{Spec{Kind: "mlp", Inputs: 5, Hidden: []int{8}, Outputs: 2}, TrainSpec{Optimizer: "sgd", LR: 0.1, Momentum: 0.9, Epochs: 3, BatchSize: 40}},
+		{Spec{Kind: "mlp", Inputs: 5, Hidden: []int{7}, Outputs: 4, Dropout: 0.5, Activation: "tanh"}, TrainSpec{Optimizer: "adam", LR: 1e-2, Epochs: 2, BatchSize: 33}},
+	} {
+		rng := rand.New(rand.NewPCG(uint64(ci), 9))
+		x := NewMatrix(500, tc.spec.Inputs)
+		for i := range x.Data {
+			x.Data[i] = rng.NormFloat64()
+		}
+		rows := make([]int, 311)
+		y := make([]int, len(rows))
+		for k := range rows {
+			rows[k] = (13*k + 5) % x.Rows
+			y[k] = rng.IntN(tc.spec.Outputs)
+		}
+		rows[7] = rows[3]
+		var g Matrix
+		g.Gather(x, rows)
+		train := func(fit func(tr *Trainer, n *Net, r *rand.Rand) (float64, error)) ([]float64, float64) {
+			n, err := New(tc.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n.Init(rand.New(rand.NewPCG(1, uint64(ci))))
+			tr, err := NewTrainer(tc.ts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			loss, err := fit(tr, n, rand.New(rand.NewPCG(2, uint64(ci))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n.Params(), loss
+		}
+		want, wantLoss := train(func(tr *Trainer, n *Net, r *rand.Rand) (float64, error) { return tr.Fit(n, &g, y, r) })
+		got, loss := train(func(tr *Trainer, n *Net, r *rand.Rand) (float64, error) {
+			return tr.FitRows(context.Background(), n, x, rows, y, r)
+		})
+		if math.Float64bits(loss) != math.Float64bits(wantLoss) {
+			t.Fatalf("case %d: loss %v, gathered %v", ci, loss, wantLoss)
+		}
+		for i := range got {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("case %d: parameter %d = %v, gathered %v", ci, i, got[i], want[i])
 			}
 		}
 	}

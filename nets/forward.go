@@ -191,9 +191,12 @@ func softmax2(z []float64, rows, ld int, y []int, out []float64, loss float64) f
 	return loss
 }
 
-func (n *Net) checkLabels(x *Matrix, y []int) {
-	if len(y) != x.Rows {
-		panic(fmt.Sprintf("nets: %d labels for %d rows", len(y), x.Rows))
+func (n *Net) checkLabels(x *Matrix, y []int) { n.checkLabelsOf(x.Rows, y) }
+
+// checkLabelsOf panics unless y holds rows labels, each a class of n.
+func (n *Net) checkLabelsOf(rows int, y []int) {
+	if len(y) != rows {
+		panic(fmt.Sprintf("nets: %d labels for %d rows", len(y), rows))
 	}
 	for i, c := range y {
 		if c < 0 || c >= n.Classes() {

@@ -51,12 +51,12 @@ func TestGradientFiniteDifferences(t *testing.T) {
 				t.Fatal(err)
 			}
 			tr.bind(n)
-			tr.gradient(n, x, rows, y, masks())
+			tr.gradient(n, x, nil, rows, y, masks())
 			got := append([]float64(nil), tr.grad...)
 
 			scratch := make([]float64, len(n.params))
 			f := func() float64 {
-				l := n.lossGrad(x, rows, y, masks(), scratch)
+				l := n.lossGrad(x, nil, rows, y, masks(), scratch)
 				return l + tc.wd/2*dot(n.params, n.params)
 			}
 			const h = 1e-5

@@ -69,7 +69,7 @@ type work struct {
 	maskAll []float64    // every mask[l] is a view of it
 	seeds   []uint64     // MCPasses's seed per pass
 	out     []float64    // MCPasses's probabilities of a chunk, row-major
-	rows    []float64    // MCPasses's chunk of listed rows, row-major
+	rows    []float64    // a chunk or panel of listed rows, row-major (MCPasses, lossGrad)
 	z       []float64    // logits, then probabilities, Classes×ld
 	d       [2][]float64 // back-propagated deltas, ping-ponged between layers
 	v, u    []float64    // per-lane scratch

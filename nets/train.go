@@ -54,7 +54,7 @@ type Trainer struct {
 	grad  []float64
 
 	perm []int
-	xb   Matrix
+	bidx []int // a mini-batch's rows of x
 	yb   []int
 }
 
@@ -137,13 +137,21 @@ func (t *Trainer) Fit(n *Net, x *Matrix, y []int, rng *rand.Rand) (float64, erro
 // FitContext is Fit that checks ctx before every epoch and returns its error once
 // it is done, so a cancelled run does not wait for a long fit to finish.
 func (t *Trainer) FitContext(ctx context.Context, n *Net, x *Matrix, y []int, rng *rand.Rand) (float64, error) {
+	return t.FitRows(ctx, n, x, nil, y, rng)
+}
+
+// FitRows is FitContext on the rows of x listed in rows, in that order (every
+// row when rows is nil), y[k] the label of row rows[k]: the bits of FitContext
+// on the gathered rows, without the gathered copy (the rows are read where
+// they are, a panel or a batch at a time).
+func (t *Trainer) FitRows(ctx context.Context, n *Net, x *Matrix, rows, y []int, rng *rand.Rand) (float64, error) {
 	var loss float64
 	for e := 0; e < t.spec.Epochs; e++ {
 		if err := ctx.Err(); err != nil {
 			return loss, err
 		}
 		var err error
-		if loss, err = t.Epoch(n, x, y, rng); err != nil {
+		if loss, err = t.EpochRows(n, x, rows, y, rng); err != nil {
 			return loss, fmt.Errorf("epoch %d: %w", e+1, err)
 		}
 	}
@@ -163,18 +171,34 @@ func (t *Trainer) FitContext(ctx context.Context, n *Net, x *Matrix, y []int, rn
 // A non-finite loss stops the pass before its update and returns an error wrapping
 // ErrDiverged.
 func (t *Trainer) Epoch(n *Net, x *Matrix, y []int, rng *rand.Rand) (float64, error) {
+	return t.EpochRows(n, x, nil, y, rng)
+}
+
+// EpochRows is Epoch on the rows of x listed in rows (every row when rows is
+// nil), y[k] the label of row rows[k], with the bits of Epoch on the gathered
+// rows.
+func (t *Trainer) EpochRows(n *Net, x *Matrix, rows, y []int, rng *rand.Rand) (float64, error) {
 	n.checkInput(x)
-	n.checkLabels(x, y)
-	if x.Rows == 0 {
+	count := x.Rows
+	if rows != nil {
+		count = len(rows)
+		for _, i := range rows {
+			if i < 0 || i >= x.Rows {
+				panic(fmt.Sprintf("nets: row %d of a %d-row matrix", i, x.Rows))
+			}
+		}
+	}
+	n.checkLabelsOf(count, y)
+	if count == 0 {
 		panic("nets: training on no rows")
 	}
 	bs := t.spec.BatchSize
-	if rng == nil && (n.HasDropout() || (bs > 0 && bs < x.Rows)) {
+	if rng == nil && (n.HasDropout() || (bs > 0 && bs < count)) {
 		panic("nets: training with dropout or mini-batches needs a random stream")
 	}
 	t.bind(n)
-	if bs <= 0 || bs >= x.Rows {
-		loss := t.gradient(n, x.Data, x.Rows, y, rng)
+	if bs <= 0 || bs >= count {
+		loss := t.gradient(n, x.Data, rows, count, y, rng)
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return loss, fmt.Errorf("%w (got %v)", ErrDiverged, loss)
 		}
@@ -184,10 +208,10 @@ func (t *Trainer) Epoch(n *Net, x *Matrix, y []int, rng *rand.Rand) (float64, er
 
 	// A fresh permutation each epoch (Fisher–Yates on the identity), so the order
 	// depends only on rng, not on earlier epochs.
-	if cap(t.perm) < x.Rows {
-		t.perm = make([]int, x.Rows)
+	if cap(t.perm) < count {
+		t.perm = make([]int, count)
 	}
-	t.perm = t.perm[:x.Rows]
+	t.perm = t.perm[:count]
 	for i := range t.perm {
 		t.perm[i] = i
 	}
@@ -196,32 +220,36 @@ func (t *Trainer) Epoch(n *Net, x *Matrix, y []int, rng *rand.Rand) (float64, er
 		t.perm[i], t.perm[j] = t.perm[j], t.perm[i]
 	}
 	sum := 0.0
-	for s := 0; s < x.Rows; s += bs {
-		idx := t.perm[s:min(s+bs, x.Rows)]
-		t.xb.Gather(x, idx)
-		t.yb = t.yb[:0]
-		for _, i := range idx {
-			t.yb = append(t.yb, y[i])
+	for s := 0; s < count; s += bs {
+		batch := t.perm[s:min(s+bs, count)]
+		t.bidx, t.yb = t.bidx[:0], t.yb[:0]
+		for _, k := range batch {
+			i := k
+			if rows != nil {
+				i = rows[k]
+			}
+			t.bidx = append(t.bidx, i)
+			t.yb = append(t.yb, y[k])
 		}
-		loss := t.gradient(n, t.xb.Data, len(idx), t.yb, rng)
+		loss := t.gradient(n, x.Data, t.bidx, len(batch), t.yb, rng)
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return loss, fmt.Errorf("%w (got %v in the batch at row %d of the pass)", ErrDiverged, loss, s)
 		}
-		sum += float64(loss * float64(len(idx)))
+		sum += float64(loss * float64(len(batch)))
 		t.step(n)
 	}
-	return sum / float64(x.Rows), nil
+	return sum / float64(count), nil
 }
 
 // gradient sets t.grad to the gradient of the training objective on rows of x
-// with labels y, the mean cross-entropy plus the L2 penalty (λ/2)‖θ‖² that weight
+// (x's rows idx, or its first rows when idx is nil; see lossGrad) with labels y, the mean cross-entropy plus the L2 penalty (λ/2)‖θ‖² that weight
 // decay λ amounts to,
 //
 //	g = ∇L + λθ,
 //
 // and returns the cross-entropy alone (what PyTorch's loss reports).
-func (t *Trainer) gradient(n *Net, x []float64, rows int, y []int, rng *rand.Rand) float64 {
-	loss := n.lossGrad(x, rows, y, rng, t.grad)
+func (t *Trainer) gradient(n *Net, x []float64, idx []int, rows int, y []int, rng *rand.Rand) float64 {
+	loss := n.lossGrad(x, idx, rows, y, rng, t.grad)
 	if wd := t.spec.WeightDecay; wd != 0 {
 		w := n.params
 		g := t.grad[:len(w)]
