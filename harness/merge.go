@@ -196,6 +196,7 @@ func Merge(out string, shards []string) (int, error) {
 			}
 		}
 		man := mans[i]
+		first.DatasetInfo = mergeInfo(first.DatasetInfo, man.DatasetInfo...)
 		first.ElapsedSeconds = max(first.ElapsedSeconds, man.ElapsedSeconds)
 		if man.Started < first.Started {
 			first.Started = man.Started

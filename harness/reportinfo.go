@@ -3,40 +3,66 @@ package harness
 import (
 	"cmp"
 	"slices"
+	"sync"
 
 	"albench/experiments"
 	"albench/results/analysis"
 	"albench/results/records"
 )
 
-// datasetInfo describes each dataset of cfg for the report's dataset table,
-// as the trials of the config's first seed prepare it.
-func datasetInfo(cfg *experiments.Config) ([]analysis.DatasetInfo, error) {
-	seed := 0
-	if len(cfg.Seeds) > 0 {
-		seed = cfg.Seeds[0]
+// infoOf describes a prepared dataset for the report's dataset table.
+func infoOf(s *experiments.Setup, seed int) analysis.DatasetInfo {
+	count := make([]int, s.Classes)
+	for _, y := range s.PoolY {
+		count[y]++
 	}
-	out := make([]analysis.DatasetInfo, len(cfg.Datasets))
-	for d := range cfg.Datasets {
-		s, err := experiments.Prepare(cfg, d, seed)
-		if err != nil {
-			return nil, err
-		}
-		count := make([]int, s.Classes)
-		for _, y := range s.PoolY {
-			count[y]++
-		}
-		for _, y := range s.TestY {
-			count[y]++
-		}
-		rows := len(s.PoolY) + len(s.TestY)
-		out[d] = analysis.DatasetInfo{
-			Name: s.Dataset, Rows: rows, Features: s.Features, Classes: s.Classes,
-			Pool: len(s.PoolY), Test: len(s.TestY),
-			Majority: float64(slices.Max(count)) / float64(rows),
+	for _, y := range s.TestY {
+		count[y]++
+	}
+	rows := len(s.PoolY) + len(s.TestY)
+	return analysis.DatasetInfo{
+		Name: s.Dataset, Seed: seed, Rows: rows, Features: s.Features, Classes: s.Classes,
+		Pool: len(s.PoolY), Test: len(s.TestY),
+		Majority: float64(slices.Max(count)) / float64(max(rows, 1)),
+	}
+}
+
+// datasetInfos collects the dataset table from the setups a run prepares
+// anyway (never preparing one for it): per dataset, the description of the
+// smallest seed, whatever order the workers prepared them in, so the table
+// does not depend on -j, shards or resume.
+type datasetInfos struct {
+	mu   sync.Mutex
+	list []analysis.DatasetInfo
+}
+
+// add keeps in for its dataset if no smaller seed is there.
+func (d *datasetInfos) add(in ...analysis.DatasetInfo) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.list = mergeInfo(d.list, in...)
+}
+
+// get returns the table sorted by dataset name.
+func (d *datasetInfos) get() []analysis.DatasetInfo {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.list)
+}
+
+// mergeInfo adds each of in to list, keeping per dataset the smallest seed's,
+// sorted by name.
+func mergeInfo(list []analysis.DatasetInfo, in ...analysis.DatasetInfo) []analysis.DatasetInfo {
+	for _, x := range in {
+		i, found := slices.BinarySearchFunc(list, x.Name, func(e analysis.DatasetInfo, name string) int { return cmp.Compare(e.Name, name) })
+		switch {
+		case !found:
+			list = slices.Insert(list, i, x)
+		case x.Seed < list[i].Seed:
+			list[i] = x
 		}
 	}
-	return out, nil
+	return list
 }
 
 // costSums accumulates timings.csv into the report's cost table: per

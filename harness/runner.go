@@ -278,9 +278,7 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 		Description: cfg.Description, Seeds: cfg.Seeds, Target: cfg.Target, Baseline: Baseline(cfg),
 		Report: cfg.Report,
 	}
-	if man.DatasetInfo, err = datasetInfo(cfg); err != nil {
-		return sum, err
-	}
+
 	for _, d := range cfg.Datasets {
 		man.Datasets = append(man.Datasets, d.Name)
 	}
@@ -293,8 +291,17 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 	// The run keeps the grid as jobs and identities (56 bytes a job) and builds
 	// each grid entry when it needs it.
 	man.Identities = ids
+	infos := &datasetInfos{}
 	if resuming {
 		man.ElapsedSeconds = old.ElapsedSeconds // count the earlier runs in this folder too
+		// The table of the setups earlier runs prepared, for the datasets still
+		// in the config.
+		for _, in := range old.DatasetInfo {
+			if slices.Contains(man.Datasets, in.Name) {
+				infos.add(in)
+			}
+		}
+		man.DatasetInfo = infos.get()
 	}
 	// The manifest is written before any trial: from here on the folder is this
 	// config's.
@@ -352,6 +359,7 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 		jobsN = runtime.NumCPU()
 	}
 	cache := newSetupCache(cfg, all, todo)
+	cache.infos = infos
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(jobsN)
 	var mu sync.Mutex
@@ -413,6 +421,7 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 		err = cerr
 	}
 	man.TrialsDone = sum.Skipped + sum.Done
+	man.DatasetInfo = infos.get()
 	end := time.Now()
 	man.Finished = end.UTC().Format(time.RFC3339)
 	man.ElapsedSeconds += end.Sub(start).Seconds()
@@ -656,6 +665,7 @@ type setupCache struct {
 	cfg     *experiments.Config
 	mu      sync.Mutex
 	entries map[[2]int]*cacheEntry
+	infos   *datasetInfos // the report's dataset table, from the setups built
 }
 
 type cacheEntry struct {
@@ -689,6 +699,9 @@ func (c *setupCache) get(j job) (*trialData, error) {
 			return
 		}
 		e.td, e.err = newTrialData(c.cfg, j.dataset, j.seed, setup)
+		if e.err == nil && c.infos != nil {
+			c.infos.add(infoOf(setup, j.seed))
+		}
 	})
 	return e.td, e.err
 }

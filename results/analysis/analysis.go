@@ -91,8 +91,12 @@ type Meta struct {
 // DatasetInfo is one row of the report's dataset table: the sizes of a
 // dataset as its first seed's trial prepares it.
 type DatasetInfo struct {
-	Name     string `json:"name"`
-	Rows     int    `json:"rows"`
+	Name string `json:"name"`
+	// Seed is the seed whose preparation is described: the smallest the run
+	// prepared (pool and test sizes are the same for every seed; a
+	// generator's class shares vary a little).
+	Seed     int `json:"seed"`
+	Rows     int `json:"rows"`
 	Features int    `json:"features"`
 	Classes  int    `json:"classes"`
 	Pool     int    `json:"pool"`
