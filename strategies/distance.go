@@ -84,7 +84,6 @@ type sqDists struct {
 	m1    []float64 // per row of a panel: the smallest w_c = ‖c‖² − 2·r·c
 	m2    []float64 // the second smallest
 	arg   []int     // the centre of m1
-	rows  []int
 	inT   []float64 // per row of a panel: w below it is inside the ball (within)
 	outT  []float64 // w at or above it is outside
 }
@@ -208,21 +207,6 @@ func (s *sqDists) minTwo(out []float64, ld, h int) {
 	}
 }
 
-// sqDist4 returns sqDist(a0, b), …, sqDist(a3, b): the four sums run side by
-// side, each in sqDist's own order, so every value has sqDist's bits; the four
-// independent chains of additions run in the time of about one.
-func sqDist4(a0, a1, a2, a3, b []float64) (d0, d1, d2, d3 float64) {
-	a0, a1, a2, a3 = a0[:len(b)], a1[:len(b)], a2[:len(b)], a3[:len(b)]
-	for i, v := range b {
-		e0, e1, e2, e3 := a0[i]-v, a1[i]-v, a2[i]-v, a3[i]-v
-		d0 += float64(e0 * e0)
-		d1 += float64(e1 * e1)
-		d2 += float64(e2 * e2)
-		d3 += float64(e3 * e3)
-	}
-	return
-}
-
 // pruneFactor is the triangle-inequality test's factor 4(1 + 16γ_{n+2}) for
 // dimension n (see lowerNearest).
 func pruneFactor(n int) float64 {
@@ -248,15 +232,13 @@ func pruneFactor(n int) float64 {
 //
 // and so is a row at m[r] = 0 (no sqDist is below 0). Both shortcuts need p's
 // row to be finite (a NaN centre turns every minimum into NaN), so a centre
-// with a non-finite squared norm pn is measured against every row. The rows
-// measured are measured four at a time by sqDist4, with sqDist's bits.
+// with a non-finite squared norm pn is measured against every row. (A pass
+// that reads every row is bound by memory bandwidth at large pools, so the rows
+// left are measured by sqDist itself; four interleaved sums were slower there.)
 func (s *sqDists) lowerNearest(x *nets.Matrix, m []float64, near []int32, p int, pos int32, pn float64, cd []float64) {
 	prune := !math.IsNaN(pn) && !math.IsInf(pn, 0)
 	factor := pruneFactor(x.Cols)
-	if cap(s.rows) < len(m) {
-		s.rows = make([]int, 0, len(m))
-	}
-	s.rows = s.rows[:0]
+	b := x.Row(p)
 	for r, mr := range m {
 		if !(mr >= 0) {
 			continue
@@ -271,29 +253,12 @@ func (s *sqDists) lowerNearest(x *nets.Matrix, m []float64, near []int32, p int,
 				}
 			}
 		}
-		s.rows = append(s.rows, r)
-	}
-	b := x.Row(p)
-	set := func(r int, d float64) {
-		switch {
-		case d < m[r]:
+		switch d := sqDist(x.Row(r), b); {
+		case d < mr:
 			m[r], near[r] = d, pos
 		case d != d:
 			m[r] = d
 		}
-	}
-	rows := s.rows
-	i := 0
-	for ; i+3 < len(rows); i += 4 {
-		r0, r1, r2, r3 := rows[i], rows[i+1], rows[i+2], rows[i+3]
-		d0, d1, d2, d3 := sqDist4(x.Row(r0), x.Row(r1), x.Row(r2), x.Row(r3), b)
-		set(r0, d0)
-		set(r1, d1)
-		set(r2, d2)
-		set(r3, d3)
-	}
-	for ; i < len(rows); i++ {
-		set(rows[i], sqDist(x.Row(rows[i]), b))
 	}
 }
 
