@@ -26,9 +26,10 @@ import (
 // distance is +Inf), and the first pick is the unlabeled row first in TieRank: a
 // random start, as in the paper's code, drawn from the seed's tie order.
 //
-// Memory is O(pool × dim): one vector of min distances is updated after each
-// pick, never a pool × pool distance matrix, and the pool is read through row
-// indices (no gathered copy). Embeddings change with the model, so every round
+// Memory is O(pool × dim): one vector of min distances (with each row's squared
+// norm and nearest centre, 20 bytes a row in all) is updated after each pick,
+// never a pool × pool distance matrix, and the pool is read through row indices
+// (no gathered copy). Embeddings change with the model, so every round
 // measures from scratch, O((|L| + batch) · pool · dim). Standardised features do
 // not change within a trial, so the distance of every pool row to the labeled
 // centres is kept between rounds and only the rows labeled since the last round
@@ -41,8 +42,10 @@ import (
 // formula (sqDists.lowerMin, see distance.go). After each pick, a row whose
 // nearest centre c is more than twice as far from the pick as from the row (by
 // the triangle inequality, with the rounding bound) keeps its minimum unread;
-// the others are measured with the scalar formula (sqDists.lowerNearest). Every
-// minimum, hence every pick, is the scalar formula's.
+// the others are measured with the scalar formula (sqDists.lowerNearest); such a
+// pass reads the pool once and is bound by memory at large pools, which is
+// where clustered embeddings gain from the pruning. Every minimum, hence every
+// pick, is the scalar formula's, on every kernel set.
 type coreset struct {
 	emb     nets.Matrix
 	minDist []float64 // per pool row: squared distance of an unlabeled row to its nearest centre (NaN sticks); −1 for labeled or picked rows

@@ -94,8 +94,22 @@ func distQuery(pool *nets.Matrix, l, batch, e int, feat bool, seed uint64) Query
 
 // The fast distance path picks exactly what the scalar code picked, on pools with
 // ties, duplicates, cancellation and non-finite rows, on embeddings and on
-// standardised features, with and without labeled rows.
+// standardised features, with and without labeled rows, on every kernel set.
 func TestDistancePicksEqualScalar(t *testing.T) {
+	defer func(k string) {
+		if err := nets.SetKernel(k); err != nil {
+			t.Fatal(err)
+		}
+	}(nets.Kernel())
+	for _, kernel := range nets.Kernels() {
+		if err := nets.SetKernel(kernel); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(kernel, distancePicksEqualScalar)
+	}
+}
+
+func distancePicksEqualScalar(t *testing.T) {
 	for _, size := range []struct{ n, d int }{{60, 3}, {300, 8}, {700, 20}} {
 		for name, pool := range distPools(uint64(size.n), size.n, size.d) {
 			for _, l := range []int{0, 1, 17} {
