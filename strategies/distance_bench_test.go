@@ -56,6 +56,21 @@ func (m *fixedModel) Embed(x, out *nets.Matrix)     { m.lookup(x, out, m.emb) }
 func (m *fixedModel) GradEmbed(x, out *nets.Matrix) { m.lookup(x, out, m.grad) }
 func (m *fixedModel) Probs(x, out *nets.Matrix)     { m.lookup(x, out, m.prob) }
 
+// clusterRows redraws the rows of m around k Gaussian centres (spread 1 per
+// coordinate around centres of spread 4): clustered embeddings.
+func clusterRows(rng *rand.Rand, m *nets.Matrix, k int) {
+	centres := randomPool(rng, k, m.Cols)
+	for i := range centres.Data {
+		centres.Data[i] *= 4
+	}
+	for r := range m.Rows {
+		c := centres.Row(rng.IntN(k))
+		for j, v := range c {
+			m.Row(r)[j] = v + rng.NormFloat64()
+		}
+	}
+}
+
 // fixedProbs hides a fixedModel's embeddings: coreset then runs on the
 // standardised features.
 type fixedProbs struct{ m *fixedModel }
@@ -70,23 +85,27 @@ func (p fixedProbs) Probs(x, out *nets.Matrix) { p.m.Probs(x, out) }
 // model that answers from fixed tables. coreset/emb measures on embeddings,
 // coreset/feat on the standardised features (steady: its per-trial cache built);
 // density and the /fresh variants are a fresh value each time (their per-pool
-// work and every buffer included, so -benchmem shows a round's memory). The 70,000-row
+// work and every buffer included, so -benchmem shows a round's memory); the
+// /blobs variants draw the embeddings from 64 Gaussian clusters. The 70,000-row
 // pools are skipped under -short. cpu-ns/op is the process CPU time per op.
 func BenchmarkSelectDistance(b *testing.B) {
 	for _, v := range []struct {
 		label, name string
 		feat, fresh bool
 		labeled     int
+		blobs       bool
 	}{
-		{"coreset/emb", "coreset", false, false, 50},
-		{"coreset/emb/labeled=1000", "coreset", false, false, 1000},
-		{"coreset/emb/fresh", "coreset", false, true, 50},
-		{"coreset/feat", "coreset", true, false, 50},
-		{"badge", "badge", false, false, 50},
-		{"badge/fresh", "badge", false, true, 50},
-		{"density", "density", false, true, 50},
-		{"typiclust", "typiclust", false, false, 50},
-		{"probcover", "probcover", false, false, 50},
+		{"coreset/emb", "coreset", false, false, 50, false},
+		{"coreset/emb/labeled=1000", "coreset", false, false, 1000, false},
+		{"coreset/emb/fresh", "coreset", false, true, 50, false},
+		{"coreset/feat", "coreset", true, false, 50, false},
+		{"badge", "badge", false, false, 50, false},
+		{"badge/fresh", "badge", false, true, 50, false},
+		{"coreset/emb/blobs", "coreset", false, false, 50, true},
+		{"badge/blobs", "badge", false, false, 50, true},
+		{"density", "density", false, true, 50, false},
+		{"typiclust", "typiclust", false, false, 50, false},
+		{"probcover", "probcover", false, false, 50, false},
 	} {
 		for _, n := range []int{7000, 70000} {
 			b.Run(fmt.Sprintf("%s/pool=%d", v.label, n), func(b *testing.B) {
@@ -96,6 +115,10 @@ func BenchmarkSelectDistance(b *testing.B) {
 				rng := rand.New(rand.NewPCG(uint64(n), 5))
 				pool := randomPool(rng, n, 20)
 				fm := newFixedModel(rng, pool, 2, 16)
+				if v.blobs {
+					clusterRows(rng, fm.emb, 64)
+					clusterRows(rng, fm.grad, 64)
+				}
 				var m Model = fm
 				if v.feat {
 					m = fixedProbs{fm}
