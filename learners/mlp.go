@@ -170,7 +170,6 @@ type netSession struct {
 	init *nets.Net
 	net  *nets.Net
 	tr   *nets.Trainer
-	xl   nets.Matrix
 }
 
 func (s *netSession) Fit(ctx context.Context, labeled, labels []int, rng *rand.Rand) (Model, error) {
@@ -185,8 +184,9 @@ func (s *netSession) Fit(ctx context.Context, labeled, labels []int, rng *rand.R
 		s.net.CopyFrom(s.init)
 		s.tr.Reset()
 	}
-	s.xl.Gather(s.pool, labeled)
-	if _, err := s.tr.FitContext(ctx, s.net, &s.xl, labels, rng); err != nil {
+	// The labeled rows are read where they are in the pool (the same bits as
+	// training on a gathered copy), so the skyline does not copy the pool.
+	if _, err := s.tr.FitRows(ctx, s.net, s.pool, labeled, labels, rng); err != nil {
 		return nil, err
 	}
 	return s.net, nil
