@@ -94,3 +94,31 @@ func growPanel(s []float64, rows, ld int) []float64 {
 	}
 	return s[:n]
 }
+
+// MinTwo sets, for each lane i < h, m1[i] ≤ m2[i] to the two smallest of
+// w[j·ld + i] over j < k and arg[i] to the first j at m1[i] (as a float64), on
+// top of the values they hold (callers start from +Inf, +Inf, 0): in order of j,
+//
+//	if v < m2 { if v < m1 { m1, m2, arg = v, m1, j } else { m2 = v } }
+//
+// so a NaN v changes nothing. Comparisons only, so every kernel set gives the
+// same bits; the vector sets take four lanes at a time.
+func MinTwo(w []float64, ld, k, h int, m1, m2, arg []float64) {
+	if h < 0 || ld < h || len(m1) < h || len(m2) < h || len(arg) < h || (k > 0 && h > 0 && len(w) < (k-1)*ld+h) {
+		panic(fmt.Sprintf("nets: MinTwo of %d lanes by %d with ld %d out of range", h, k, ld))
+	}
+	i := minTwoVec(w, ld, k, h, m1, m2, arg)
+	for ; i < h; i++ {
+		a, b, g := m1[i], m2[i], arg[i]
+		for j := range k {
+			if v := w[j*ld+i]; v < b {
+				if v < a {
+					a, b, g = v, a, float64(j)
+				} else {
+					b = v
+				}
+			}
+		}
+		m1[i], m2[i], arg[i] = a, b, g
+	}
+}

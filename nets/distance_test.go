@@ -96,3 +96,54 @@ func TestCrossDotsHand(t *testing.T) {
 		}
 	}
 }
+
+// MinTwo gives the scalar loop's bits on every kernel set, with ties, NaNs and
+// lane counts around the vector width, on top of given starting values.
+func TestMinTwo(t *testing.T) {
+	defer func(k *kernelSet) { kern = k }(kern)
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, name := range Kernels() {
+		if err := SetKernel(name); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []int{0, 1, 2, 7} {
+			for _, h := range []int{0, 1, 3, 4, 5, 8, 13} {
+				ld := h + rng.IntN(3)
+				w := make([]float64, max(k*ld, 1))
+				for i := range w {
+					switch rng.IntN(8) {
+					case 0:
+						w[i] = math.NaN()
+					default:
+						w[i] = float64(rng.IntN(5) - 2)
+					}
+				}
+				m1, m2, arg := make([]float64, h), make([]float64, h), make([]float64, h)
+				for i := range m1 {
+					m1[i], m2[i], arg[i] = math.Inf(1), math.Inf(1), 0
+					if rng.IntN(2) == 0 {
+						m1[i], m2[i], arg[i] = -1, 1, 9
+					}
+				}
+				w1, w2, wa := append([]float64(nil), m1...), append([]float64(nil), m2...), append([]float64(nil), arg...)
+				for i := range h {
+					for j := range k {
+						if v := w[j*ld+i]; v < w2[i] {
+							if v < w1[i] {
+								w1[i], w2[i], wa[i] = v, w1[i], float64(j)
+							} else {
+								w2[i] = v
+							}
+						}
+					}
+				}
+				MinTwo(w, ld, k, h, m1, m2, arg)
+				for i := range h {
+					if math.Float64bits(m1[i]) != math.Float64bits(w1[i]) || math.Float64bits(m2[i]) != math.Float64bits(w2[i]) || arg[i] != wa[i] {
+						t.Errorf("%s k=%d h=%d lane %d: (%v, %v, %v), want (%v, %v, %v)", name, k, h, i, m1[i], m2[i], arg[i], w1[i], w2[i], wa[i])
+					}
+				}
+			}
+		}
+	}
+}

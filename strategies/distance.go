@@ -83,7 +83,7 @@ type sqDists struct {
 	cnorm []float64
 	m1    []float64 // per row of a panel: the smallest w_c = ‖c‖² − 2·r·c
 	m2    []float64 // the second smallest
-	arg   []int     // the centre of m1
+	arg   []float64 // the centre of m1 (a small integer)
 	inT   []float64 // per row of a panel: w below it is inside the ball (within)
 	outT  []float64 // w at or above it is outside
 }
@@ -148,7 +148,7 @@ func (s *sqDists) lowerMin(x *nets.Matrix, norms, m []float64, near []int32, fir
 				switch {
 				case s.m1[i] > thr:
 				case s.m2[i] > thr:
-					update(r, cb+s.arg[i])
+					update(r, cb+int(s.arg[i]))
 				default:
 					for j := range block {
 						if out[j*ld+i] <= thr {
@@ -180,31 +180,15 @@ func (s *sqDists) panel(x *nets.Matrix, rows []int, lo, hi int) ([]float64, int)
 
 // minTwo sets, for the h rows of a panel of w (one row of out per centre),
 // s.m1[i] ≤ s.m2[i] to the two smallest w (+Inf when there are fewer) and
-// s.arg[i] to the first centre at s.m1[i]. Rows whose norms are below normCap
-// have no NaN w.
+// s.arg[i] to the first centre at s.m1[i] (nets.MinTwo, vectorised). Rows whose
+// norms are below normCap have no NaN w.
 func (s *sqDists) minTwo(out []float64, ld, h int) {
-	s.m1, s.m2 = growRows(s.m1, h), growRows(s.m2, h)
-	if cap(s.arg) < h {
-		s.arg = make([]int, h, max(h, panelRows))
-	}
-	s.arg = s.arg[:h]
+	s.m1, s.m2, s.arg = growRows(s.m1, h), growRows(s.m2, h), growRows(s.arg, h)
 	inf := math.Inf(1)
 	for i := range h {
 		s.m1[i], s.m2[i], s.arg[i] = inf, inf, 0
 	}
-	for j := range s.cen.Rows {
-		w := out[j*ld : j*ld+h]
-		m1, m2, arg := s.m1[:len(w)], s.m2[:len(w)], s.arg[:len(w)]
-		for i, v := range w {
-			if v < m2[i] {
-				if v < m1[i] {
-					m1[i], m2[i], arg[i] = v, m1[i], j
-				} else {
-					m2[i] = v
-				}
-			}
-		}
-	}
+	nets.MinTwo(out, ld, s.cen.Rows, h, s.m1, s.m2, s.arg)
 }
 
 // pruneFactor is the triangle-inequality test's factor 4(1 + 16γ_{n+2}) for

@@ -41,7 +41,7 @@ func (s *sqDists) nearestCentre(x *nets.Matrix, norms []float64, cs *nets.Matrix
 		for i := range hi - lo {
 			r := lo + i
 			na := norms[r]
-			best := s.arg[i]
+			best := int(s.arg[i])
 			fast := na+cmax <= normCap
 			thr := inf
 			if fast {
