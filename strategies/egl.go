@@ -35,8 +35,8 @@ func (s *egl) Select(ctx context.Context, q Query) ([]int, error) {
 		return nil, errors.New("strategies: egl: the model does not provide per-sample gradient norms")
 	}
 	p := s.probs(q)
-	if _, pooled := q.Model.(learners.PoolProber); pooled {
-		s.x.Gather(q.Pool, q.Unlabeled) // probs did not need the gathered rows
+	if !s.gathered {
+		s.gather(q) // probs did not need the gathered rows
 	}
 	gn.GradNorms(&s.x, &s.norms)
 	checkShape("gradient norms", &s.norms, p.Rows, p.Cols)

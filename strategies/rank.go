@@ -123,25 +123,39 @@ func checkShape(what string, m *nets.Matrix, rows, cols int) {
 }
 
 // probScratch computes the model's probabilities (or decision values) on the
-// unlabeled rows into reused buffers.
+// unlabeled rows into reused buffers. x holds the gathered unlabeled rows when
+// gathered is true (the model could not read them in the pool).
 type probScratch struct {
-	x, p nets.Matrix
+	x, p     nets.Matrix
+	gathered bool
+}
+
+// rowsProber is a model that computes Probs of listed rows of a matrix where they
+// are, a chunk at a time (nets.Net.ProbsRows), with the bits of Probs on the
+// gathered rows.
+type rowsProber interface {
+	ProbsRows(x *nets.Matrix, rows []int, out *nets.Matrix)
 }
 
 // probs returns the model's probabilities on the unlabeled rows, asking the model
-// for pool rows directly when it can answer without a gathered copy.
+// for pool rows directly when it can answer without a gathered copy (a gathered
+// copy of a million-row pool is as large as the pool).
 func (s *probScratch) probs(q Query) *nets.Matrix {
 	if q.Model == nil {
 		panic("strategies: query has no model")
 	}
-	if pp, ok := q.Model.(learners.PoolProber); ok {
-		pp.PoolProbs(q.Unlabeled, &s.p)
-	} else {
+	s.gathered = false
+	switch m := q.Model.(type) {
+	case learners.PoolProber:
+		m.PoolProbs(q.Unlabeled, &s.p)
+	case rowsProber:
+		m.ProbsRows(q.Pool, q.Unlabeled, &s.p)
+	default:
 		pr, ok := q.Model.(learners.Prober)
 		if !ok {
 			panic("strategies: the model has no probabilities (validation should have refused this strategy)")
 		}
-		s.x.Gather(q.Pool, q.Unlabeled)
+		s.gather(q)
 		pr.Probs(&s.x, &s.p)
 	}
 	checkShape("probabilities", &s.p, len(q.Unlabeled), q.Model.Classes())
@@ -151,6 +165,7 @@ func (s *probScratch) probs(q Query) *nets.Matrix {
 // decisions returns the model's decision values on the unlabeled rows: one column
 // for two classes, one per class otherwise.
 func (s *probScratch) decisions(q Query) *nets.Matrix {
+	s.gathered = false
 	if pd, ok := q.Model.(learners.PoolDecider); ok {
 		pd.PoolDecision(q.Unlabeled, &s.p)
 	} else {
@@ -158,7 +173,7 @@ func (s *probScratch) decisions(q Query) *nets.Matrix {
 		if !ok {
 			panic("strategies: the model has neither probabilities nor decision values")
 		}
-		s.x.Gather(q.Pool, q.Unlabeled)
+		s.gather(q)
 		d.Decision(&s.x, &s.p)
 	}
 	want := q.Model.Classes()
@@ -167,6 +182,12 @@ func (s *probScratch) decisions(q Query) *nets.Matrix {
 	}
 	checkShape("decision values", &s.p, len(q.Unlabeled), want)
 	return &s.p
+}
+
+// gather copies the unlabeled rows of the pool into s.x.
+func (s *probScratch) gather(q Query) {
+	s.x.Gather(q.Pool, q.Unlabeled)
+	s.gathered = true
 }
 
 // entropy returns the Shannon entropy of a probability vector in nats, with 0 log 0 = 0:

@@ -1,0 +1,47 @@
+package nets
+
+import "fmt"
+
+// The rows variants of the inference methods read the listed rows of a matrix
+// where they are, a chunk of chunkRows at a time, instead of asking the caller for
+// a gathered copy: on a pool of a million rows that copy is as large as the pool.
+// Each chunk goes through the method of the same name, which processes a matrix
+// in chunks of chunkRows from its first row, so the values are those of the
+// method on the gathered rows, bit for bit.
+
+// ProbsRows sets out (resized to len(rows)×Classes) to Probs of the rows of x
+// listed in rows, in that order: out.Row(k) is p(y | x.Row(rows[k])).
+func (n *Net) ProbsRows(x *Matrix, rows []int, out *Matrix) {
+	n.eachChunk(x, rows, out, n.Classes(), n.Probs)
+}
+
+// EmbedRows sets out (resized to len(rows)×EmbedDim) to Embed of the listed rows
+// of x.
+func (n *Net) EmbedRows(x *Matrix, rows []int, out *Matrix) {
+	n.eachChunk(x, rows, out, n.EmbedDim(), n.Embed)
+}
+
+// GradEmbedRows sets out (resized to len(rows)×GradEmbedDim) to GradEmbed of the
+// listed rows of x.
+func (n *Net) GradEmbedRows(x *Matrix, rows []int, out *Matrix) {
+	n.eachChunk(x, rows, out, n.GradEmbedDim(), n.GradEmbed)
+}
+
+// eachChunk resizes out to len(rows)×width and fills it chunk by chunk with
+// f(gathered chunk of rows, chunk of out).
+func (n *Net) eachChunk(x *Matrix, rows []int, out *Matrix, width int, f func(x, out *Matrix)) {
+	n.checkInput(x)
+	for _, i := range rows {
+		if i < 0 || i >= x.Rows {
+			panic(fmt.Sprintf("nets: row %d of a %d-row matrix", i, x.Rows))
+		}
+	}
+	out.Resize(len(rows), width)
+	var xs, part Matrix
+	for s := 0; s < len(rows); s += chunkRows {
+		e := min(s+chunkRows, len(rows))
+		xs.Gather(x, rows[s:e])
+		f(&xs, &part)
+		copy(out.Data[s*width:e*width], part.Data)
+	}
+}
