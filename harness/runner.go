@@ -508,7 +508,7 @@ func Assemble(dir string) (bool, error) {
 	err = atomicfile.Write(filepath.Join(dir, "trials.csv"), func(tw io.Writer) error {
 		return atomicfile.Write(filepath.Join(dir, "timings.csv"), func(mw io.Writer) error {
 			return atomicfile.Write(filepath.Join(dir, "queries.csv"), func(qw io.Writer) error {
-				trials, timings, queries := records.NewTrialsWriter(tw), records.NewTimingsWriter(mw), records.NewQueriesWriter(qw)
+				trials, timings, queries := records.NewWriter[records.Record](tw), records.NewWriter[records.Timing](mw), records.NewWriter[records.Query](qw)
 				clear(costs)
 				for _, g := range grid {
 					r, ok, err := tr.read(g)

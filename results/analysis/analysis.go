@@ -97,10 +97,10 @@ type DatasetInfo struct {
 	// generator's class shares vary a little).
 	Seed     int `json:"seed"`
 	Rows     int `json:"rows"`
-	Features int    `json:"features"`
-	Classes  int    `json:"classes"`
-	Pool     int    `json:"pool"`
-	Test     int    `json:"test"`
+	Features int `json:"features"`
+	Classes  int `json:"classes"`
+	Pool     int `json:"pool"`
+	Test     int `json:"test"`
 	// Majority is the share of the largest class in pool and test together:
 	// the accuracy of always predicting it.
 	Majority float64 `json:"majority"`

@@ -47,34 +47,9 @@ func AsStored(r Record) Record {
 // place.
 func WriteTrials(w io.Writer, recs []Record) error {
 	Sort(recs)
-	tw := NewTrialsWriter(w)
+	tw := NewWriter[Record](w)
 	tw.Write(recs)
 	return tw.Flush()
-}
-
-// TrialsWriter streams trials.csv, so a large grid need not be held in memory.
-// The caller gives the rows in Key order.
-type TrialsWriter struct{ cw *csv.Writer }
-
-// NewTrialsWriter writes the header of trials.csv to w.
-func NewTrialsWriter(w io.Writer) *TrialsWriter {
-	cw := csv.NewWriter(w)
-	cw.Write(TrialsHeader)
-	return &TrialsWriter{cw}
-}
-
-// Write writes rows.
-func (tw *TrialsWriter) Write(recs []Record) {
-	for _, r := range recs {
-		tw.cw.Write([]string{r.Dataset, r.Strategy, strconv.Itoa(r.Seed), strconv.Itoa(r.Round), strconv.Itoa(r.NLabeled),
-			FormatFloat(r.Accuracy), FormatFloat(r.MacroF1), FormatFloat(r.LogLoss)})
-	}
-}
-
-// Flush writes what is buffered and reports the first error.
-func (tw *TrialsWriter) Flush() error {
-	tw.cw.Flush()
-	return tw.cw.Error()
 }
 
 // ReadTrials parses trials.csv. Errors name the line.
@@ -135,29 +110,4 @@ func ReadTrials(r io.Reader) ([]Record, error) {
 		}
 		recs = append(recs, rec)
 	}
-}
-
-// TimingsWriter streams timings.csv, so a large grid's timings need not be held in
-// memory. The caller gives the rows in Key order.
-type TimingsWriter struct{ cw *csv.Writer }
-
-// NewTimingsWriter writes the header of timings.csv to w.
-func NewTimingsWriter(w io.Writer) *TimingsWriter {
-	cw := csv.NewWriter(w)
-	cw.Write(TimingsHeader)
-	return &TimingsWriter{cw}
-}
-
-// Write writes rows.
-func (tw *TimingsWriter) Write(ts []Timing) {
-	for _, t := range ts {
-		tw.cw.Write([]string{t.Dataset, t.Strategy, strconv.Itoa(t.Seed), strconv.Itoa(t.Round),
-			strconv.FormatFloat(t.TrainMS, 'f', 3, 64), strconv.FormatFloat(t.QueryMS, 'f', 3, 64)})
-	}
-}
-
-// Flush writes what is buffered and reports the first error.
-func (tw *TimingsWriter) Flush() error {
-	tw.cw.Flush()
-	return tw.cw.Error()
 }
