@@ -3,7 +3,7 @@ GO      ?= go
 ALBENCH := bin/albench
 JOBS    ?= 0
 
-.PHONY: all build bench tutorial synthetic lu2023 survey test test-short fuzz test-arm64 lint perf compare reference clean test-python
+.PHONY: all build bench tutorial synthetic lu2023 survey test test-short fuzz test-arm64 lint perf compare compare-large reference clean test-python
 
 all: build
 
@@ -95,6 +95,10 @@ clean:
 ## compare: albench vs PyTorch side by side (needs python3-torch python3-sklearn); not part of make test
 compare:
 	bash compare/compare.sh
+
+## compare-large: albench vs PyTorch float32 on a 70,000-row pool, every strategy (compare/large.yaml); OLD_ALBENCH=path adds the whole run against that binary
+compare-large:
+	bash compare/compare_large.sh
 
 ## reference: refresh the committed reference report (docs/reference) from make bench
 reference: bench

@@ -19,7 +19,12 @@ after each hidden activation when the config has it (where albench puts it), in
 float64 as albench computes; then rounds 0..budget/batch of: train on the labeled
 set (full batch, CrossEntropyLoss), evaluate test accuracy, and, but in the last
 round, query `batch` points by least confidence (1 - max softmax over the unlabeled
-pool, whole-pool tensor operations, topk) or uniformly at random.
+pool, whole-pool tensor operations, topk), margin or entropy (likewise), uniformly
+at random, by coreset (k-center greedy on the penultimate-layer embeddings, the
+labeled rows the initial centres, distances by ‖a‖² + ‖b‖² − 2a·b matrix products
+and a running minimum) or by badge (k-means++ seeding on the last-layer gradient
+embeddings (p − e_ŷ) ⊗ h, first the longest, then torch.multinomial on D²), as
+albench's strategies/coreset.go and badge.go define them.
 
 Training follows the config: warm start keeps one net and one optimizer for the
 whole trial (the tutorial: SGD, one step per round); without warm start each round
@@ -31,9 +36,10 @@ random streams), so the two sides see different draws of the same distribution:
 mean final accuracies should agree within noise, per-seed values will not.
 
 Prints one JSON line per trial:
-    {"protocol", "strategy", "seed", "seconds", "accuracy"}
+    {"protocol", "strategy", "seed", "seconds", "accuracy", "query_seconds"}
 seconds covers the round loop only (not imports, data generation, the split or
-building the net), as albench's timings.csv does.
+building the net), as albench's timings.csv does; query_seconds is the part of it
+spent choosing the queries (albench's query_ms).
 """
 
 import argparse
@@ -47,7 +53,7 @@ def parse_args(argv):
     ap.add_argument("--config", help="an albench YAML config (needs PyYAML)")
     ap.add_argument("--protocol", help="label printed in the output (default: the config's name, else 'tutorial')")
     ap.add_argument("--seeds", type=int, help="run seeds 0..N-1 (default: the config's, else 20)")
-    ap.add_argument("--strategies", help="comma-separated: random, least_confidence")
+    ap.add_argument("--strategies", help="comma-separated: random, least_confidence, margin, entropy, coreset, badge")
     ap.add_argument("--n-samples", type=int)
     ap.add_argument("--n-features", type=int)
     ap.add_argument("--n-informative", type=int)
@@ -79,12 +85,13 @@ DEFAULTS = dict(
     weight_decay=0.0, epochs=1, warm_start=True,
 )
 
-SUPPORTED = ("random", "least_confidence")
+# Appended only: a strategy's index seeds its generator, so the first two keep their draws.
+SUPPORTED = ("random", "least_confidence", "margin", "entropy", "coreset", "badge")
 
 
 def from_config(path):
     """The settings of an albench config: its first dataset, which must be
-    make_classification, and its random and least_confidence strategies."""
+    make_classification, and those of its strategies this file implements (SUPPORTED)."""
     try:
         import yaml
     except ImportError:
@@ -149,6 +156,79 @@ def settings(args):
     return s
 
 
+def uncertainty(name, p):
+    """The score to maximise of each row of class probabilities p (rows × classes):
+    least_confidence 1 − max p, margin 1 − (p₁ − p₂) of the two largest, entropy
+    −Σ p log p (0 log 0 = 0)."""
+    import torch
+    if name == "least_confidence":
+        return 1 - p.max(dim=1).values
+    if name == "margin":
+        top = torch.topk(p, 2, dim=1).values
+        return 1 - (top[:, 0] - top[:, 1])
+    return -torch.special.xlogy(p, p).sum(dim=1)
+
+
+def sq_dists(a, b, a_norms=None):
+    """Squared Euclidean distances between the rows of a and of b (len(a) × len(b))
+    by ‖a‖² + ‖b‖² − 2a·b, one matrix product, clamped at 0 against rounding."""
+    import torch
+    if a_norms is None:
+        a_norms = (a * a).sum(dim=1)
+    return torch.addmm(a_norms[:, None] + (b * b).sum(dim=1)[None, :], a, b.T, alpha=-2).clamp_min_(0)
+
+
+def kcenter(emb, centres, k):
+    """Core-set's k-center greedy (Sener & Savarese 2018, Algorithm 1) on the
+    embeddings emb of the unlabeled rows with the labeled rows' embeddings as the
+    initial centres: k times, the row farthest from its nearest centre is picked
+    and becomes a centre. Returns positions in emb."""
+    import torch
+    norms = (emb * emb).sum(dim=1)
+    d = sq_dists(emb, centres, norms).min(dim=1).values
+    picks = []
+    for _ in range(k):
+        i = int(torch.argmax(d))
+        picks.append(i)
+        d = torch.minimum(d, sq_dists(emb, emb[i:i + 1], norms).squeeze(1))
+        d[i] = -1  # picked
+    return torch.tensor(picks)
+
+
+def grad_embed(net, x):
+    """BADGE's gradient embeddings (Ash et al. 2020): the gradient of the
+    cross-entropy at the predicted label ŷ with respect to the last layer's weights,
+    (p − e_ŷ) ⊗ h with h the penultimate embedding, one row per point."""
+    import torch
+    h = net[:-1](x)
+    p = torch.softmax(net[-1](h), dim=1)
+    p[torch.arange(len(p)), p.argmax(dim=1)] -= 1
+    return (p[:, :, None] * h[:, None, :]).reshape(len(x), -1)
+
+
+def badge(g, k, gen):
+    """BADGE's k-means++ seeding (Arthur & Vassilvitskii 2007) on the gradient
+    embeddings g: first the row of largest norm, then each pick drawn with
+    probability D(x)² / Σ D², D the distance to the nearest pick so far. Returns
+    positions in g."""
+    import torch
+    norms = (g * g).sum(dim=1)
+    i = int(torch.argmax(norms))
+    picks = [i]
+    d2 = torch.full_like(norms, float("inf"))
+    while len(picks) < k:
+        d2 = torch.minimum(d2, sq_dists(g, g[i:i + 1], norms).squeeze(1))
+        d2[picks] = 0
+        if float(d2.sum()) > 0:
+            i = int(torch.multinomial(d2, 1, generator=gen))
+        else:  # every row left duplicates a pick: the first one left
+            left = torch.ones(len(g), dtype=torch.bool)
+            left[picks] = False
+            i = int(left.nonzero()[0])
+        picks.append(i)
+    return torch.tensor(picks)
+
+
 def main(argv):
     args = parse_args(argv)
     s = settings(args)
@@ -210,6 +290,7 @@ def main(argv):
             labeled = torch.zeros(len(yp), dtype=torch.bool)
             labeled[torch.as_tensor(initial)] = True
 
+            query = 0.0
             t0 = time.perf_counter()
             for r in range(rounds + 1):
                 if r > 0 and not s["warm_start"]:
@@ -228,19 +309,27 @@ def main(argv):
                     acc = (net(xt).argmax(1) == yt).sum().item() / len(yt)
                 if r == rounds:
                     break
+                tq = time.perf_counter()
                 unl = (~labeled).nonzero().squeeze(1)
                 if strategy == "random":
                     pick = unl[torch.randperm(len(unl), generator=gen)[:s["batch"]]]
+                elif strategy == "coreset":
+                    with torch.no_grad():
+                        pick = unl[kcenter(net[:-1](xp[unl]), net[:-1](xp[idx]), s["batch"])]
+                elif strategy == "badge":
+                    with torch.no_grad():
+                        pick = unl[badge(grad_embed(net, xp[unl]), s["batch"], gen)]
                 else:
                     with torch.no_grad():
                         p = torch.softmax(net(xp[unl]), dim=1)
-                    score = 1 - p.max(dim=1).values
-                    pick = unl[torch.topk(score, s["batch"]).indices]
+                    pick = unl[torch.topk(uncertainty(strategy, p), s["batch"]).indices]
                 labeled[pick] = True
+                query += time.perf_counter() - tq
             seconds = time.perf_counter() - t0
 
             print(json.dumps(dict(protocol=s["protocol"], strategy=strategy, seed=seed,
-                                  seconds=seconds, accuracy=acc)), flush=True)
+                                  seconds=seconds, accuracy=acc,
+                                  query_seconds=query)), flush=True)
 
 
 if __name__ == "__main__":
