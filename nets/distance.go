@@ -3,7 +3,8 @@ package nets
 import "fmt"
 
 // CrossDots computes the dot products between rows of a matrix and a few
-// "centre" rows as a blocked matrix product on the kernel set in use: the rows
+// "centre" rows as a blocked matrix product on the kernel set in use (in
+// float64 under avx2-fma-f32, whose float32 linear would void the bound below): the rows
 // are copied feature-major into a panel (the only copy, of the panel's rows), and
 // the linear kernel multiplies the centres by it, so every centre's products run
 // along the panel's lanes with the centre's weights in registers. Distance
@@ -80,7 +81,7 @@ func (p *CrossDots) multiply(c *Matrix, bias []float64, cols, ld int) []float64 
 	if ld == 0 || c.Rows == 0 {
 		return p.out
 	}
-	kern.linear(p.out, p.panel, c.Data, bias, c.Rows, cols, ld, false)
+	kern.float64Set().linear(p.out, p.panel, c.Data, bias, c.Rows, cols, ld, false)
 	return p.out
 }
 

@@ -34,6 +34,15 @@ func pad(rows int) int { return (rows + lanes - 1) / lanes * lanes }
 type kernelSet struct {
 	name string
 
+	// single is set when linear and outer compute in float32 (the
+	// avx2-fma-f32 set): results within float32 rounding of the float64
+	// sets', bit-identical for the set itself.
+	single bool
+
+	// wide, when not nil, is the float64 set whose linear CrossDots uses,
+	// so that distances keep their float64 error bound under a single set.
+	wide *kernelSet
+
 	// linear sets, for o < nout and i < ld,
 	//
 	//	dst[o·ld + i] = act(bias[o] + Σ_r w[o·nin + r] · src[r·ld + i]),
@@ -129,6 +138,40 @@ func register(k *kernelSet) {
 	kern = k
 }
 
+// optIn lists the kernel sets that this binary and CPU can run but that are
+// chosen only by name (SetKernel, albench run -kernel): they trade accuracy
+// for speed (avx2-fma-f32 computes linear and outer in float32), so they are
+// never the default and stay out of available, whose sets all meet the
+// float64 contracts above.
+var optIn []*kernelSet
+
+// registerOptIn adds an opt-in kernel set at init (see optIn).
+func registerOptIn(k *kernelSet) {
+	optIn = append(optIn, k)
+}
+
+// OptInKernels returns the names of the kernel sets that this binary can run
+// on this CPU but that SetKernel selects only when asked, since they compute
+// in float32: "avx2-fma-f32" where the CPU has AVX2 and FMA. Their results are
+// bit-identical for a given kernel too, and within float32 rounding of the
+// float64 sets'.
+func OptInKernels() []string {
+	var names []string
+	for _, k := range optIn {
+		names = append(names, k.name)
+	}
+	return names
+}
+
+// float64Set returns the set whose linear keeps float64 accuracy: k itself,
+// or its wide set when k computes in float32.
+func (k *kernelSet) float64Set() *kernelSet {
+	if k.wide != nil {
+		return k.wide
+	}
+	return k
+}
+
 // Kernel returns the name of the kernel set in use: "portable" for plain Go, or
 // the vector set chosen at start-up from the CPU's features, such as
 // "avx2-fma". Results are bit-identical for a given kernel, so records should
@@ -145,17 +188,17 @@ func Kernels() []string {
 	return names
 }
 
-// SetKernel selects the kernel set by name (one of Kernels), for reproducing
-// results made with another kernel or comparing kernels. It affects every Net
-// and Trainer and must not be called while any is in use.
+// SetKernel selects the kernel set by name (one of Kernels or OptInKernels),
+// for reproducing results made with another kernel or comparing kernels. It
+// affects every Net and Trainer and must not be called while any is in use.
 func SetKernel(name string) error {
-	for _, k := range available {
+	for _, k := range append(available[:len(available):len(available)], optIn...) {
 		if k.name == name {
 			kern = k
 			return nil
 		}
 	}
-	return fmt.Errorf("nets: kernel %q is not available here (have %v)", name, Kernels())
+	return fmt.Errorf("nets: kernel %q is not available here (have %v, opt-in %v)", name, Kernels(), OptInKernels())
 }
 
 // linearGo is the portable linear kernel: four outputs by two lanes at a time,

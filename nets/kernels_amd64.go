@@ -51,6 +51,7 @@ func xgetbv0() (eax uint32)
 
 func init() {
 	if hasAVX2FMA() {
+		registerOptIn(&avx2F32) // by name only, never the default: see kernels_f32_amd64.go
 		register(&avx2)
 		useAVX512 = hasAVX512F()
 	}
