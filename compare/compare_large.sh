@@ -17,8 +17,9 @@
 #      times, fastest wall of each.
 #
 # Environment: PYTHON (default /usr/bin/python3), GO (default go), ALBENCH (default:
-# bin/albench, built here), OLD_ALBENCH, REPEATS, OLD_REPEATS, SEEDS (overrides the
-# config's 3).
+# bin/albench, built here), KERNEL (passed to ALBENCH as -kernel, e.g. avx2-fma-f32;
+# default: albench's default), OLD_ALBENCH, REPEATS, OLD_REPEATS, SEEDS (overrides
+# the config's 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,23 +44,30 @@ if [ -n "${SEEDS:-}" ]; then
 	cfg=$tmp/large.yaml
 fi
 
+kflag=()
+if [ -n "${KERNEL:-}" ]; then
+	kflag=(-kernel "$KERNEL")
+fi
+
 if [ -z "${ALBENCH:-}" ]; then
 	echo "compare-large: building bin/albench"
 	"$GO" build -o bin/albench ./cmd/albench
 	ALBENCH=bin/albench
 fi
 
-# whole OUT BIN: one whole `BIN run -j 1` of the config; writes "wall user system" to OUT.
+# whole OUT BIN [FLAG...]: one whole `BIN run -j 1` of the config; writes "wall user system" to OUT.
 whole() {
+	local out=$1 bin=$2
+	shift 2
 	rm -rf "$tmp/run"
-	/usr/bin/time -f '%e %U %S' -o "$1" "$2" run -q -j 1 -out "$tmp/run" "$cfg" >/dev/null
+	/usr/bin/time -f '%e %U %S' -o "$out" "$bin" run -q -j 1 "$@" -out "$tmp/run" "$cfg" >/dev/null
 }
 
 adirs=()
 tfiles=()
 for r in $(seq "$REPEATS"); do
 	echo "compare-large: albench -j 1 ($r/$REPEATS)"
-	/usr/bin/time -f '%e %U %S' -o "$tmp/a$r.time" "$ALBENCH" run -q -j 1 -out "$tmp/a$r" "$cfg" >/dev/null
+	/usr/bin/time -f '%e %U %S' -o "$tmp/a$r.time" "$ALBENCH" run -q -j 1 "${kflag[@]}" -out "$tmp/a$r" "$cfg" >/dev/null
 	adirs+=("$tmp/a$r")
 	echo "compare-large: PyTorch float32 ($r/$REPEATS)"
 	"$PY" compare/torch_al.py --config "$cfg" --dtype float32 --protocol large >"$tmp/t$r.jsonl"
@@ -67,7 +75,7 @@ for r in $(seq "$REPEATS"); do
 done
 
 echo
-echo "Per trial on a 70,000-row pool, single thread, PyTorch float32 ($(getconf _NPROCESSORS_ONLN) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)):"
+echo "Per trial on a 70,000-row pool, single thread, albench kernel ${KERNEL:-$("$ALBENCH" version | sed 's/.*kernel //')}, PyTorch float32 ($(getconf _NPROCESSORS_ONLN) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)):"
 "$PY" compare/large_summary.py --albench "${adirs[@]}" --torch "${tfiles[@]}"
 
 best() { sort -n -k1,1 "$@" | head -1; }
@@ -80,9 +88,12 @@ if [ -n "${OLD_ALBENCH:-}" ]; then
 	: >"$tmp/new.all"
 	for r in $(seq "$OLD_REPEATS"); do
 		for side in old new; do
-			if [ "$side" = old ]; then b=$OLD_ALBENCH; else b=$ALBENCH; fi
 			echo "compare-large: whole run, $side ($r/$OLD_REPEATS)"
-			whole "$tmp/w.time" "$b"
+			if [ "$side" = old ]; then
+				whole "$tmp/w.time" "$OLD_ALBENCH"
+			else
+				whole "$tmp/w.time" "$ALBENCH" "${kflag[@]}"
+			fi
 			cat "$tmp/w.time" >>"$tmp/$side.all"
 		done
 	done
