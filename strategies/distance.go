@@ -33,10 +33,14 @@ import (
 //	|d̃ − sqDist(a, b)| ≤ E = 16γ_{n+2}·(fl(A) + fl(B)) + 2⁻¹⁰⁰⁰,
 //
 // whatever the kernel set (fused or not, any summation order of the dot). The
-// spare 11γ_{n+2}·(A + B) ≥ 33u·(A + B) absorbs the roundings of the tests built
-// on it: E itself, d̃ ± E, a threshold moved to the other side (as in
-// w = ‖b‖² − 2a·b against d2 − ‖a‖² ± E), each a few operations on values of at
-// most a few (A + B) (a threshold far above that decides by a wide margin). A
+// kernel actually forms w = ‖b‖² + a·(−2b), the norm as the sum's first term,
+// and d̃ = ‖a‖² + w, which errs by at most 6γ_{n+2}·(A + B) (see lowerMin); the
+// spare, at least 10γ_{n+2}·(A + B) ≥ 30u·(A + B), absorbs the roundings of the
+// tests built on it: E itself, d̃ ± E, a threshold moved to the other side (as
+// in w against d2 − ‖a‖² ± E), each a few operations on values of at most a few
+// (A + B), about 16u·(A + B) in all (a threshold far above that decides by a
+// wide margin). E is taken at the largest ‖b‖² of a block of centres, which
+// only widens it. A
 // decision that d̃ ± E cannot settle is taken on sqDist itself, so every
 // decision, and every distance value kept, is the scalar formula's: the picks
 // are bit-identical to measuring every pair with sqDist. Non-finite norms or
