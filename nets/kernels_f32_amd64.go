@@ -61,6 +61,9 @@ func linear1F32(dst *float64, src, w, bias *float32, nin, ld int, relu bool)
 func outer28F32(acc *float64, d, a *float32, ld, nin int)
 
 //go:noescape
+func outer24F32(acc *float64, d, a *float32, ld, nin int)
+
+//go:noescape
 func outer12F32(lo, hi *float64, d, a *float32, ld int)
 
 // f32Pool holds the float32 copies of the operands, one buffer per kernel
@@ -139,7 +142,8 @@ func linearF32(dst, src, w, bias []float64, nout, nin, ld int, relu bool) {
 // converted to float32 rows, the inputs to float32 pairs of rows interleaved
 // in groups of four lanes (an odd last input paired with itself, its second
 // half's sums going to a discarded buffer), then blocks of two delta rows by
-// four pairs in assembly and the rest a delta row and a pair at a time.
+// four pairs, then by two, in assembly, and the rest a delta row and a pair at
+// a time.
 func outerF32(acc, d, a []float64, nout, nin, ld int) {
 	checkOuter(acc, d, a, nout, nin, ld)
 	if ld == 0 || nout == 0 || nin == 0 {
@@ -169,6 +173,9 @@ func outerF32(acc, d, a []float64, nout, nin, ld int) {
 		q := 0
 		for ; q+3 < full; q += 4 {
 			outer28F32(&acc[(j*nin+2*q)*lanes], &d32[j*ld], &a32[q*2*ld], ld, nin)
+		}
+		for ; q+1 < full; q += 2 {
+			outer24F32(&acc[(j*nin+2*q)*lanes], &d32[j*ld], &a32[q*2*ld], ld, nin)
 		}
 		for ; q < pairs; q++ {
 			pair(j, q)
