@@ -31,7 +31,7 @@ func cmdRun(ctx context.Context, stdout, stderr io.Writer, args []string) error 
 	shard := fs.String("shard", "", "run every N-th job starting at I: I/N, or auto (Slurm array or Kubernetes Indexed Job)")
 	force := fs.Bool("force", false, "discard everything in the output folder first (its stored trials too); needed for a folder albench did not write or whose manifest.json cannot be read")
 	quiet := fs.Bool("q", false, "no progress lines")
-	kernel := fs.String("kernel", "", "numeric kernel: "+strings.Join(nets.Kernels(), ", ")+" (default: the fastest this CPU has, "+nets.Kernel()+"); results are byte-identical for a given kernel")
+	kernel := fs.String("kernel", "", "numeric kernel: "+strings.Join(append(nets.Kernels(), nets.OptInKernels()...), ", ")+" (default: the fastest this CPU has, "+nets.Kernel()+"; the -f32 sets compute in float32, by name only); results are byte-identical for a given kernel")
 	pos, err := parse(fs, synopsis, stdout, args)
 	if err != nil {
 		return err
