@@ -393,6 +393,7 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 			} else {
 				res, err = runTrial(tctx, cfg, j.dataset, j.strategy, j.seed, td)
 			}
+			collect() // the trial's buffers are garbage now
 			if err != nil {
 				if gctx.Err() != nil && errors.Is(err, context.Canceled) {
 					return err
@@ -699,6 +700,7 @@ func (c *setupCache) get(j job) (*trialData, error) {
 			return
 		}
 		e.td, e.err = newTrialData(c.cfg, j.dataset, j.seed, setup)
+		collect() // Prepare's temporaries are garbage now
 		if e.err == nil && c.infos != nil {
 			c.infos.add(infoOf(setup, j.seed))
 		}
