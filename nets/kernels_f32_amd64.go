@@ -58,6 +58,9 @@ func linear4F32(dst *float64, src, w, bias *float32, nin, ld int, relu bool)
 func linear1F32(dst *float64, src, w, bias *float32, nin, ld int, relu bool)
 
 //go:noescape
+func outer212F32(acc *float64, d, a *float32, ld, nin int)
+
+//go:noescape
 func outer28F32(acc *float64, d, a *float32, ld, nin int)
 
 //go:noescape
@@ -142,8 +145,8 @@ func linearF32(dst, src, w, bias []float64, nout, nin, ld int, relu bool) {
 // converted to float32 rows, the inputs to float32 pairs of rows interleaved
 // in groups of four lanes (an odd last input paired with itself, its second
 // half's sums going to a discarded buffer), then blocks of two delta rows by
-// four pairs, then by two, in assembly, and the rest a delta row and a pair at
-// a time.
+// six pairs, then by four and by two, in assembly, and the rest a delta row
+// and a pair at a time.
 func outerF32(acc, d, a []float64, nout, nin, ld int) {
 	checkOuter(acc, d, a, nout, nin, ld)
 	if ld == 0 || nout == 0 || nin == 0 {
@@ -171,6 +174,9 @@ func outerF32(acc, d, a []float64, nout, nin, ld int) {
 	j := 0
 	for ; j+1 < nout; j += 2 {
 		q := 0
+		for ; q+5 < full; q += 6 {
+			outer212F32(&acc[(j*nin+2*q)*lanes], &d32[j*ld], &a32[q*2*ld], ld, nin)
+		}
 		for ; q+3 < full; q += 4 {
 			outer28F32(&acc[(j*nin+2*q)*lanes], &d32[j*ld], &a32[q*2*ld], ld, nin)
 		}

@@ -656,16 +656,165 @@ f1done:
 	VZEROUPPER
 	RET
 
-// func outer28F32(acc *float64, d, a *float32, ld, nin int)
+// func outer212F32(acc *float64, d, a *float32, ld, nin int)
 //
-// For q < 2, k < 8 and lane l < 4, the running lane sum
-// acc[(q·nin + k)·4 + l] = fma(d[q·ld + i], a_k[i], acc[(q·nin + k)·4 + l]) for
+// For q < 2, p < 12 and lane l < 4, the running lane sum
+// acc[(q·nin + p)·4 + l] = fma(d[q·ld + i], a_p[i], acc[(q·nin + p)·4 + l]) for
 // every i ≡ l (mod 4) in order of i, in float32: the lane sums are rounded to
 // float32 on loading (they are float32 values already when only this set
 // adds to them) and stored back exactly as float64. d holds two float32 rows
-// of ld lanes; a holds four pairs of rows (2k, 2k+1) interleaved by
+// of ld lanes; a holds six pairs of rows (2k, 2k+1) interleaved by
 // cvtPairF32, pair k at a + 2k·ld, so that one YMM register holds four lanes
 // of two inputs and the broadcast four lanes of one delta row multiply both.
+// Twelve accumulators, twelve multiply-adds per four lanes: enough
+// independent chains to cover the multiply-add latency on two ports.
+TEXT ·outer212F32(SB), NOSPLIT, $0-40
+	MOVQ acc+0(FP), DI
+	MOVQ d+8(FP), SI
+	MOVQ a+16(FP), DX
+	MOVQ ld+24(FP), R9
+	MOVQ nin+32(FP), R11
+	SHLQ $5, R11          // bytes from acc row q to row q+1: nin·4 lanes·8
+	LEAQ (DI)(R11*1), R14 // acc row 1
+	LEAQ (SI)(R9*4), R8   // d row 1
+	MOVQ R9, AX
+	SHLQ $3, AX           // bytes from one pair of a to the next: 2·ld·4
+	LEAQ (DX)(AX*1), R12
+	LEAQ (DX)(AX*2), R10
+	LEAQ (R10)(AX*1), R13
+	LEAQ (R10)(AX*2), CX
+	LEAQ (CX)(AX*1), AX
+	VCVTPD2PSY 0(DI), X0
+	VCVTPD2PSY 32(DI), X15
+	VINSERTF128 $1, X15, Y0, Y0
+	VCVTPD2PSY 64(DI), X1
+	VCVTPD2PSY 96(DI), X15
+	VINSERTF128 $1, X15, Y1, Y1
+	VCVTPD2PSY 128(DI), X2
+	VCVTPD2PSY 160(DI), X15
+	VINSERTF128 $1, X15, Y2, Y2
+	VCVTPD2PSY 192(DI), X3
+	VCVTPD2PSY 224(DI), X15
+	VINSERTF128 $1, X15, Y3, Y3
+	VCVTPD2PSY 256(DI), X4
+	VCVTPD2PSY 288(DI), X15
+	VINSERTF128 $1, X15, Y4, Y4
+	VCVTPD2PSY 320(DI), X5
+	VCVTPD2PSY 352(DI), X15
+	VINSERTF128 $1, X15, Y5, Y5
+	VCVTPD2PSY 0(R14), X6
+	VCVTPD2PSY 32(R14), X15
+	VINSERTF128 $1, X15, Y6, Y6
+	VCVTPD2PSY 64(R14), X7
+	VCVTPD2PSY 96(R14), X15
+	VINSERTF128 $1, X15, Y7, Y7
+	VCVTPD2PSY 128(R14), X8
+	VCVTPD2PSY 160(R14), X15
+	VINSERTF128 $1, X15, Y8, Y8
+	VCVTPD2PSY 192(R14), X9
+	VCVTPD2PSY 224(R14), X15
+	VINSERTF128 $1, X15, Y9, Y9
+	VCVTPD2PSY 256(R14), X10
+	VCVTPD2PSY 288(R14), X15
+	VINSERTF128 $1, X15, Y10, Y10
+	VCVTPD2PSY 320(R14), X11
+	VCVTPD2PSY 352(R14), X15
+	VINSERTF128 $1, X15, Y11, Y11
+	XORQ BX, BX
+
+o2x12loop:
+	CMPQ BX, R9
+	JGE  o2x12done
+	VBROADCASTF128 (SI)(BX*4), Y12
+	VBROADCASTF128 (R8)(BX*4), Y13
+	VMOVUPS (DX)(BX*8), Y15
+	VFMADD231PS Y15, Y12, Y0
+	VFMADD231PS Y15, Y13, Y6
+	VMOVUPS (R12)(BX*8), Y15
+	VFMADD231PS Y15, Y12, Y1
+	VFMADD231PS Y15, Y13, Y7
+	VMOVUPS (R10)(BX*8), Y15
+	VFMADD231PS Y15, Y12, Y2
+	VFMADD231PS Y15, Y13, Y8
+	VMOVUPS (R13)(BX*8), Y15
+	VFMADD231PS Y15, Y12, Y3
+	VFMADD231PS Y15, Y13, Y9
+	VMOVUPS (CX)(BX*8), Y15
+	VFMADD231PS Y15, Y12, Y4
+	VFMADD231PS Y15, Y13, Y10
+	VMOVUPS (AX)(BX*8), Y15
+	VFMADD231PS Y15, Y12, Y5
+	VFMADD231PS Y15, Y13, Y11
+	ADDQ $4, BX
+	JMP  o2x12loop
+
+o2x12done:
+	VCVTPS2PD X0, Y15
+	VMOVUPD Y15, 0(DI)
+	VEXTRACTF128 $1, Y0, X15
+	VCVTPS2PD X15, Y15
+	VMOVUPD Y15, 32(DI)
+	VCVTPS2PD X1, Y15
+	VMOVUPD Y15, 64(DI)
+	VEXTRACTF128 $1, Y1, X15
+	VCVTPS2PD X15, Y15
+	VMOVUPD Y15, 96(DI)
+	VCVTPS2PD X2, Y15
+	VMOVUPD Y15, 128(DI)
+	VEXTRACTF128 $1, Y2, X15
+	VCVTPS2PD X15, Y15
+	VMOVUPD Y15, 160(DI)
+	VCVTPS2PD X3, Y15
+	VMOVUPD Y15, 192(DI)
+	VEXTRACTF128 $1, Y3, X15
+	VCVTPS2PD X15, Y15
+	VMOVUPD Y15, 224(DI)
+	VCVTPS2PD X4, Y15
+	VMOVUPD Y15, 256(DI)
+	VEXTRACTF128 $1, Y4, X15
+	VCVTPS2PD X15, Y15
+	VMOVUPD Y15, 288(DI)
+	VCVTPS2PD X5, Y15
+	VMOVUPD Y15, 320(DI)
+	VEXTRACTF128 $1, Y5, X15
+	VCVTPS2PD X15, Y15
+	VMOVUPD Y15, 352(DI)
+	VCVTPS2PD X6, Y15
+	VMOVUPD Y15, 0(R14)
+	VEXTRACTF128 $1, Y6, X15
+	VCVTPS2PD X15, Y15
+	VMOVUPD Y15, 32(R14)
+	VCVTPS2PD X7, Y15
+	VMOVUPD Y15, 64(R14)
+	VEXTRACTF128 $1, Y7, X15
+	VCVTPS2PD X15, Y15
+	VMOVUPD Y15, 96(R14)
+	VCVTPS2PD X8, Y15
+	VMOVUPD Y15, 128(R14)
+	VEXTRACTF128 $1, Y8, X15
+	VCVTPS2PD X15, Y15
+	VMOVUPD Y15, 160(R14)
+	VCVTPS2PD X9, Y15
+	VMOVUPD Y15, 192(R14)
+	VEXTRACTF128 $1, Y9, X15
+	VCVTPS2PD X15, Y15
+	VMOVUPD Y15, 224(R14)
+	VCVTPS2PD X10, Y15
+	VMOVUPD Y15, 256(R14)
+	VEXTRACTF128 $1, Y10, X15
+	VCVTPS2PD X15, Y15
+	VMOVUPD Y15, 288(R14)
+	VCVTPS2PD X11, Y15
+	VMOVUPD Y15, 320(R14)
+	VEXTRACTF128 $1, Y11, X15
+	VCVTPS2PD X15, Y15
+	VMOVUPD Y15, 352(R14)
+	VZEROUPPER
+	RET
+
+// func outer28F32(acc *float64, d, a *float32, ld, nin int)
+//
+// outer212F32 for four pairs of inputs (8 accumulators).
 TEXT ·outer28F32(SB), NOSPLIT, $0-40
 	MOVQ acc+0(FP), DI
 	MOVQ d+8(FP), SI
@@ -677,10 +826,9 @@ TEXT ·outer28F32(SB), NOSPLIT, $0-40
 	LEAQ (SI)(R9*4), R8   // d row 1
 	MOVQ R9, AX
 	SHLQ $3, AX           // bytes from one pair of a to the next: 2·ld·4
-	LEAQ (DX)(AX*1), R12  // pair 1
-	LEAQ (DX)(AX*2), R10  // pair 2
-	LEAQ (R10)(AX*1), R13 // pair 3
-
+	LEAQ (DX)(AX*1), R12
+	LEAQ (DX)(AX*2), R10
+	LEAQ (R10)(AX*1), R13
 	VCVTPD2PSY 0(DI), X0
 	VCVTPD2PSY 32(DI), X15
 	VINSERTF128 $1, X15, Y0, Y0
@@ -707,27 +855,27 @@ TEXT ·outer28F32(SB), NOSPLIT, $0-40
 	VINSERTF128 $1, X15, Y7, Y7
 	XORQ BX, BX
 
-o28loop:
+o2x8loop:
 	CMPQ BX, R9
-	JGE  o28done
+	JGE  o2x8done
 	VBROADCASTF128 (SI)(BX*4), Y8
 	VBROADCASTF128 (R8)(BX*4), Y9
-	VMOVUPS (DX)(BX*8), Y10
-	VFMADD231PS Y10, Y8, Y0
-	VFMADD231PS Y10, Y9, Y4
-	VMOVUPS (R12)(BX*8), Y11
-	VFMADD231PS Y11, Y8, Y1
-	VFMADD231PS Y11, Y9, Y5
-	VMOVUPS (R10)(BX*8), Y12
-	VFMADD231PS Y12, Y8, Y2
-	VFMADD231PS Y12, Y9, Y6
-	VMOVUPS (R13)(BX*8), Y13
-	VFMADD231PS Y13, Y8, Y3
-	VFMADD231PS Y13, Y9, Y7
+	VMOVUPS (DX)(BX*8), Y15
+	VFMADD231PS Y15, Y8, Y0
+	VFMADD231PS Y15, Y9, Y4
+	VMOVUPS (R12)(BX*8), Y15
+	VFMADD231PS Y15, Y8, Y1
+	VFMADD231PS Y15, Y9, Y5
+	VMOVUPS (R10)(BX*8), Y15
+	VFMADD231PS Y15, Y8, Y2
+	VFMADD231PS Y15, Y9, Y6
+	VMOVUPS (R13)(BX*8), Y15
+	VFMADD231PS Y15, Y8, Y3
+	VFMADD231PS Y15, Y9, Y7
 	ADDQ $4, BX
-	JMP  o28loop
+	JMP  o2x8loop
 
-o28done:
+o2x8done:
 	VCVTPS2PD X0, Y15
 	VMOVUPD Y15, 0(DI)
 	VEXTRACTF128 $1, Y0, X15
@@ -773,21 +921,19 @@ o28done:
 
 // func outer24F32(acc *float64, d, a *float32, ld, nin int)
 //
-// outer28F32 for two pairs of inputs (four accumulators): the lane sums of
-// inputs 0..3 of delta rows 0 and 1.
+// outer212F32 for two pairs of inputs (4 accumulators).
 TEXT ·outer24F32(SB), NOSPLIT, $0-40
 	MOVQ acc+0(FP), DI
 	MOVQ d+8(FP), SI
 	MOVQ a+16(FP), DX
 	MOVQ ld+24(FP), R9
 	MOVQ nin+32(FP), R11
-	SHLQ $5, R11
-	LEAQ (DI)(R11*1), R14
-	LEAQ (SI)(R9*4), R8
+	SHLQ $5, R11          // bytes from acc row q to row q+1: nin·4 lanes·8
+	LEAQ (DI)(R11*1), R14 // acc row 1
+	LEAQ (SI)(R9*4), R8   // d row 1
 	MOVQ R9, AX
-	SHLQ $3, AX
+	SHLQ $3, AX           // bytes from one pair of a to the next: 2·ld·4
 	LEAQ (DX)(AX*1), R12
-
 	VCVTPD2PSY 0(DI), X0
 	VCVTPD2PSY 32(DI), X15
 	VINSERTF128 $1, X15, Y0, Y0
@@ -802,21 +948,21 @@ TEXT ·outer24F32(SB), NOSPLIT, $0-40
 	VINSERTF128 $1, X15, Y3, Y3
 	XORQ BX, BX
 
-o24floop:
+o2x4loop:
 	CMPQ BX, R9
-	JGE  o24fdone
-	VBROADCASTF128 (SI)(BX*4), Y8
-	VBROADCASTF128 (R8)(BX*4), Y9
-	VMOVUPS (DX)(BX*8), Y10
-	VFMADD231PS Y10, Y8, Y0
-	VFMADD231PS Y10, Y9, Y2
-	VMOVUPS (R12)(BX*8), Y11
-	VFMADD231PS Y11, Y8, Y1
-	VFMADD231PS Y11, Y9, Y3
+	JGE  o2x4done
+	VBROADCASTF128 (SI)(BX*4), Y4
+	VBROADCASTF128 (R8)(BX*4), Y5
+	VMOVUPS (DX)(BX*8), Y15
+	VFMADD231PS Y15, Y4, Y0
+	VFMADD231PS Y15, Y5, Y2
+	VMOVUPS (R12)(BX*8), Y15
+	VFMADD231PS Y15, Y4, Y1
+	VFMADD231PS Y15, Y5, Y3
 	ADDQ $4, BX
-	JMP  o24floop
+	JMP  o2x4loop
 
-o24fdone:
+o2x4done:
 	VCVTPS2PD X0, Y15
 	VMOVUPD Y15, 0(DI)
 	VEXTRACTF128 $1, Y0, X15
@@ -842,7 +988,7 @@ o24fdone:
 
 // func outer12F32(lo, hi *float64, d, a *float32, ld int)
 //
-// outer28F32 for one delta row and one pair of inputs: the lane sums of the
+// outer212F32 for one delta row and one pair of inputs: the lane sums of the
 // pair's first input at lo, of its second at hi.
 TEXT ·outer12F32(SB), NOSPLIT, $0-40
 	MOVQ lo+0(FP), DI
