@@ -137,6 +137,13 @@ type rowsProber interface {
 	ProbsRows(x *nets.Matrix, rows []int, out *nets.Matrix)
 }
 
+// rowsGradEmbedder is a model that computes GradEmbed of listed rows of a matrix
+// where they are (nets.Net.GradEmbedRows), with the bits of GradEmbed on the
+// gathered rows.
+type rowsGradEmbedder interface {
+	GradEmbedRows(x *nets.Matrix, rows []int, out *nets.Matrix)
+}
+
 // probs returns the model's probabilities on the unlabeled rows, asking the model
 // for pool rows directly when it can answer without a gathered copy (a gathered
 // copy of a million-row pool is as large as the pool).
