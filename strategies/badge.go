@@ -57,8 +57,12 @@ func (s *badge) Select(ctx context.Context, q Query) ([]int, error) {
 		return nil, errors.New("strategies: badge: the model does not provide gradient embeddings")
 	}
 	u := len(q.Unlabeled)
-	s.x.Gather(q.Pool, q.Unlabeled)
-	ge.GradEmbed(&s.x, &s.g)
+	if gr, ok := q.Model.(rowsGradEmbedder); ok {
+		gr.GradEmbedRows(q.Pool, q.Unlabeled, &s.g) // no gathered copy of the pool
+	} else {
+		s.x.Gather(q.Pool, q.Unlabeled)
+		ge.GradEmbed(&s.x, &s.g)
+	}
 	checkShape("gradient embeddings", &s.g, u, ge.GradEmbedDim())
 
 	s.d2 = grow(s.d2, u)
