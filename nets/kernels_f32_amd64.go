@@ -70,13 +70,39 @@ func outer24F32(acc *float64, d, a *float32, ld, nin int)
 func outer12F32(lo, hi *float64, d, a *float32, ld int)
 
 // f32Pool holds the float32 copies of the operands, one buffer per kernel
-// call in flight (trials run concurrently, each with its own nets).
-var f32Pool = sync.Pool{New: func() any { return new([]float32) }}
+// call in flight (trials run concurrently, each with its own nets). It is a
+// free list under a mutex rather than a sync.Pool, which may drop its items
+// (always may under the race detector), so a steady state allocates nothing.
+var f32Pool f32FreeList
+
+type f32FreeList struct {
+	mu   sync.Mutex
+	bufs []*[]float32
+}
+
+// Put gives a buffer back; beyond 64 buffers (more than calls in flight) it is
+// left to the collector.
+func (l *f32FreeList) Put(p *[]float32) {
+	l.mu.Lock()
+	if len(l.bufs) < 64 {
+		l.bufs = append(l.bufs, p)
+	}
+	l.mu.Unlock()
+}
 
 // f32Scratch returns a buffer of n float32 from f32Pool; give it back with
 // f32Pool.Put.
 func f32Scratch(n int) *[]float32 {
-	p := f32Pool.Get().(*[]float32)
+	f32Pool.mu.Lock()
+	var p *[]float32
+	if k := len(f32Pool.bufs); k > 0 {
+		p = f32Pool.bufs[k-1]
+		f32Pool.bufs = f32Pool.bufs[:k-1]
+	}
+	f32Pool.mu.Unlock()
+	if p == nil {
+		p = new([]float32)
+	}
 	if cap(*p) < n {
 		*p = make([]float32, n)
 	}
