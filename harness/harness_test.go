@@ -12,6 +12,8 @@ import (
 
 	"albench/experiments"
 	"albench/nets"
+	"albench/results"
+	"albench/results/figures"
 )
 
 // tiny is a small but complete config: two datasets, three strategies, three
@@ -306,6 +308,9 @@ func TestAnotherKernelGivesOtherIdentities(t *testing.T) {
 // TestReportRebuildsTheRunsFiles checks that `albench report` (Report), which
 // has only trials.csv, writes the very files the run wrote.
 func TestReportRebuildsTheRunsFiles(t *testing.T) {
+	// Every format here (TestMain keeps SVG alone for the other tests).
+	defer func(f []string) { results.FigureFormats = f }(results.FigureFormats)
+	results.FigureFormats = figures.Formats
 	cfg, raw := load(t, tiny)
 	dir := t.TempDir()
 	runTo(t, cfg, raw, dir, Options{Jobs: 2})
