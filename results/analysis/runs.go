@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
@@ -47,39 +48,24 @@ func CompareRuns(a, b []records.Record, metric string) ([]RunDiff, error) {
 	if err != nil {
 		return nil, err
 	}
-	cells := map[dsKey]bool{}
-	for k := range ta {
-		cells[dsKey{k.dataset, k.strategy}] = true
-	}
+	keys := slices.Collect(maps.Keys(ta))
 	for k := range tb {
-		cells[dsKey{k.dataset, k.strategy}] = true
-	}
-	keys := make([]dsKey, 0, len(cells))
-	for k := range cells {
-		keys = append(keys, k)
+		if ta[k] == nil {
+			keys = append(keys, k)
+		}
 	}
 	slices.SortFunc(keys, func(x, y dsKey) int {
 		return records.Key{Dataset: x.dataset, Strategy: x.strategy}.Compare(records.Key{Dataset: y.dataset, Strategy: y.strategy})
 	})
-	seedsOf := func(m map[trialKey][]records.Record, k dsKey) []int {
-		var s []int
-		for t := range m {
-			if t.dataset == k.dataset && t.strategy == k.strategy {
-				s = append(s, t.seed)
-			}
-		}
-		slices.Sort(s)
-		return s
-	}
 	var out []RunDiff
 	common := 0
 	for _, k := range keys {
-		sa, sb := seedsOf(ta, k), seedsOf(tb, k)
+		sa, sb := slices.Sorted(maps.Keys(ta[k])), slices.Sorted(maps.Keys(tb[k]))
 		both := intersect(sa, sb)
 		d := RunDiff{Dataset: k.dataset, Strategy: k.strategy, SeedsA: len(sa), SeedsB: len(sb), Common: len(both)}
 		var xa, xb, delta []float64
 		for _, seed := range both {
-			ra, rb := ta[trialKey{k.dataset, k.strategy, seed}], tb[trialKey{k.dataset, k.strategy, seed}]
+			ra, rb := ta[k][seed], tb[k][seed]
 			va, vb := runAULC(ra, metric), runAULC(rb, metric)
 			if math.IsNaN(va) || math.IsNaN(vb) {
 				return nil, fmt.Errorf("results: %s/%s seed %d has no %s in one of the runs (a model without probabilities); choose another metric", k.dataset, k.strategy, seed, metric)
@@ -102,12 +88,12 @@ func CompareRuns(a, b []records.Record, metric string) ([]RunDiff, error) {
 	return out, nil
 }
 
-// trialsOf groups a run's non-skyline records by trial, checking them as
-// Analyze does.
-func trialsOf(recs []records.Record, run string) (map[trialKey][]records.Record, error) {
+// trialsOf groups a run's non-skyline records by (dataset, strategy) and seed,
+// checking them as Analyze does.
+func trialsOf(recs []records.Record, run string) (map[dsKey]map[int][]records.Record, error) {
 	recs = slices.Clone(recs)
 	records.Sort(recs)
-	m := map[trialKey][]records.Record{}
+	m := map[dsKey]map[int][]records.Record{}
 	for i, r := range recs {
 		if r.Strategy == records.Skyline {
 			continue
@@ -117,8 +103,11 @@ func trialsOf(recs []records.Record, run string) (map[trialKey][]records.Record,
 				return nil, fmt.Errorf("results: run %s: %s/%s seed %d: rounds %d and %d repeat or do not grow", run, r.Dataset, r.Strategy, r.Seed, p.Round, r.Round)
 			}
 		}
-		k := trialKey{r.Dataset, r.Strategy, r.Seed}
-		m[k] = append(m[k], r)
+		k := dsKey{r.Dataset, r.Strategy}
+		if m[k] == nil {
+			m[k] = map[int][]records.Record{}
+		}
+		m[k][r.Seed] = append(m[k][r.Seed], r)
 	}
 	return m, nil
 }
