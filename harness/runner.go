@@ -278,7 +278,6 @@ func Run(ctx context.Context, cfg *experiments.Config, configText []byte, opts O
 		Description: cfg.Description, Seeds: cfg.Seeds, Target: cfg.Target, Baseline: Baseline(cfg),
 		Report: cfg.Report,
 	}
-
 	for _, d := range cfg.Datasets {
 		man.Datasets = append(man.Datasets, d.Name)
 	}
