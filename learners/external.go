@@ -2,13 +2,11 @@ package learners
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"albench/nets"
@@ -150,34 +148,6 @@ func ExternalSpec(p map[string]any) plugin.Spec {
 	return plugin.Spec{Command: cmd, Dir: dir, Params: params, Role: plugin.RoleModel, Timeout: time.Duration(timeout * float64(time.Second))}
 }
 
-// handshakes caches the validation handshake of each external spec for the life
-// of the process, so a config's model is started once however many times its
-// capabilities are asked for.
-var handshakes struct {
-	sync.Mutex
-	m map[string]handshakeResult
-}
-
-type handshakeResult struct {
-	hello plugin.Hello
-	err   error
-}
-
-func handshakeOf(s plugin.Spec) (plugin.Hello, error) {
-	key, _ := json.Marshal([]any{s.Command, s.Dir, s.Params, s.Role})
-	handshakes.Lock()
-	defer handshakes.Unlock()
-	if r, ok := handshakes.m[string(key)]; ok {
-		return r.hello, r.err
-	}
-	h, err := plugin.Handshake(context.Background(), s)
-	if handshakes.m == nil {
-		handshakes.m = map[string]handshakeResult{}
-	}
-	handshakes.m[string(key)] = handshakeResult{h, err}
-	return h, err
-}
-
 // probeExternal runs the handshake and checks the extra files exist.
 func probeExternal(p map[string]any) []Problem {
 	s := ExternalSpec(p)
@@ -191,7 +161,7 @@ func probeExternal(p map[string]any) []Problem {
 			probs = append(probs, Problem{Key: fmt.Sprintf("files[%d]", i), Msg: "must name a regular file (relative to the config's directory)", Got: files[i]})
 		}
 	}
-	if _, err := handshakeOf(s); err != nil {
+	if _, err := plugin.CachedHandshake(s); err != nil {
 		probs = append(probs, Problem{Key: "command", Msg: "the plugin failed its handshake: " + err.Error()})
 	}
 	return probs
@@ -202,8 +172,12 @@ func capsOf(h plugin.Hello) Capabilities {
 	return Capabilities{Probs: h.Has("predict_proba"), Decision: h.Has("decision_function"), Embed: h.Has("embed"), GradEmbed: h.Has("grad_embed")}
 }
 
-func externalCaps(p map[string]any) Capabilities {
-	h, err := handshakeOf(ExternalSpec(p))
+// externalCaps is the capabilities of a resolved external spec's handshake.
+func externalCaps(p map[string]any) Capabilities { return specCaps(ExternalSpec(p)) }
+
+// specCaps is the capabilities of the plugin's cached handshake; none when it fails.
+func specCaps(s plugin.Spec) Capabilities {
+	h, err := plugin.CachedHandshake(s)
 	if err != nil {
 		return Capabilities{}
 	}
@@ -239,13 +213,7 @@ type external struct {
 
 func (l *external) Kind() string { return "external" }
 
-func (l *external) Caps() Capabilities {
-	h, err := handshakeOf(l.spec)
-	if err != nil {
-		return Capabilities{}
-	}
-	return capsOf(h)
-}
+func (l *external) Caps() Capabilities { return specCaps(l.spec) }
 
 // Fit is refused: a plugin model lives in a trial's session, one process each,
 // and a model trained outside one would have no process to end.

@@ -2,10 +2,8 @@ package strategies
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 
 	"albench/learners"
 	"albench/nets"
@@ -38,17 +36,6 @@ func NewExternal(spec plugin.Spec) Strategy {
 	return &external{spec: spec}
 }
 
-// strategyHandshakes caches the validation handshake of each strategy plugin.
-var strategyHandshakes struct {
-	sync.Mutex
-	m map[string]handshake
-}
-
-type handshake struct {
-	hello plugin.Hello
-	err   error
-}
-
 // CheckExternal validates an external strategy entry against the model it
 // scores with: the plugin is started once for its handshake (cached for the life
 // of the process), and every need it declares must be a capability of the model.
@@ -57,24 +44,14 @@ func CheckExternal(spec plugin.Spec, caps learners.Capabilities) []Problem {
 	if len(spec.Command) == 0 {
 		return []Problem{{Key: "command", Msg: "required key is missing: the plugin's argv, such as [python3, my_strategy.py]"}}
 	}
-	key, _ := json.Marshal([]any{spec.Command, spec.Dir, spec.Params})
-	strategyHandshakes.Lock()
-	r, ok := strategyHandshakes.m[string(key)]
-	if !ok {
-		r.hello, r.err = plugin.Handshake(context.Background(), spec)
-		if strategyHandshakes.m == nil {
-			strategyHandshakes.m = map[string]handshake{}
-		}
-		strategyHandshakes.m[string(key)] = r
-	}
-	strategyHandshakes.Unlock()
-	if r.err != nil {
-		return []Problem{{Key: "command", Msg: "the plugin failed its handshake: " + r.err.Error()}}
+	hello, err := plugin.CachedHandshake(spec)
+	if err != nil {
+		return []Problem{{Key: "command", Msg: "the plugin failed its handshake: " + err.Error()}}
 	}
 	var probs []Problem
-	for _, n := range r.hello.Needs {
+	for _, n := range hello.Needs {
 		if c := needCaps[n]; !has(caps, c) {
-			probs = append(probs, Problem{Key: "name", Msg: fmt.Sprintf("the plugin %s needs %s: it %s", r.hello.Name, n, capabilityMsg[c]), Got: "external"})
+			probs = append(probs, Problem{Key: "name", Msg: fmt.Sprintf("the plugin %s needs %s: it %s", hello.Name, n, capabilityMsg[c]), Got: "external"})
 		}
 	}
 	return probs
