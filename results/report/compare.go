@@ -49,22 +49,11 @@ func WriteComparison(w io.Writer, nameA, nameB, metric string, diffs []analysis.
 		if d.Common > 0 {
 			p = strconv.FormatFloat(d.PWilcoxon, 'f', 4, 64)
 		}
-		rows = append(rows, []string{d.Dataset, d.Strategy, seeds,
+		rows = append(rows, mdAll([]string{d.Dataset, d.Strategy, seeds,
 			fmt.Sprintf("%.4f", d.A.Mean), fmt.Sprintf("%.4f", d.B.Mean), fmt.Sprintf("%+.4f", d.Delta.Mean), ci, p,
-			fmt.Sprintf("%d/%d", d.Identical, d.Common)})
+			fmt.Sprintf("%d/%d", d.Identical, d.Common)}))
 	}
-	fmt.Fprintf(bw, "| %s |\n|", strings.Join(mdAll(head), " | "))
-	for i := range head {
-		if i < 2 {
-			bw.WriteString(" --- |")
-		} else {
-			bw.WriteString(" ---: |")
-		}
-	}
-	bw.WriteString("\n")
-	for _, r := range rows {
-		fmt.Fprintf(bw, "| %s |\n", strings.Join(mdAll(r), " | "))
-	}
+	writeTable(bw, head, rows, 2)
 	for _, only := range []struct {
 		run   string
 		cells []string

@@ -76,22 +76,28 @@ func mdAll(ss []string) []string {
 	return out
 }
 
-// table writes a Markdown table; the first left columns are left-aligned,
-// the others (numbers) right-aligned.
+// table writes a Markdown table (writeTable) and a blank line after it.
 func (r reporter) table(head []string, rows [][]string, left int) {
-	r.p("| %s |\n|", strings.Join(head, " | "))
+	writeTable(r.w, head, rows, left)
+	r.p("\n")
+}
+
+// writeTable writes a Markdown table of the cells as given (escape them with
+// md first); the first left columns are left-aligned, the others (numbers)
+// right-aligned.
+func writeTable(w io.Writer, head []string, rows [][]string, left int) {
+	fmt.Fprintf(w, "| %s |\n|", strings.Join(head, " | "))
 	for i := range head {
 		if i < left {
-			r.p(" --- |")
+			io.WriteString(w, " --- |")
 		} else {
-			r.p(" ---: |")
+			io.WriteString(w, " ---: |")
 		}
 	}
-	r.p("\n")
+	io.WriteString(w, "\n")
 	for _, row := range rows {
-		r.p("| %s |\n", strings.Join(row, " | "))
+		fmt.Fprintf(w, "| %s |\n", strings.Join(row, " | "))
 	}
-	r.p("\n")
 }
 
 func (r reporter) config() {
