@@ -62,9 +62,9 @@ func (r reporter) acrossDatasets() {
 	r.p(": χ²_F = %s (%g df, p = %s); Iman–Davenport F_F = %s (%g and %g df, p = %s), which %s at α = %g that the strategies are equivalent%s. ",
 		stat(f.Chi2), f.DF1, pval(f.PChi2), stat(f.FF), f.DF1, f.DF2, pval(f.PF), verdict, c.Alpha, tail)
 	r.p("Nemenyi critical difference CD = %.3f (q_α = %.3f). Numbers in `friedman.csv`.\n\n", c.CD, c.Q)
-	r.fig(figCD, figCD, "critical difference diagram", "Critical-difference diagram: mean rank on the axis (1 = best); a thick bar joins strategies whose mean ranks differ by less than CD (Nemenyi, the default): ", "\n\n")
+	r.fig(figCD, "critical difference diagram", "Critical-difference diagram: mean rank on the axis (1 = best); a thick bar joins strategies whose mean ranks differ by less than CD (Nemenyi, the default): ", "\n\n")
 	pairs := len(c.Strategies) * (len(c.Strategies) - 1) / 2
-	r.fig(figCDWilcoxon, figCDWilcoxon, "critical difference diagram, Wilcoxon–Holm",
+	r.fig(figCDWilcoxon, "critical difference diagram, Wilcoxon–Holm",
 		fmt.Sprintf("The same ranks with bars from pairwise Wilcoxon signed-rank tests over datasets on mean %s, Holm-corrected over the %d pairs (Benavoli, Corani & Mangili 2016): ", r.m.aulc(), pairs), "\n\n")
 	if pmin := stats.MinSignedRankP(len(c.Datasets)); pmin >= c.Alpha {
 		r.p("With %d datasets the Wilcoxon tests have little power: the exact test's smallest two-sided p is 2/2^%d = %s, not below α.\n\n", len(c.Datasets), len(c.Datasets), minP(pmin))

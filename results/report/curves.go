@@ -29,15 +29,15 @@ func (r reporter) figures() {
 	}
 	r.p("\n\n")
 	for _, ds := range a.Datasets {
-		r.fig(figCurves, FigureFile(figCurves, ds), "learning curves on "+md(ds), "", "\n\n")
+		r.fig(FigureFile(figCurves, ds), "learning curves on "+md(ds), "", "\n\n")
 		if r.meta.Delta {
-			r.fig(figDeltaCurves, FigureFile(figDeltaCurves, ds), "Δ"+m.name+" vs "+md(a.Baseline)+" on "+md(ds), "", "\n\n")
+			r.fig(FigureFile(figDeltaCurves, ds), "Δ"+m.name+" vs "+md(a.Baseline)+" on "+md(ds), "", "\n\n")
 		}
 	}
 	if len(a.Datasets) > 1 {
-		r.fig(figGrid, figGrid, "all datasets", "All datasets, one y-range per panel: ", "\n\n")
+		r.fig(figGrid, "all datasets", "All datasets, one y-range per panel: ", "\n\n")
 	}
 	if a.ComparesBaseline(false) {
-		r.fig(figDeltaAULC, figDeltaAULC, "Δ"+m.aulc()+" vs "+md(a.Baseline), "", "\n\n")
+		r.fig(figDeltaAULC, "Δ"+m.aulc()+" vs "+md(a.Baseline), "", "\n\n")
 	}
 }

@@ -24,18 +24,11 @@ const (
 	figCDWilcoxon  = "cd-wilcoxon"  // critical-difference diagram, Wilcoxon–Holm
 )
 
-// notDrawn lists the figures the report describes but the figure writer does
-// not draw; links to them are left out. results.WriteFigures draws them all.
-var notDrawn = map[string]bool{}
-
 // fig writes a link to figure file (without extension) with alternative
-// text alt, and records it for Figures; nothing for a figure not drawn.
+// text alt, and records it for Figures.
 // '%' in an escaped name is itself escaped in the link, which a Markdown
 // renderer URL-decodes.
-func (r reporter) fig(kind, file, alt, before, after string) {
-	if notDrawn[kind] {
-		return
-	}
+func (r reporter) fig(file, alt, before, after string) {
 	if r.links != nil {
 		*r.links = append(*r.links, file)
 	}

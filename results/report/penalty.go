@@ -40,7 +40,7 @@ func (r reporter) penalty() {
 		sum, mean = append(sum, fixed2(s)), append(mean, fixed2(s/float64(k-1)))
 	}
 	r.table(head, append(rows, sum, mean), 1)
-	r.fig(figPenalty, figPenalty, "penalty matrix", "", "\n\n")
+	r.fig(figPenalty, "penalty matrix", "", "\n\n")
 }
 
 func fixed2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }

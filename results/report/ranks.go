@@ -78,5 +78,5 @@ func (r reporter) pairwise() {
 		rows = append(rows, row)
 	}
 	r.table(head, rows, 1)
-	r.fig(figPairwise, figPairwise, "pairwise wins", "", "\n\n")
+	r.fig(figPairwise, "pairwise wins", "", "\n\n")
 }
