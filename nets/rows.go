@@ -27,15 +27,38 @@ func (n *Net) GradEmbedRows(x *Matrix, rows []int, out *Matrix) {
 	n.eachChunk(x, rows, out, n.GradEmbedDim(), n.GradEmbed)
 }
 
-// eachChunk resizes out to len(rows)×width and fills it chunk by chunk with
-// f(gathered chunk of rows, chunk of out).
-func (n *Net) eachChunk(x *Matrix, rows []int, out *Matrix, width int, f func(x, out *Matrix)) {
+// GradEmbedFactorsRows sets coef (resized to len(rows)×Classes) and h (resized
+// to len(rows)×EmbedDim) to GradEmbedFactors of the listed rows of x: the
+// factors of GradEmbedRows, in K + E numbers per row instead of K·E.
+func (n *Net) GradEmbedFactorsRows(x *Matrix, rows []int, coef, h *Matrix) {
+	n.checkRows(x, rows)
+	c, d := n.Classes(), n.EmbedDim()
+	coef.Resize(len(rows), c)
+	h.Resize(len(rows), d)
+	var xs, pc, ph Matrix
+	for s := 0; s < len(rows); s += chunkRows {
+		e := min(s+chunkRows, len(rows))
+		xs.Gather(x, rows[s:e])
+		n.GradEmbedFactors(&xs, &pc, &ph)
+		copy(coef.Data[s*c:e*c], pc.Data)
+		copy(h.Data[s*d:e*d], ph.Data)
+	}
+}
+
+// checkRows panics unless x fits the net and every listed row is one of x's.
+func (n *Net) checkRows(x *Matrix, rows []int) {
 	n.checkInput(x)
 	for _, i := range rows {
 		if i < 0 || i >= x.Rows {
 			panic(fmt.Sprintf("nets: row %d of a %d-row matrix", i, x.Rows))
 		}
 	}
+}
+
+// eachChunk resizes out to len(rows)×width and fills it chunk by chunk with
+// f(gathered chunk of rows, chunk of out).
+func (n *Net) eachChunk(x *Matrix, rows []int, out *Matrix, width int, f func(x, out *Matrix)) {
+	n.checkRows(x, rows)
 	out.Resize(len(rows), width)
 	var xs, part Matrix
 	for s := 0; s < len(rows); s += chunkRows {
