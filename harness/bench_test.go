@@ -183,6 +183,11 @@ func trialFLOPs(res TrialResult, net *nets.Net, epochs, pool, test int) float64 
 // seed 0; the data, split and initial weights are built once, outside the timer.
 func benchmarkTrial(b *testing.B, path, strategy string) {
 	cfg, d := benchConfig(b, path)
+	benchmarkTrialOf(b, cfg, d, strategy)
+}
+
+// benchmarkTrialOf is benchmarkTrial on a loaded config's dataset d.
+func benchmarkTrialOf(b *testing.B, cfg *experiments.Config, d int, strategy string) {
 	const seed = 0
 	s := -1
 	for i, spec := range cfg.Strategies {
@@ -191,7 +196,7 @@ func benchmarkTrial(b *testing.B, path, strategy string) {
 		}
 	}
 	if s < 0 {
-		b.Fatalf("%s has no strategy %s", path, strategy)
+		b.Fatalf("the config has no strategy %s", strategy)
 	}
 	td := benchTrialData(b, cfg, d, seed)
 	ctx := context.Background()
@@ -220,6 +225,31 @@ func BenchmarkTrialTutorial(b *testing.B) {
 // least confidence, 11 rounds of 200 Adam epochs from the initial weights.
 func BenchmarkTrialSound(b *testing.B) {
 	benchmarkTrial(b, "../configs/bench.yaml", "least_confidence")
+}
+
+// One trial of the sound protocol (configs/bench.yaml's model and protocol) on its
+// synthetic dataset grown to a 10,000-row pool (make_classification 14,286 × 20,
+// 30% held out), least confidence: issue 16's measure of the share of the CPU's
+// FP64 peak (BenchmarkPeakFMA in nets) a whole trial reaches.
+//
+//	go test -run '^$' -bench 'TrialSoundPool' ./harness/
+func BenchmarkTrialSoundPool10k(b *testing.B) {
+	cfg, d := benchConfig(b, "../configs/bench.yaml")
+	cfg.Datasets[d].Params["n_samples"] = 14286
+	benchmarkTrialOf(b, cfg, d, "least_confidence")
+}
+
+// One trial of each strategy of compare/large.yaml (the sound protocol on a
+// 70,000-row pool), the albench side of make compare-large in a benchmark, for
+// profiles (-cpuprofile).
+func BenchmarkTrialLarge(b *testing.B) {
+	cfg, _, err := Load("../compare/large.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, spec := range cfg.Strategies {
+		b.Run(spec.Label, func(b *testing.B) { benchmarkTrialOf(b, cfg, 0, spec.Label) })
+	}
 }
 
 // trainEpochs is the epochs per round of a config's net.

@@ -37,6 +37,46 @@ func (n *Net) Gradient(x *Matrix, y []int, grad []float64) float64 {
 // pass over all rows at once.
 func (n *Net) lossGrad(x []float64, idx []int, rows int, y []int, rng *rand.Rand, grad []float64) float64 {
 	drop := rng != nil && n.HasDropout()
+	var seed uint64
+	if drop {
+		seed = rng.Uint64()
+	}
+	loss, _ := n.lossGradSeeded(x, idx, rows, y, drop, seed, grad, true)
+	return loss
+}
+
+// gradOnly is lossGrad for a pass whose loss nobody reads but the divergence
+// check: it sets grad to the same bits and returns the same loss when that
+// loss may be non-finite; otherwise it skips the logarithms and returns 0.
+//
+// The cross-entropy of a row is log Σ_k e^(z_k − m) + (m − z_y), m = max_k z_k,
+// at most log C + 2·max|z|. When every logit of the pass is finite and below
+// tameLogit = 2⁵⁰⁰ in magnitude, the mean over any number of rows is finite
+// (below log C + 2⁵⁰¹), so the pass cannot diverge and its loss is not needed.
+// A pass with a larger or non-finite logit is run again from the start with the
+// loss, the same rows and the same masks (the seed is drawn once, here), so the
+// gradient, the loss and the divergence decision are lossGrad's.
+func (n *Net) gradOnly(x []float64, idx []int, rows int, y []int, rng *rand.Rand, grad []float64) float64 {
+	drop := rng != nil && n.HasDropout()
+	var seed uint64
+	if drop {
+		seed = rng.Uint64()
+	}
+	if _, tame := n.lossGradSeeded(x, idx, rows, y, drop, seed, grad, false); tame {
+		return 0
+	}
+	loss, _ := n.lossGradSeeded(x, idx, rows, y, drop, seed, grad, true)
+	return loss
+}
+
+// tameLogit bounds the logits under which gradOnly may skip the loss.
+const tameLogit = 0x1p500
+
+// lossGradSeeded is lossGrad with the dropout seed given (drop: masks drawn from
+// it). With wantLoss false it computes no cross-entropy and returns 0 and
+// whether every logit was finite and below tameLogit in magnitude; the
+// gradient is the same either way.
+func (n *Net) lossGradSeeded(x []float64, idx []int, rows int, y []int, drop bool, seed uint64, grad []float64, wantLoss bool) (float64, bool) {
 	n.ws.acc = grow(n.ws.acc, len(n.params)*lanes)
 	clear(n.ws.acc)
 	for l := 1; l < len(n.w); l++ {
@@ -47,10 +87,7 @@ func (n *Net) lossGrad(x []float64, idx []int, rows int, y []int, rng *rand.Rand
 	loss := 0.0
 	step := n.trainPanel()
 	in := n.spec.Inputs
-	var seed uint64
-	if drop {
-		seed = rng.Uint64()
-	}
+	tame := true
 	if idx != nil {
 		n.ws.rows = grow(n.ws.rows, min(step, rows)*in)
 	}
@@ -66,10 +103,17 @@ func (n *Net) lossGrad(x []float64, idx []int, rows int, y []int, rng *rand.Rand
 				copy(xs[k*in:(k+1)*in], x[i*in:(i+1)*in])
 			}
 		}
-		loss = n.panelGrad(xs, e-s, y[s:e], inv, drop, loss)
+		if wantLoss {
+			loss = n.panelGrad(xs, e-s, y[s:e], inv, drop, loss)
+		} else if !n.panelGradOnly(xs, e-s, y[s:e], inv, drop) {
+			tame = false
+		}
 	}
 	laneTotals(grad[:len(n.params)], n.ws.acc)
-	return loss / float64(rows)
+	if !wantLoss {
+		return 0, tame
+	}
+	return loss / float64(rows), true
 }
 
 // panelGrad runs one panel of rows through lossGrad's forward and backward
@@ -79,9 +123,39 @@ func (n *Net) lossGrad(x []float64, idx []int, rows int, y []int, rng *rand.Rand
 func (n *Net) panelGrad(x []float64, rows int, y []int, inv float64, drop bool, loss float64) float64 {
 	ld := pad(rows)
 	h := n.hidden(x, rows, drop)
+	z := n.output(h, ld)
+	loss = softmax(z, rows, n.Classes(), ld, y, nil, loss)
+	n.backward(z, rows, y, inv, drop)
+	return loss
+}
+
+// panelGradOnly is panelGrad without the cross-entropies: it reports whether
+// every logit of the panel was finite and below tameLogit in magnitude (see
+// gradOnly). The probabilities, hence the gradient, are panelGrad's: softmax
+// computes them the same way with or without labels.
+func (n *Net) panelGradOnly(x []float64, rows int, y []int, inv float64, drop bool) bool {
+	ld := pad(rows)
+	h := n.hidden(x, rows, drop)
 	c := n.Classes()
 	z := n.output(h, ld)
-	loss = softmax(z, rows, c, ld, y, nil, loss)
+	tame := true
+	for k := range c {
+		for _, v := range z[k*ld : k*ld+rows] {
+			if !(math.Abs(v) < tameLogit) {
+				tame = false // NaN included
+			}
+		}
+	}
+	softmax(z, rows, c, ld, nil, nil, 0)
+	n.backward(z, rows, y, inv, drop)
+	return tame
+}
+
+// backward adds the panel's share of the gradient to ws.acc from its
+// probabilities z (softmax of the logits, in place; see panelGrad).
+func (n *Net) backward(z []float64, rows int, y []int, inv float64, drop bool) {
+	ld := pad(rows)
+	c := n.Classes()
 
 	// The padding lanes' deltas are zero, so they add nothing to the sums over
 	// samples below.
@@ -123,7 +197,6 @@ func (n *Net) panelGrad(x []float64, rows int, y []int, inv float64, drop bool, 
 		}
 		cur = 1 - cur
 	}
-	return loss
 }
 
 // trainCache is the cache, in bytes, that one panel of lossGrad's activations,

@@ -29,10 +29,18 @@ func (m *Matrix) Resize(rows, cols int) {
 }
 
 // Gather sets m to the rows idx of src, in that order, reusing m's storage.
+// A run of consecutive indices is copied at once: the unlabeled rows of a pool
+// are mostly such runs, and one copy per row cost more than the bytes it moved.
 func (m *Matrix) Gather(src *Matrix, idx []int) {
 	m.Resize(len(idx), src.Cols)
-	for k, i := range idx {
-		copy(m.Data[k*m.Cols:(k+1)*m.Cols], src.Data[i*src.Cols:(i+1)*src.Cols])
+	c := src.Cols
+	for k := 0; k < len(idx); {
+		i, e := idx[k], k+1
+		for e < len(idx) && idx[e] == i+(e-k) {
+			e++
+		}
+		copy(m.Data[k*c:e*c], src.Data[i*c:(i+e-k)*c])
+		k = e
 	}
 }
 
