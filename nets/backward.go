@@ -98,10 +98,7 @@ func (n *Net) lossGradSeeded(x []float64, idx []int, rows int, y []int, drop boo
 		}
 		xs := x[s*in : e*in : e*in]
 		if idx != nil {
-			xs = n.ws.rows[:(e-s)*in]
-			for k, i := range idx[s:e] {
-				copy(xs[k*in:(k+1)*in], x[i*in:(i+1)*in])
-			}
+			xs = panelRows(x, idx[s:e], in, n.ws.rows)
 		}
 		if wantLoss {
 			loss = n.panelGrad(xs, e-s, y[s:e], inv, drop, loss)
@@ -339,4 +336,28 @@ func (n *Net) inputNorms(a []float64, w, ld int) []float64 {
 		v[i]++
 	}
 	return v
+}
+
+// panelRows returns the rows idx of the row-major x (in columns each), in that
+// order: x's own storage when they are consecutive (the skyline trains on
+// every pool row), else a copy in buf, which must hold len(idx)·in values.
+func panelRows(x []float64, idx []int, in int, buf []float64) []float64 {
+	if len(idx) > 0 {
+		first := idx[0]
+		run := true
+		for k, i := range idx {
+			if i != first+k {
+				run = false
+				break
+			}
+		}
+		if run {
+			return x[first*in : (first+len(idx))*in : (first+len(idx))*in]
+		}
+	}
+	xs := buf[:len(idx)*in]
+	for k, i := range idx {
+		copy(xs[k*in:(k+1)*in], x[i*in:(i+1)*in])
+	}
+	return xs
 }
