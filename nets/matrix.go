@@ -44,6 +44,26 @@ func (m *Matrix) Gather(src *Matrix, idx []int) {
 	}
 }
 
+// rowsOf returns the rows idx of m, in that order: view set to a matrix on
+// m's own storage when they are consecutive, else buf set to their copy.
+func (m *Matrix) rowsOf(idx []int, buf, view *Matrix) *Matrix {
+	if len(idx) > 0 && idx[len(idx)-1]-idx[0] == len(idx)-1 {
+		first, run := idx[0], true
+		for k, i := range idx {
+			if i != first+k {
+				run = false
+				break
+			}
+		}
+		if run {
+			*view = within(m, first, first+len(idx))
+			return view
+		}
+	}
+	buf.Gather(m, idx)
+	return buf
+}
+
 func (m *Matrix) check() {
 	if len(m.Data) != m.Rows*m.Cols {
 		panic(fmt.Sprintf("nets: matrix %d×%d has %d elements", m.Rows, m.Cols, len(m.Data)))

@@ -35,14 +35,18 @@ func (n *Net) GradEmbedFactorsRows(x *Matrix, rows []int, coef, h *Matrix) {
 	c, d := n.Classes(), n.EmbedDim()
 	coef.Resize(len(rows), c)
 	h.Resize(len(rows), d)
-	var xs, pc, ph Matrix
+	var buf, view Matrix
 	for s := 0; s < len(rows); s += chunkRows {
 		e := min(s+chunkRows, len(rows))
-		xs.Gather(x, rows[s:e])
-		n.GradEmbedFactors(&xs, &pc, &ph)
-		copy(coef.Data[s*c:e*c], pc.Data)
-		copy(h.Data[s*d:e*d], ph.Data)
+		pc, ph := within(coef, s, e), within(h, s, e)
+		n.GradEmbedFactors(x.rowsOf(rows[s:e], &buf, &view), &pc, &ph)
 	}
+}
+
+// within returns rows s..e−1 of m as a matrix on m's storage, its capacity
+// capped there, so that a method resizing it to e−s rows writes into m.
+func within(m *Matrix, s, e int) Matrix {
+	return Matrix{Rows: e - s, Cols: m.Cols, Data: m.Data[s*m.Cols : e*m.Cols : e*m.Cols]}
 }
 
 // checkRows panics unless x fits the net and every listed row is one of x's.
@@ -56,15 +60,16 @@ func (n *Net) checkRows(x *Matrix, rows []int) {
 }
 
 // eachChunk resizes out to len(rows)×width and fills it chunk by chunk with
-// f(gathered chunk of rows, chunk of out).
+// f(chunk of rows, chunk of out), f writing into out's storage. A chunk of
+// consecutive rows (most of them: the unlabeled rows of a pool are runs
+// between the few labeled ones) is read in place, the others gathered.
 func (n *Net) eachChunk(x *Matrix, rows []int, out *Matrix, width int, f func(x, out *Matrix)) {
 	n.checkRows(x, rows)
 	out.Resize(len(rows), width)
-	var xs, part Matrix
+	var buf, view, part Matrix
 	for s := 0; s < len(rows); s += chunkRows {
 		e := min(s+chunkRows, len(rows))
-		xs.Gather(x, rows[s:e])
-		f(&xs, &part)
-		copy(out.Data[s*width:e*width], part.Data)
+		part = within(out, s, e)
+		f(x.rowsOf(rows[s:e], &buf, &view), &part)
 	}
 }

@@ -10,8 +10,8 @@ import (
 
 // TestRowsVariantsMatchGathered: ProbsRows, EmbedRows and GradEmbedRows give bit
 // for bit what Probs, Embed and GradEmbed give on the gathered rows, for row
-// lists in any order, with repeats, shorter and longer than a chunk, empty, in
-// every kernel set; and they reuse out's storage.
+// lists in any order, with repeats, shorter and longer than a chunk, empty,
+// consecutive (read in place) or nearly so, in every kernel set; and they reuse out's storage.
 func TestRowsVariantsMatchGathered(t *testing.T) { forEachKernel(t, testRowsVariants) }
 
 func testRowsVariants(t *testing.T) {
@@ -25,7 +25,14 @@ func testRowsVariants(t *testing.T) {
 		n := newNet(t, spec, uint64(si+11))
 		x := randMatrix(rand.New(rand.NewPCG(uint64(si), 9)), 300, spec.Inputs)
 		r := rand.New(rand.NewPCG(3, uint64(si)))
-		lists := [][]int{{}, {299}, r.Perm(300)[:63], r.Perm(300)[:64], r.Perm(300)[:65], r.Perm(300), {5, 5, 0, 5}}
+		var all, unlabeled []int // in order: chunks of consecutive rows, read in place
+		for i := range 300 {
+			all = append(all, i)
+			if i != 3 && i != 70 && i != 71 && i != 200 {
+				unlabeled = append(unlabeled, i)
+			}
+		}
+		lists := [][]int{{}, {299}, r.Perm(300)[:63], r.Perm(300)[:64], r.Perm(300)[:65], r.Perm(300), {5, 5, 0, 5}, all, unlabeled, all[130:194]}
 		methods := []struct {
 			name     string
 			gathered func(x, out *nets.Matrix)
