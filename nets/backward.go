@@ -36,36 +36,39 @@ func (n *Net) Gradient(x *Matrix, y []int, grad []float64) float64 {
 // carried from panel to panel in row order, so the gradient has the bits of one
 // pass over all rows at once.
 func (n *Net) lossGrad(x []float64, idx []int, rows int, y []int, rng *rand.Rand, grad []float64) float64 {
-	drop := rng != nil && n.HasDropout()
-	var seed uint64
-	if drop {
-		seed = rng.Uint64()
-	}
-	loss, _ := n.lossGradSeeded(x, idx, rows, y, drop, seed, grad, true)
-	return loss
+	return n.passGrad(x, idx, rows, y, rng, grad, true, false)
 }
 
-// gradOnly is lossGrad for a pass whose loss nobody reads but the divergence
-// check: it sets grad to the same bits and returns the same loss when that
-// loss may be non-finite; otherwise it skips the logarithms and returns 0.
+// passGrad is lossGrad, or gradOnly without wantLoss. With sameInput, the
+// caller promises that the previous pass on n (in this Trainer's fit) had the
+// same x, idx and rows: a pass of one panel then reuses the transposed panel
+// that pass left in the workspace instead of gathering and transposing it
+// again (the training set of a round's 200 epochs is one panel of rows that
+// does not change).
 //
-// The cross-entropy of a row is log Σ_k e^(z_k − m) + (m − z_y), m = max_k z_k,
-// at most log C + 2·max|z|. When every logit of the pass is finite and below
+// gradOnly, the pass whose loss nobody reads but the divergence check, sets
+// grad to the same bits and returns the same loss when that loss may be
+// non-finite; otherwise it skips the logarithms and returns 0. The
+// cross-entropy of a row is log Σ_k e^(z_k − m) + (m − z_y), m = max_k z_k, at
+// most log C + 2·max|z|. When every logit of the pass is finite and below
 // tameLogit = 2⁵⁰⁰ in magnitude, the mean over any number of rows is finite
 // (below log C + 2⁵⁰¹), so the pass cannot diverge and its loss is not needed.
 // A pass with a larger or non-finite logit is run again from the start with the
 // loss, the same rows and the same masks (the seed is drawn once, here), so the
 // gradient, the loss and the divergence decision are lossGrad's.
-func (n *Net) gradOnly(x []float64, idx []int, rows int, y []int, rng *rand.Rand, grad []float64) float64 {
+func (n *Net) passGrad(x []float64, idx []int, rows int, y []int, rng *rand.Rand, grad []float64, wantLoss, sameInput bool) float64 {
 	drop := rng != nil && n.HasDropout()
 	var seed uint64
 	if drop {
 		seed = rng.Uint64()
 	}
-	if _, tame := n.lossGradSeeded(x, idx, rows, y, drop, seed, grad, false); tame {
-		return 0
+	if !wantLoss {
+		if _, tame := n.lossGradSeeded(x, idx, rows, y, drop, seed, grad, false, sameInput); tame {
+			return 0
+		}
+		sameInput = true // the pass just made had the same input
 	}
-	loss, _ := n.lossGradSeeded(x, idx, rows, y, drop, seed, grad, true)
+	loss, _ := n.lossGradSeeded(x, idx, rows, y, drop, seed, grad, true, sameInput)
 	return loss
 }
 
@@ -75,8 +78,8 @@ const tameLogit = 0x1p500
 // lossGradSeeded is lossGrad with the dropout seed given (drop: masks drawn from
 // it). With wantLoss false it computes no cross-entropy and returns 0 and
 // whether every logit was finite and below tameLogit in magnitude; the
-// gradient is the same either way.
-func (n *Net) lossGradSeeded(x []float64, idx []int, rows int, y []int, drop bool, seed uint64, grad []float64, wantLoss bool) (float64, bool) {
+// gradient is the same either way. sameInput is passGrad's.
+func (n *Net) lossGradSeeded(x []float64, idx []int, rows int, y []int, drop bool, seed uint64, grad []float64, wantLoss, sameInput bool) (float64, bool) {
 	n.ws.acc = grow(n.ws.acc, len(n.params)*lanes)
 	clear(n.ws.acc)
 	for l := 1; l < len(n.w); l++ {
@@ -96,9 +99,12 @@ func (n *Net) lossGradSeeded(x []float64, idx []int, rows int, y []int, drop boo
 		if drop {
 			n.drawMasks(e-s, pad(e-s), seed, s)
 		}
-		xs := x[s*in : e*in : e*in]
-		if idx != nil {
-			xs = panelRows(x, idx[s:e], in, n.ws.rows)
+		var xs []float64 // nil: the panel is in ws.x already
+		if !sameInput || rows > step {
+			xs = x[s*in : e*in : e*in]
+			if idx != nil {
+				xs = panelRows(x, idx[s:e], in, n.ws.rows)
+			}
 		}
 		if wantLoss {
 			loss = n.panelGrad(xs, e-s, y[s:e], inv, drop, loss)
@@ -119,7 +125,7 @@ func (n *Net) lossGradSeeded(x []float64, idx []int, rows int, y []int, drop boo
 // cross-entropies.
 func (n *Net) panelGrad(x []float64, rows int, y []int, inv float64, drop bool, loss float64) float64 {
 	ld := pad(rows)
-	h := n.hidden(x, rows, drop)
+	h := n.panelHidden(x, rows, drop)
 	z := n.output(h, ld)
 	loss = softmax(z, rows, n.Classes(), ld, y, nil, loss)
 	n.backward(z, rows, y, inv, drop)
@@ -132,7 +138,7 @@ func (n *Net) panelGrad(x []float64, rows int, y []int, inv float64, drop bool, 
 // computes them the same way with or without labels.
 func (n *Net) panelGradOnly(x []float64, rows int, y []int, inv float64, drop bool) bool {
 	ld := pad(rows)
-	h := n.hidden(x, rows, drop)
+	h := n.panelHidden(x, rows, drop)
 	c := n.Classes()
 	z := n.output(h, ld)
 	tame := true
@@ -146,6 +152,17 @@ func (n *Net) panelGradOnly(x []float64, rows int, y []int, inv float64, drop bo
 	softmax(z, rows, c, ld, nil, nil, 0)
 	n.backward(z, rows, y, inv, drop)
 	return tame
+}
+
+// panelHidden is hidden for a training panel; with x nil, the panel's
+// transposed input is the one ws.x holds from the previous pass (see passGrad).
+func (n *Net) panelHidden(x []float64, rows int, drop bool) []float64 {
+	if x != nil {
+		return n.hidden(x, rows, drop)
+	}
+	ld := pad(rows)
+	n.ws.ld = ld
+	return n.layers(0, n.ws.x[:n.spec.Inputs*ld], ld, drop)
 }
 
 // backward adds the panel's share of the gradient to ws.acc from its

@@ -51,10 +51,10 @@ func TestGradientFiniteDifferences(t *testing.T) {
 				t.Fatal(err)
 			}
 			tr.bind(n)
-			tr.gradient(n, x, nil, rows, y, masks(), true)
+			tr.gradient(n, x, nil, rows, y, masks(), true, false)
 			got := append([]float64(nil), tr.grad...)
 			// The loss-free pass of the epochs before the last: the same bits.
-			if l := tr.gradient(n, x, nil, rows, y, masks(), false); l != 0 {
+			if l := tr.gradient(n, x, nil, rows, y, masks(), false, false); l != 0 {
 				t.Errorf("gradient without the loss returned %v, want 0 for tame logits", l)
 			}
 			for i, g := range tr.grad {

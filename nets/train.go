@@ -153,7 +153,7 @@ func (t *Trainer) FitRows(ctx context.Context, n *Net, x *Matrix, rows, y []int,
 		var err error
 		// Only the last pass's loss is returned: the others need one only to
 		// check for divergence, which gradOnly decides without it.
-		if loss, err = t.epochRows(n, x, rows, y, rng, e == t.spec.Epochs-1); err != nil {
+		if loss, err = t.epochRows(n, x, rows, y, rng, e == t.spec.Epochs-1, e > 0); err != nil {
 			return loss, fmt.Errorf("epoch %d: %w", e+1, err)
 		}
 	}
@@ -180,14 +180,16 @@ func (t *Trainer) Epoch(n *Net, x *Matrix, y []int, rng *rand.Rand) (float64, er
 // nil), y[k] the label of row rows[k], with the bits of Epoch on the gathered
 // rows.
 func (t *Trainer) EpochRows(n *Net, x *Matrix, rows, y []int, rng *rand.Rand) (float64, error) {
-	return t.epochRows(n, x, rows, y, rng, true)
+	return t.epochRows(n, x, rows, y, rng, true, false)
 }
 
-// epochRows is EpochRows; without wantLoss the passes take the gradient with
-// gradOnly, which returns the same errors (a non-finite loss is computed and
-// reported as EpochRows would) and a loss of 0 otherwise, and the same bits
-// of the parameters.
-func (t *Trainer) epochRows(n *Net, x *Matrix, rows, y []int, rng *rand.Rand, wantLoss bool) (float64, error) {
+// epochRows is EpochRows; without wantLoss the passes take the gradient as
+// gradOnly (see Net.passGrad), which returns the same errors (a non-finite
+// loss is computed and reported as EpochRows would) and a loss of 0
+// otherwise, and the same bits of the parameters. again says that the
+// previous call was an epoch of this fit on the same rows, whose full-batch
+// pass left its input transposed in the net's workspace.
+func (t *Trainer) epochRows(n *Net, x *Matrix, rows, y []int, rng *rand.Rand, wantLoss, again bool) (float64, error) {
 	n.checkInput(x)
 	count := x.Rows
 	if rows != nil {
@@ -208,7 +210,7 @@ func (t *Trainer) epochRows(n *Net, x *Matrix, rows, y []int, rng *rand.Rand, wa
 	}
 	t.bind(n)
 	if bs <= 0 || bs >= count {
-		loss := t.gradient(n, x.Data, rows, count, y, rng, wantLoss)
+		loss := t.gradient(n, x.Data, rows, count, y, rng, wantLoss, again)
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return loss, fmt.Errorf("%w (got %v)", ErrDiverged, loss)
 		}
@@ -241,7 +243,7 @@ func (t *Trainer) epochRows(n *Net, x *Matrix, rows, y []int, rng *rand.Rand, wa
 			t.bidx = append(t.bidx, i)
 			t.yb = append(t.yb, y[k])
 		}
-		loss := t.gradient(n, x.Data, t.bidx, len(batch), t.yb, rng, wantLoss)
+		loss := t.gradient(n, x.Data, t.bidx, len(batch), t.yb, rng, wantLoss, false)
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return loss, fmt.Errorf("%w (got %v in the batch at row %d of the pass)", ErrDiverged, loss, s)
 		}
@@ -258,14 +260,10 @@ func (t *Trainer) epochRows(n *Net, x *Matrix, rows, y []int, rng *rand.Rand, wa
 //	g = ∇L + λθ,
 //
 // and returns the cross-entropy alone (what PyTorch's loss reports); without
-// wantLoss, gradOnly's loss (0 unless the loss may be non-finite).
-func (t *Trainer) gradient(n *Net, x []float64, idx []int, rows int, y []int, rng *rand.Rand, wantLoss bool) float64 {
-	var loss float64
-	if wantLoss {
-		loss = n.lossGrad(x, idx, rows, y, rng, t.grad)
-	} else {
-		loss = n.gradOnly(x, idx, rows, y, rng, t.grad)
-	}
+// wantLoss, gradOnly's loss (0 unless the loss may be non-finite); sameInput
+// is Net.passGrad's.
+func (t *Trainer) gradient(n *Net, x []float64, idx []int, rows int, y []int, rng *rand.Rand, wantLoss, sameInput bool) float64 {
+	loss := n.passGrad(x, idx, rows, y, rng, t.grad, wantLoss, sameInput)
 	if wd := t.spec.WeightDecay; wd != 0 {
 		w := n.params
 		g := t.grad[:len(w)]
