@@ -172,6 +172,12 @@ func (s *badge) sqNorm(i int) float64 {
 	h := s.h.Row(i)
 	var n float64
 	for _, a := range s.coef.Row(i) {
+		if a == 1 { // fl(1·h) = h
+			for _, v := range h {
+				n += float64(v * v)
+			}
+			continue
+		}
 		for _, b := range h {
 			v := float64(a * b)
 			n += float64(v * v)
@@ -231,7 +237,8 @@ func (s *badge) sqDistTo(i int, c []float64) float64 {
 func (s *badge) lowerNearest(pos int32, pn float64) {
 	prune := !math.IsNaN(pn) && !math.IsInf(pn, 0)
 	factor := pruneFactor(len(s.c))
-	for r, mr := range s.d2 {
+	d2, near, cd, c := s.d2, s.near[:len(s.d2)], s.cd, s.c
+	for r, mr := range d2 {
 		if !(mr >= 0) {
 			continue
 		}
@@ -239,17 +246,17 @@ func (s *badge) lowerNearest(pos int32, pn float64) {
 			if mr == 0 {
 				continue
 			}
-			if c := s.near[r]; c >= 0 {
-				if dc := s.cd[c]; dc <= math.MaxFloat64 && dc > float64(factor*(mr+tinySlack)) {
+			if j := near[r]; j >= 0 {
+				if dc := cd[j]; dc <= math.MaxFloat64 && dc > float64(factor*(mr+tinySlack)) {
 					continue
 				}
 			}
 		}
-		switch d := s.sqDistTo(r, s.c); {
+		switch d := s.sqDistTo(r, c); {
 		case d < mr:
-			s.d2[r], s.near[r] = d, pos
+			d2[r], near[r] = d, pos
 		case d != d:
-			s.d2[r] = d
+			d2[r] = d
 		}
 	}
 }
