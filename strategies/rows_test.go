@@ -9,12 +9,14 @@ import (
 	"albench/nets"
 )
 
-// gatheredOnly hides a net's rows methods (ProbsRows, GradEmbedRows), so that
-// the strategies gather the unlabeled rows and call Probs or GradEmbed on them.
+// gatheredOnly hides a net's rows methods (ProbsRows, GradEmbedRows,
+// GradEmbedFactorsRows), so that the strategies gather the unlabeled rows and
+// call Probs or GradEmbed on them.
 type gatheredOnly struct{ *nets.Net }
 
-func (gatheredOnly) ProbsRows()     {} // not the rowsProber method: shadows nets.Net's
-func (gatheredOnly) GradEmbedRows() {} // not the rowsGradEmbedder method
+func (gatheredOnly) ProbsRows()            {} // not the rowsProber method: shadows nets.Net's
+func (gatheredOnly) GradEmbedRows()        {} // not the rowsGradEmbedder method
+func (gatheredOnly) GradEmbedFactorsRows() {} // not the gradFactorer method
 
 // TestRowsPathsPickTheSameRows: the strategies that read a net's outputs on
 // the pool rows in place (no gathered copy of the unlabeled pool) pick the rows
@@ -28,6 +30,9 @@ func TestRowsPathsPickTheSameRows(t *testing.T) {
 	}
 	if _, ok := Model(gatheredOnly{}).(rowsGradEmbedder); ok {
 		t.Fatal("gatheredOnly still offers GradEmbedRows")
+	}
+	if _, ok := Model(gatheredOnly{}).(gradFactorer); ok {
+		t.Fatal("gatheredOnly still offers GradEmbedFactorsRows")
 	}
 	for _, k := range nets.Kernels() {
 		if err := nets.SetKernel(k); err != nil {
