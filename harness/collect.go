@@ -11,7 +11,21 @@ import (
 // collect again: a forced cycle costs milliseconds, which a grid of thousands of
 // tiny trials would pay thousands of times for nothing, while one per 64 MiB
 // allocated costs no more than the collector's own pacing does at that heap size.
-const collectAbove = 64 << 20
+// On a heap whose live part is large (a big pool's data), an eighth of that live
+// heap is enough (but never less than collectFloor): there a trial that
+// allocated "only" 30 MB still leaves 30 MB of dead pages under the next
+// trial's buffers, and the cycle, which scans little in arrays of floats, costs
+// about what it does on a small heap.
+const (
+	collectAbove = 64 << 20
+	collectFloor = 16 << 20
+)
+
+// collectThreshold returns the bytes to allocate before collecting again, for a
+// live heap of live bytes: min(collectAbove, max(collectFloor, live/8)).
+func collectThreshold(live uint64) uint64 {
+	return min(collectAbove, max(collectFloor, live/8))
+}
 
 // collectedAt is the cumulative heap allocation (/gc/heap/allocs:bytes) when
 // collect last collected.
@@ -34,13 +48,17 @@ var collectedAt atomic.Uint64
 //
 // The results do not depend on when the collector runs.
 func collect() {
-	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}, {Name: "/gc/heap/live:bytes"}}
 	metrics.Read(s)
 	if s[0].Value.Kind() != metrics.KindUint64 {
 		return // a runtime without the metric: leave the pacing to it
 	}
+	above := uint64(collectAbove)
+	if s[1].Value.Kind() == metrics.KindUint64 {
+		above = collectThreshold(s[1].Value.Uint64())
+	}
 	now, last := s[0].Value.Uint64(), collectedAt.Load()
-	if now-last < collectAbove || !collectedAt.CompareAndSwap(last, now) {
+	if now-last < above || !collectedAt.CompareAndSwap(last, now) {
 		return // too little allocated, or another trial collects it now
 	}
 	debug.FreeOSMemory()

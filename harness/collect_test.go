@@ -43,3 +43,23 @@ func TestCollectOnlyAfterLargeAllocations(t *testing.T) {
 		t.Fatalf("collect ran no cycle after another %d MiB of garbage", collectAbove>>20)
 	}
 }
+
+// TestCollectThresholdFollowsTheLiveHeap: the bytes allocated before the next
+// collection are an eighth of the live heap, within 16 and 64 MiB: a small
+// grid's heap collects every 16 MiB, a 1,000,000-row pool's (171 MB live, the
+// data) after every trial of 21 MB or more (a least-confidence trial there
+// allocates 30 MB), and a bigger heap every 64 MiB.
+func TestCollectThresholdFollowsTheLiveHeap(t *testing.T) {
+	for _, c := range []struct{ live, want uint64 }{
+		{0, 16 << 20},
+		{100 << 20, 16 << 20},
+		{128 << 20, 16 << 20},
+		{171_000_000, 21_375_000},
+		{512 << 20, 64 << 20},
+		{8 << 30, 64 << 20},
+	} {
+		if got := collectThreshold(c.live); got != c.want {
+			t.Errorf("collectThreshold(%d) = %d, want %d", c.live, got, c.want)
+		}
+	}
+}
