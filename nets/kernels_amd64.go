@@ -45,12 +45,16 @@ func transposeIn4AVX2(dst, x *float64, blocks, cols, ld int)
 //go:noescape
 func quadChunksAVX2(a *float64, units, ld int, keys *[4]uint64, c *[8]uint64, last *[4]uint64) bool
 
+//go:noescape
+func laneTotals4AVX2(dst, s *float64, quads int)
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv0() (eax uint32)
 
 func init() {
 	if hasAVX2FMA() {
+		laneTotals4 = laneTotals4AVX2
 		registerOptIn(&avx2F32) // by name only, never the default: see kernels_f32_amd64.go
 		register(&avx2)
 		useAVX512 = hasAVX512F()

@@ -1177,3 +1177,37 @@ qcdone:
 	SETNE   ret+48(FP)
 	VZEROUPPER
 	RET
+
+// func laneTotals4AVX2(dst, s *float64, quads int)
+//
+// dst[q] = (s[4q] + s[4q+1]) + (s[4q+2] + s[4q+3]) for q < 4·quads, four weights
+// at a time: VHADDPD of the lane vectors of weights q, q+1 gives
+// [s0+s1 of q, s0+s1 of q+1 | s2+s3 of q, s2+s3 of q+1], the same for q+2, q+3;
+// the low halves of the two and the high halves, added, are the four totals
+// with the additions of laneTotals (addition commutes exactly).
+TEXT ·laneTotals4AVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ s+8(FP), SI
+	MOVQ quads+16(FP), CX
+
+ltloop:
+	TESTQ CX, CX
+	JZ    ltdone
+	VMOVUPD    (SI), Y0
+	VMOVUPD    32(SI), Y1
+	VMOVUPD    64(SI), Y2
+	VMOVUPD    96(SI), Y3
+	VHADDPD    Y1, Y0, Y0         // [a01, b01 | a23, b23]
+	VHADDPD    Y3, Y2, Y2         // [c01, d01 | c23, d23]
+	VPERM2F128 $0x20, Y2, Y0, Y4  // [a01, b01, c01, d01]
+	VPERM2F128 $0x31, Y2, Y0, Y5  // [a23, b23, c23, d23]
+	VADDPD     Y5, Y4, Y4
+	VMOVUPD    Y4, (DI)
+	ADDQ       $128, SI
+	ADDQ       $32, DI
+	DECQ       CX
+	JMP        ltloop
+
+ltdone:
+	VZEROUPPER
+	RET
