@@ -35,3 +35,40 @@ func TestLaneTotalsIsItsFormula(t *testing.T) {
 		}
 	}
 }
+
+// TestColSumsIsItsFormula: colSums adds Σ_{i ≡ k mod 4} a[j·ld + i] to
+// acc[4j + k] in order of i, bit for bit (NaN as NaN), for several rows and
+// widths, onto nonzero sums. (Its four independent scalar sums beat one
+// vector of them, whose single chain of additions waits on each one's
+// latency; more vectors would change the order of the sums.)
+func TestColSumsIsItsFormula(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	special := []float64{math.Copysign(0, -1), 5e-324, math.MaxFloat64, math.Inf(-1), math.NaN(), 1e300}
+	for _, n := range []int{1, 2, 3, 7} {
+		for _, ld := range []int{4, 8, 12, 64, 68} {
+			a := make([]float64, n*ld)
+			for i := range a {
+				a[i] = rng.NormFloat64() * math.Ldexp(1, rng.IntN(60)-30)
+				if rng.IntN(50) == 0 {
+					a[i] = special[rng.IntN(len(special))]
+				}
+			}
+			acc := make([]float64, n*lanes)
+			for i := range acc {
+				acc[i] = rng.NormFloat64()
+			}
+			want := append([]float64(nil), acc...)
+			for j := range n {
+				for i := range ld {
+					want[j*lanes+i%lanes] += a[j*ld+i]
+				}
+			}
+			colSums(acc, a, n, ld)
+			for q := range acc {
+				if math.Float64bits(acc[q]) != math.Float64bits(want[q]) && !(math.IsNaN(acc[q]) && math.IsNaN(want[q])) {
+					t.Fatalf("n %d, ld %d, sum %d: %v, want %v", n, ld, q, acc[q], want[q])
+				}
+			}
+		}
+	}
+}
