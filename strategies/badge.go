@@ -239,18 +239,8 @@ func (s *badge) lowerNearest(pos int32, pn float64) {
 	factor := pruneFactor(len(s.c))
 	d2, near, cd, c := s.d2, s.near[:len(s.d2)], s.cd, s.c
 	for r, mr := range d2 {
-		if !(mr >= 0) {
+		if skipNearest(mr, near[r], cd, factor, prune) {
 			continue
-		}
-		if prune {
-			if mr == 0 {
-				continue
-			}
-			if j := near[r]; j >= 0 {
-				if dc := cd[j]; dc <= math.MaxFloat64 && dc > float64(factor*(mr+tinySlack)) {
-					continue
-				}
-			}
 		}
 		switch d := s.sqDistTo(r, c); {
 		case d < mr:

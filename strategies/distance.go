@@ -228,18 +228,8 @@ func (s *sqDists) lowerNearest(x *nets.Matrix, m []float64, near []int32, p int,
 	factor := pruneFactor(x.Cols)
 	b := x.Row(p)
 	for r, mr := range m {
-		if !(mr >= 0) {
+		if skipNearest(mr, near[r], cd, factor, prune) {
 			continue
-		}
-		if prune {
-			if mr == 0 {
-				continue
-			}
-			if c := near[r]; c >= 0 {
-				if dc := cd[c]; dc <= math.MaxFloat64 && dc > float64(factor*(mr+tinySlack)) {
-					continue
-				}
-			}
 		}
 		switch d := sqDist(x.Row(r), b); {
 		case d < mr:
@@ -248,6 +238,28 @@ func (s *sqDists) lowerNearest(x *nets.Matrix, m []float64, near []int32, p int,
 			m[r] = d
 		}
 	}
+}
+
+// skipNearest reports whether lowerNearest may leave a row alone: a marked
+// row (m[r] < 0 or NaN), or, with prune, a row at m[r] = 0 or one whose
+// nearest centre c (near, −1 if unknown) is so far from the new one that the
+// triangle inequality proves it cannot lower m[r]: cd[c] > factor·(m[r] + 2⁻¹⁰⁰⁰).
+func skipNearest(mr float64, near int32, cd []float64, factor float64, prune bool) bool {
+	if !(mr >= 0) {
+		return true
+	}
+	if !prune {
+		return false
+	}
+	if mr == 0 {
+		return true
+	}
+	if near >= 0 {
+		if dc := cd[near]; dc <= math.MaxFloat64 && dc > float64(factor*(mr+tinySlack)) {
+			return true
+		}
+	}
+	return false
 }
 
 // growRows is grow for the per-row buffers of a panel: made for panelRows rows
