@@ -39,16 +39,16 @@ func (n *Net) lossGrad(x []float64, idx []int, rows int, y []int, rng *rand.Rand
 	return n.passGrad(x, idx, rows, y, rng, grad, true, false)
 }
 
-// passGrad is lossGrad, or gradOnly without wantLoss. With sameInput, the
+// passGrad is lossGrad, or without wantLoss its loss-free form. With sameInput, the
 // caller promises that the previous pass on n (in this Trainer's fit) had the
 // same x, idx and rows: a pass of one panel then reuses the transposed panel
 // that pass left in the workspace instead of gathering and transposing it
 // again (the training set of a round's 200 epochs is one panel of rows that
 // does not change).
 //
-// gradOnly, the pass whose loss nobody reads but the divergence check, sets
-// grad to the same bits and returns the same loss when that loss may be
-// non-finite; otherwise it skips the logarithms and returns 0. The
+// Without wantLoss (a pass whose loss nobody reads but the divergence check)
+// it sets grad to the same bits and returns the same loss when that loss may
+// be non-finite; otherwise it skips the logarithms and returns 0. The
 // cross-entropy of a row is log Σ_k e^(z_k − m) + (m − z_y), m = max_k z_k, at
 // most log C + 2·max|z|. When every logit of the pass is finite and below
 // tameLogit = 2⁵⁰⁰ in magnitude, the mean over any number of rows is finite
@@ -72,7 +72,7 @@ func (n *Net) passGrad(x []float64, idx []int, rows int, y []int, rng *rand.Rand
 	return loss
 }
 
-// tameLogit bounds the logits under which gradOnly may skip the loss.
+// tameLogit bounds the logits under which passGrad may skip the loss.
 const tameLogit = 0x1p500
 
 // lossGradSeeded is lossGrad with the dropout seed given (drop: masks drawn from
@@ -134,7 +134,7 @@ func (n *Net) panelGrad(x []float64, rows int, y []int, inv float64, drop bool, 
 
 // panelGradOnly is panelGrad without the cross-entropies: it reports whether
 // every logit of the panel was finite and below tameLogit in magnitude (see
-// gradOnly). The probabilities, hence the gradient, are panelGrad's: softmax
+// passGrad). The probabilities, hence the gradient, are panelGrad's: softmax
 // computes them the same way with or without labels.
 func (n *Net) panelGradOnly(x []float64, rows int, y []int, inv float64, drop bool) bool {
 	ld := pad(rows)

@@ -9,7 +9,7 @@ import (
 )
 
 // TestFitSkipsOnlyUnreadLosses: Fit, which takes the passes before the last
-// without their cross-entropies (gradOnly), ends with the parameters, loss and
+// without their cross-entropies (Net.passGrad), ends with the parameters, loss and
 // error of calling EpochRows, which computes every loss, once per epoch: full
 // batches, mini-batches and dropout, a run whose logits pass tameLogit while
 // staying finite (the loss is then computed, and is finite), and runs that

@@ -152,7 +152,7 @@ func (t *Trainer) FitRows(ctx context.Context, n *Net, x *Matrix, rows, y []int,
 		}
 		var err error
 		// Only the last pass's loss is returned: the others need one only to
-		// check for divergence, which gradOnly decides without it.
+		// check for divergence, which Net.passGrad decides without it.
 		if loss, err = t.epochRows(n, x, rows, y, rng, e == t.spec.Epochs-1, e > 0); err != nil {
 			return loss, fmt.Errorf("epoch %d: %w", e+1, err)
 		}
@@ -183,8 +183,8 @@ func (t *Trainer) EpochRows(n *Net, x *Matrix, rows, y []int, rng *rand.Rand) (f
 	return t.epochRows(n, x, rows, y, rng, true, false)
 }
 
-// epochRows is EpochRows; without wantLoss the passes take the gradient as
-// gradOnly (see Net.passGrad), which returns the same errors (a non-finite
+// epochRows is EpochRows; without wantLoss the passes take the gradient
+// without the loss (see Net.passGrad), which returns the same errors (a non-finite
 // loss is computed and reported as EpochRows would) and a loss of 0
 // otherwise, and the same bits of the parameters. again says that the
 // previous call was an epoch of this fit on the same rows, whose full-batch
@@ -260,8 +260,8 @@ func (t *Trainer) epochRows(n *Net, x *Matrix, rows, y []int, rng *rand.Rand, wa
 //	g = ∇L + λθ,
 //
 // and returns the cross-entropy alone (what PyTorch's loss reports); without
-// wantLoss, gradOnly's loss (0 unless the loss may be non-finite); sameInput
-// is Net.passGrad's.
+// wantLoss, Net.passGrad's loss-free result (0 unless the loss may be
+// non-finite); sameInput is Net.passGrad's.
 func (t *Trainer) gradient(n *Net, x []float64, idx []int, rows int, y []int, rng *rand.Rand, wantLoss, sameInput bool) float64 {
 	loss := n.passGrad(x, idx, rows, y, rng, t.grad, wantLoss, sameInput)
 	if wd := t.spec.WeightDecay; wd != 0 {
