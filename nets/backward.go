@@ -359,18 +359,9 @@ func (n *Net) inputNorms(a []float64, w, ld int) []float64 {
 // order: x's own storage when they are consecutive (the skyline trains on
 // every pool row), else a copy in buf, which must hold len(idx)·in values.
 func panelRows(x []float64, idx []int, in int, buf []float64) []float64 {
-	if len(idx) > 0 {
-		first := idx[0]
-		run := true
-		for k, i := range idx {
-			if i != first+k {
-				run = false
-				break
-			}
-		}
-		if run {
-			return x[first*in : (first+len(idx))*in : (first+len(idx))*in]
-		}
+	if consecutive(idx) {
+		lo, hi := idx[0]*in, (idx[0]+len(idx))*in
+		return x[lo:hi:hi]
 	}
 	xs := buf[:len(idx)*in]
 	for k, i := range idx {

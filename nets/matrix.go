@@ -47,21 +47,25 @@ func (m *Matrix) Gather(src *Matrix, idx []int) {
 // rowsOf returns the rows idx of m, in that order: view set to a matrix on
 // m's own storage when they are consecutive, else buf set to their copy.
 func (m *Matrix) rowsOf(idx []int, buf, view *Matrix) *Matrix {
-	if len(idx) > 0 && idx[len(idx)-1]-idx[0] == len(idx)-1 {
-		first, run := idx[0], true
-		for k, i := range idx {
-			if i != first+k {
-				run = false
-				break
-			}
-		}
-		if run {
-			*view = within(m, first, first+len(idx))
-			return view
-		}
+	if consecutive(idx) {
+		*view = within(m, idx[0], idx[0]+len(idx))
+		return view
 	}
 	buf.Gather(m, idx)
 	return buf
+}
+
+// consecutive reports whether idx is a nonempty run i, i+1, i+2, ….
+func consecutive(idx []int) bool {
+	if len(idx) == 0 || idx[len(idx)-1]-idx[0] != len(idx)-1 {
+		return false
+	}
+	for k, i := range idx {
+		if i != idx[0]+k {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *Matrix) check() {
