@@ -253,15 +253,10 @@ func (n *Net) probs(x, out *Matrix, rng *rand.Rand) {
 // chunk's rows first, first+1, … (positions in rows), valid until each
 // returns. Without dropout every pass is Probs and nothing is drawn.
 func (n *Net) MCPasses(x *Matrix, rows []int, passes int, rng *rand.Rand, each func(pass, first int, p []float64)) {
-	n.checkInput(x)
+	n.checkRows(x, rows)
 	total := x.Rows
 	if rows != nil {
 		total = len(rows)
-		for _, i := range rows {
-			if i < 0 || i >= x.Rows {
-				panic(fmt.Sprintf("nets: row %d of a %d-row matrix", i, x.Rows))
-			}
-		}
 	}
 	c, in := n.Classes(), n.spec.Inputs
 	drop := n.HasDropout()

@@ -190,15 +190,10 @@ func (t *Trainer) EpochRows(n *Net, x *Matrix, rows, y []int, rng *rand.Rand) (f
 // previous call was an epoch of this fit on the same rows, whose full-batch
 // pass left its input transposed in the net's workspace.
 func (t *Trainer) epochRows(n *Net, x *Matrix, rows, y []int, rng *rand.Rand, wantLoss, again bool) (float64, error) {
-	n.checkInput(x)
+	n.checkRows(x, rows)
 	count := x.Rows
 	if rows != nil {
 		count = len(rows)
-		for _, i := range rows {
-			if i < 0 || i >= x.Rows {
-				panic(fmt.Sprintf("nets: row %d of a %d-row matrix", i, x.Rows))
-			}
-		}
 	}
 	n.checkLabelsOf(count, y)
 	if count == 0 {
