@@ -56,22 +56,7 @@ func BenchmarkF32FullBatchEpoch(b *testing.B) {
 		for _, k := range []*kernelSet{&avx2, &avx2F32} {
 			b.Run(fmt.Sprintf("rows=%d/%s", rows, k.name), func(b *testing.B) {
 				kern = k
-				spec := Spec{Kind: "mlp", Inputs: 20, Hidden: []int{32, 16}, Outputs: 2}
-				n := benchNewNet(b, spec)
-				rng := rand.New(rand.NewPCG(2, 2))
-				x, y := benchMatrix(rng, rows, 20), benchLabels(rng, rows, 2)
-				tr, err := NewTrainer(TrainSpec{Optimizer: "adam", LR: 1e-3, Epochs: 1})
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.ReportAllocs()
-				for b.Loop() {
-					if _, err := tr.Epoch(n, x, y, rng); err != nil {
-						b.Fatal(err)
-					}
-				}
-				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(rows), "ns/row-epoch")
-				benchGFLOPs(b, n.TrainFLOPs(rows))
+				timeFullBatchEpoch(b, rows, 0)
 			})
 		}
 	}

@@ -26,25 +26,32 @@ func benchmarkFullBatch(b *testing.B, dropout float64) {
 				if blocked {
 					trainCache = cache
 				}
-				spec := Spec{Kind: "mlp", Inputs: 20, Hidden: []int{32, 16}, Outputs: 2, Dropout: dropout}
-				n := benchNewNet(b, spec)
-				rng := rand.New(rand.NewPCG(2, 2))
-				x, y := benchMatrix(rng, rows, 20), benchLabels(rng, rows, 2)
-				tr, err := NewTrainer(TrainSpec{Optimizer: "adam", LR: 1e-3, Epochs: 1})
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.ReportAllocs()
-				for b.Loop() {
-					if _, err := tr.Epoch(n, x, y, rng); err != nil {
-						b.Fatal(err)
-					}
-				}
-				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(rows), "ns/row-epoch")
-				benchGFLOPs(b, n.TrainFLOPs(rows))
+				timeFullBatchEpoch(b, rows, dropout)
 			})
 		}
 	}
+}
+
+// timeFullBatchEpoch times one full-batch Adam epoch of a 20-32-16-2 net on
+// rows random rows under the current kernel set and trainCache, reporting ns
+// per row-epoch and GFLOP/s (TrainFLOPs).
+func timeFullBatchEpoch(b *testing.B, rows int, dropout float64) {
+	spec := Spec{Kind: "mlp", Inputs: 20, Hidden: []int{32, 16}, Outputs: 2, Dropout: dropout}
+	n := benchNewNet(b, spec)
+	rng := rand.New(rand.NewPCG(2, 2))
+	x, y := benchMatrix(rng, rows, 20), benchLabels(rng, rows, 2)
+	tr, err := NewTrainer(TrainSpec{Optimizer: "adam", LR: 1e-3, Epochs: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := tr.Epoch(n, x, y, rng); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(rows), "ns/row-epoch")
+	benchGFLOPs(b, n.TrainFLOPs(rows))
 }
 
 // One full-batch epoch of the skyline's shape, without dropout.
