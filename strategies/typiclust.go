@@ -159,15 +159,7 @@ func (s *typiclust) mostTypical(x *nets.Matrix, c int, tie []int32) int {
 				if o == r || (fast && !(out[oi*ld+mi-lo] <= thr)) {
 					continue
 				}
-				d := math.Sqrt(sqDist(x.Row(r), x.Row(o)))
-				if len(s.dists) == kn {
-					if !(d < s.dists[kn-1]) {
-						continue
-					}
-					s.dists = s.dists[:kn-1]
-				}
-				i, _ := slices.BinarySearch(s.dists, d)
-				s.dists = slices.Insert(s.dists, i, d)
+				s.dists = keepSmallest(s.dists, math.Sqrt(sqDist(x.Row(r), x.Row(o))), kn)
 			}
 			var sum float64
 			for _, d := range s.dists {
@@ -193,15 +185,20 @@ func (s *typiclust) kthW(out []float64, ld, i, self, kn int) float64 {
 		if o == self {
 			continue
 		}
-		w := out[o*ld+i]
-		if len(s.kth) == kn {
-			if !(w < s.kth[kn-1]) {
-				continue
-			}
-			s.kth = s.kth[:kn-1]
-		}
-		j, _ := slices.BinarySearch(s.kth, w)
-		s.kth = slices.Insert(s.kth, j, w)
+		s.kth = keepSmallest(s.kth, out[o*ld+i], kn)
 	}
 	return s.kth[kn-1]
+}
+
+// keepSmallest adds v to the ascending list s of at most k values, keeping
+// the k smallest: v is dropped when s is full and v is not below its last.
+func keepSmallest(s []float64, v float64, k int) []float64 {
+	if len(s) == k {
+		if !(v < s[k-1]) {
+			return s
+		}
+		s = s[:k-1]
+	}
+	i, _ := slices.BinarySearch(s, v)
+	return slices.Insert(s, i, v)
 }
