@@ -14,41 +14,10 @@ the first run of each side (every run of a side computes the same). Standard
 library only.
 """
 
-import csv
-import json
 import statistics
 import sys
 
-
-def albench(dir):
-    ms, qms, acc, last = {}, {}, {}, {}
-    with open(f"{dir}/timings.csv", newline="") as f:
-        for r in csv.DictReader(f):
-            if r["strategy"] == "skyline":
-                continue
-            k = (r["strategy"], int(r["seed"]))
-            ms[k] = ms.get(k, 0.0) + float(r["train_ms"]) + float(r["query_ms"])
-            qms[k] = qms.get(k, 0.0) + float(r["query_ms"])
-    with open(f"{dir}/trials.csv", newline="") as f:
-        for r in csv.DictReader(f):
-            if r["strategy"] == "skyline":
-                continue
-            k = (r["strategy"], int(r["seed"]))
-            if int(r["round"]) >= last.get(k, -1):
-                last[k], acc[k] = int(r["round"]), float(r["accuracy"])
-    return ms, qms, acc
-
-
-def torch(path):
-    ms, qms, acc = {}, {}, {}
-    with open(path) as f:
-        for line in f:
-            if line.strip():
-                r = json.loads(line)
-                k = (r["strategy"], int(r["seed"]))
-                ms[k], acc[k] = 1000 * r["seconds"], r["accuracy"]
-                qms[k] = 1000 * r.get("query_seconds", float("nan"))
-    return ms, qms, acc
+from summarize import albench, torch  # the same readers as make compare's table
 
 
 def per_strategy(runs, strategy):

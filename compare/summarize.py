@@ -17,13 +17,16 @@ import sys
 
 
 def albench(dir):
-    ms, acc, last = {}, {}, {}
+    """Per (strategy, seed), skylines excluded: ms per trial (train_ms + query_ms
+    over its rounds), query ms per trial, and the last round's accuracy."""
+    ms, qms, acc, last = {}, {}, {}, {}
     with open(f"{dir}/timings.csv", newline="") as f:
         for r in csv.DictReader(f):
             if r["strategy"] == "skyline":
                 continue
             k = (r["strategy"], int(r["seed"]))
             ms[k] = ms.get(k, 0.0) + float(r["train_ms"]) + float(r["query_ms"])
+            qms[k] = qms.get(k, 0.0) + float(r["query_ms"])
     with open(f"{dir}/trials.csv", newline="") as f:
         for r in csv.DictReader(f):
             if r["strategy"] == "skyline":
@@ -31,18 +34,21 @@ def albench(dir):
             k = (r["strategy"], int(r["seed"]))
             if int(r["round"]) >= last.get(k, -1):
                 last[k], acc[k] = int(r["round"]), float(r["accuracy"])
-    return ms, acc
+    return ms, qms, acc
 
 
 def torch(path):
-    ms, acc = {}, {}
+    """Per (strategy, seed) of torch_al.py's JSON lines: ms per trial, query ms
+    per trial (NaN where not recorded) and the final accuracy."""
+    ms, qms, acc = {}, {}, {}
     with open(path) as f:
         for line in f:
             if line.strip():
                 r = json.loads(line)
                 k = (r["strategy"], int(r["seed"]))
                 ms[k], acc[k] = 1000 * r["seconds"], r["accuracy"]
-    return ms, acc
+                qms[k] = 1000 * r.get("query_seconds", float("nan"))
+    return ms, qms, acc
 
 
 def mean_sd(xs):
@@ -56,7 +62,7 @@ def main(argv):
             "albench acc", "PyTorch acc"]
     rows, bad = [], False
     for i in range(0, len(argv), 3):
-        proto, (ams, aacc), (tms, tacc) = argv[i], albench(argv[i + 1]), torch(argv[i + 2])
+        proto, (ams, _, aacc), (tms, _, tacc) = argv[i], albench(argv[i + 1]), torch(argv[i + 2])
         if set(ams) != set(tms):
             print(f"summarize: {proto}: albench ran {sorted(ams)}, PyTorch {sorted(tms)}", file=sys.stderr)
             bad = True
